@@ -1,0 +1,77 @@
+"""ecosystem: graph-based ecosystem mapping for strategy and partnership teams.
+
+Companies, industries, capabilities, technology classes, patents and ecosystem programmes
+live in one graph, with typed, dated relationships. Open a store, import data, and take
+networkx graphs and sparse matrices of it as of any date.
+
+Examples
+--------
+>>> import tempfile, pathlib, ecosystem
+>>> store = ecosystem.open_store(pathlib.Path(tempfile.mkdtemp()) / "eco.db")
+>>> store.counts()
+{'nodes': {}, 'relationships': {}}
+>>> store.close()
+"""
+
+from ecosystem.errors import (
+    Conflict,
+    EcosystemError,
+    ImportRefused,
+    InvalidInput,
+    InvalidValue,
+    NodeNotFound,
+    NotFound,
+    Problem,
+    RelationshipNotFound,
+    StoreUnavailable,
+    UnknownKind,
+)
+from ecosystem.io.export import ExportFormat, export_store, store_tables
+from ecosystem.io.importer import ImportFormat, import_paths, read_paths
+from ecosystem.model import (
+    NODE_SCHEMAS,
+    RELATIONSHIP_SCHEMAS,
+    Node,
+    NodeKind,
+    Relationship,
+    RelKind,
+    node_key,
+    split_node_key,
+)
+from ecosystem.stores import BipartiteMatrix, EmbeddedStore, Store, WriteSummary, open_store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NODE_SCHEMAS",
+    "RELATIONSHIP_SCHEMAS",
+    "BipartiteMatrix",
+    "Conflict",
+    "EcosystemError",
+    "EmbeddedStore",
+    "ExportFormat",
+    "ImportFormat",
+    "ImportRefused",
+    "InvalidInput",
+    "InvalidValue",
+    "Node",
+    "NodeKind",
+    "NodeNotFound",
+    "NotFound",
+    "Problem",
+    "RelKind",
+    "Relationship",
+    "RelationshipNotFound",
+    "Store",
+    "StoreUnavailable",
+    "UnknownKind",
+    "WriteSummary",
+    "__version__",
+    "export_store",
+    "import_paths",
+    "node_key",
+    "open_store",
+    "read_paths",
+    "split_node_key",
+    "store_tables",
+]

@@ -1,0 +1,328 @@
+"""The ``ecosystem`` command line: a thin layer over the library.
+
+Exit codes: 0 success; 1 the data or request was refused (nothing changed); 2 wrong usage;
+3 the store is unavailable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from ecosystem import __version__
+from ecosystem.demo import build_demo, summarize
+from ecosystem.errors import EcosystemError, StoreUnavailable
+from ecosystem.io.export import ExportFormat, export_store
+from ecosystem.io.importer import ImportFormat, import_paths
+from ecosystem.model import (
+    Node,
+    NodeKind,
+    Relationship,
+    RelKind,
+    parse_date,
+    parse_node_kind,
+    parse_rel_kind,
+)
+from ecosystem.stores.base import DEFAULT_STORE, STORE_ENV, Store, open_store
+
+__all__ = ["cli", "main"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_AS_OF = click.option(
+    "--as-of", "as_of", metavar="DATE", default=None,
+    help="Only relationships active on this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+)
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+class Context:
+    """What every command needs: where the store is and whether to show progress."""
+
+    def __init__(self, store: str, progress: bool) -> None:
+        self.store_location = store
+        self.progress = progress
+
+    def open(self) -> Store:
+        return open_store(self.store_location)
+
+
+def _echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def _handle_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn library errors into a message on stderr and an exit code, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except StoreUnavailable as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(3)
+        except EcosystemError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="ecosystem")
+@click.option(
+    "--store", envvar=STORE_ENV, default=DEFAULT_STORE, show_default=True, metavar="PATH|URI",
+    help=f"The store: a file path for the embedded store (env {STORE_ENV}).",
+)
+@click.option("--progress/--no-progress", default=None,
+              help="Show progress bars (default: when standard error is a terminal).")
+@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+@click.pass_context
+def cli(ctx: click.Context, store: str, progress: bool | None, verbose: int) -> None:
+    """Map business ecosystems: companies, capabilities, patents, programmes, relationships.
+
+    Start with `ecosystem demo`, which builds the real Linux Foundation ecosystem into
+    the store and prints a summary; then `ecosystem info`.
+    """
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Context(store, sys.stderr.isatty() if progress is None else progress)
+
+
+@cli.command()
+@_AS_OF
+@click.option("--top", default=5, show_default=True, help="How many rows in each ranking.")
+@_JSON
+@click.pass_obj
+@_handle_errors
+def demo(obj: Context, as_of: str | None, top: int, as_json: bool) -> None:
+    """Build the demo store from the bundled real data and print a summary.
+
+    The demo is the Linux Foundation ecosystem: 27 programmes (CNCF, LF AI & Data,
+    OpenSSF, RISC-V ...), their members with dated joins and exits, and the capability
+    landscape of their products; in a source checkout also the patent portfolios of
+    members matched to the TDA patents data. Running it again updates in place.
+    """
+    with obj.open() as store:
+        build_demo(store, progress=obj.progress)
+        summary = summarize(store, as_of=as_of, top=top)
+    if as_json:
+        _echo_json(summary)
+        return
+    click.echo(f"Demo ecosystem built in {summary['store']} (as of {summary['as_of']}).")
+    _print_counts(summary["counts"], summary["active_relationships"])
+    for title, rows, field in (
+        ("Largest programmes (active members)", summary["largest_programmes"], "members"),
+        ("Companies in most programmes", summary["companies_in_most_programmes"],
+         "programmes"),
+        ("Companies with most capabilities", summary["companies_with_most_capabilities"],
+         "capabilities"),
+        ("Largest patent portfolios", summary["largest_patent_portfolios"], "patents"),
+    ):
+        if rows:
+            click.echo(f"\n{title}:")
+            for row in rows:
+                click.echo(f"  {row[field]:>7,}  {row['name']} ({row['id']})")
+    click.echo("\nNext: `ecosystem info`, `ecosystem show company ibm`, "
+               "`ecosystem export out/`.")
+
+
+def _print_counts(counts: dict[str, dict[str, int]],
+                  active: dict[str, int] | None = None) -> None:
+    click.echo("Nodes:")
+    for kind, n in sorted(counts["nodes"].items()):
+        click.echo(f"  {kind:<18}{n:>10,}")
+    click.echo("Relationships:" + ("   (active / all)" if active is not None else ""))
+    for kind, n in sorted(counts["relationships"].items()):
+        prefix = f"{active.get(kind, 0):>10,} / " if active is not None else ""
+        click.echo(f"  {kind:<18}{prefix}{n:>10,}")
+
+
+@cli.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice([f.value for f in ImportFormat]),
+              default=ImportFormat.AUTO.value, show_default=True,
+              help="Input format; auto picks lf-landscape for an LF landscape folder, "
+              "graphml for .graphml files, tabular otherwise.")
+@click.option("--encoding", default=None,
+              help="Encoding of CSV files (default UTF-8; a byte-order mark is honoured).")
+@_JSON
+@click.pass_obj
+@_handle_errors
+def import_(obj: Context, paths: Sequence[Path], fmt: str, encoding: str | None,
+            as_json: bool) -> None:
+    """Import folders or files into the store, all or nothing (upsert by id).
+
+    Tabular input is a folder of CSV or Parquet files, or an Excel workbook, with one
+    table per node kind (companies, industries, capabilities, technology_classes,
+    patents, programmes) and per relationship kind (member_of, partners_with, ...);
+    see docs/tabular-format.md. If anything is wrong the import is refused, every
+    problem is listed with its file, row and column, and the store is unchanged.
+    """
+    with obj.open() as store:
+        summary = import_paths(store, paths, format=fmt, encoding=encoding,
+                               progress=obj.progress)
+        counts = store.counts()
+    if as_json:
+        _echo_json({**summary.as_dict(), "store": counts})
+        return
+    written = sum(summary.nodes_written.values()) + sum(summary.relationships_written.values())
+    created = sum(summary.nodes_created.values()) + sum(
+        summary.relationships_created.values())
+    click.echo(f"Imported {written:,} rows ({created:,} new, {written - created:,} updated) "
+               f"into {obj.store_location}.")
+    _print_counts(counts)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]),
+              default=ExportFormat.CSV.value, show_default=True,
+              help="csv or parquet: a folder with a file per table; xlsx: one workbook; "
+              "graphml: one file.")
+@click.pass_obj
+@_handle_errors
+def export(obj: Context, out: Path, fmt: str) -> None:
+    """Export the whole store; `ecosystem import` reads the result back losslessly."""
+    with obj.open() as store:
+        written = export_store(store, out, format=fmt)
+    for path in written:
+        click.echo(str(path))
+
+
+@cli.command()
+@_AS_OF
+@_JSON
+@click.pass_obj
+@_handle_errors
+def info(obj: Context, as_of: str | None, as_json: bool) -> None:
+    """Count the nodes and relationships in the store, by kind."""
+    with obj.open() as store:
+        counts = store.counts(as_of=as_of)
+    if as_json:
+        _echo_json(counts)
+        return
+    click.echo(f"Store: {obj.store_location}" + (f" (as of {parse_date(as_of)})"
+                                                  if as_of else ""))
+    _print_counts(counts)
+
+
+def _node_json(node: Node) -> dict[str, Any]:
+    return {"kind": node.kind.value, "id": node.id, **node.properties}
+
+
+def _relationship_json(rel: Relationship) -> dict[str, Any]:
+    return {"kind": rel.kind.value, "source": rel.source, "target": rel.target,
+            "since": rel.since, "until": rel.until, "key": rel.key, **rel.properties}
+
+
+@cli.command()
+@click.argument("kind", metavar="KIND")
+@click.option("--search", "-s", default=None, help="Keep ids or names containing this text.")
+@click.option("--limit", default=50, show_default=True, help="At most this many (0: all).")
+@click.option("--offset", default=0, help="Skip this many first.")
+@_JSON
+@click.pass_obj
+@_handle_errors
+def nodes(obj: Context, kind: str, search: str | None, limit: int, offset: int,
+          as_json: bool) -> None:
+    """List nodes of one KIND (company, industry, capability, technology_class, patent,
+    programme)."""
+    node_kind = parse_node_kind(kind)
+    with obj.open() as store:
+        found = store.nodes(node_kind, search=search, limit=limit or None, offset=offset)
+    if as_json:
+        _echo_json([_node_json(n) for n in found])
+        return
+    for node in found:
+        click.echo(f"{node.id}\t{node.name}")
+
+
+@cli.command()
+@click.argument("kind", metavar="KIND")
+@click.argument("id", metavar="ID")
+@_AS_OF
+@_JSON
+@click.pass_obj
+@_handle_errors
+def show(obj: Context, kind: str, id: str, as_of: str | None, as_json: bool) -> None:
+    """Show one node and its relationships, e.g. `ecosystem show company ibm`."""
+    node_kind = parse_node_kind(kind)
+    with obj.open() as store:
+        node = store.node(node_kind, id)
+        rels = store.relationships(node=(node_kind, id), as_of=as_of)
+    if as_json:
+        _echo_json({**_node_json(node), "relationships": [_relationship_json(r) for r in rels]})
+        return
+    click.echo(f"{node.name} ({node.kind.value} {node.id})")
+    for name, value in node.properties.items():
+        if name != "name":
+            click.echo(f"  {name}: {value}")
+    click.echo(f"Relationships ({len(rels)}):")
+    for rel in rels:
+        other = rel.target if rel.source == id else rel.source
+        dates = f"{rel.since or '…'} – {rel.until or 'now'}"
+        extra = ", ".join(f"{k}={v}" for k, v in rel.properties.items() if k != "evidence")
+        click.echo(f"  {rel.kind.value:<16}{other}  [{dates}]{'  ' + extra if extra else ''}")
+
+
+@cli.command()
+@click.argument("kind", metavar="[KIND]", required=False)
+@click.option("--node", "node_ref", metavar="KIND:ID", default=None,
+              help="Only relationships touching this node, e.g. company:ibm.")
+@_AS_OF
+@click.option("--limit", default=50, show_default=True, help="At most this many (0: all).")
+@_JSON
+@click.pass_obj
+@_handle_errors
+def relationships(obj: Context, kind: str | None, node_ref: str | None, as_of: str | None,
+                  limit: int, as_json: bool) -> None:
+    """List relationships, optionally of one KIND (member_of, partners_with, ...)."""
+    rel_kind = parse_rel_kind(kind) if kind else None
+    node = None
+    if node_ref:
+        node_kind, _, node_id = node_ref.partition(":")
+        node = (parse_node_kind(node_kind), node_id)
+    with obj.open() as store:
+        found = store.relationships(rel_kind, as_of=as_of, node=node)
+    shown = found[:limit] if limit else found
+    if as_json:
+        _echo_json([_relationship_json(r) for r in shown])
+        return
+    for rel in shown:
+        click.echo(f"{rel.kind.value}\t{rel.source}\t{rel.target}\t{rel.since or ''}\t"
+                   f"{rel.until or ''}")
+    if len(shown) < len(found):
+        click.echo(f"... {len(found) - len(shown):,} more (use --limit 0 for all)", err=True)
+
+
+@cli.command(name="delete")
+@click.argument("kind", metavar="KIND")
+@click.argument("id", metavar="ID")
+@click.option("--cascade", is_flag=True, help="Also delete the node's relationships.")
+@click.pass_obj
+@_handle_errors
+def delete(obj: Context, kind: str, id: str, cascade: bool) -> None:
+    """Delete one node (with --cascade, also its relationships)."""
+    node_kind = parse_node_kind(kind)
+    with obj.open() as store:
+        removed = store.delete_node(node_kind, id, cascade=cascade)
+    click.echo(f"Deleted {node_kind.value} {id!r}" +
+               (f" and {removed} relationship(s)." if removed else "."))
+
+
+def main() -> None:
+    """Entry point of the ``ecosystem`` script."""
+    cli(prog_name="ecosystem")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reading and writing ecosystems: tabular files, the LF landscape data set, GraphML."""

@@ -1,0 +1,187 @@
+"""Vectorised conversion of one column of cells into typed values, finding the bad cells.
+
+Each converter takes the cells of one column (strings from CSV, typed values from Excel or
+Parquet) and returns the converted column plus a mask of the cells that could not be
+converted. Empty cells become ``None``; they are never "bad" here (required-ness is
+checked by the caller).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecosystem.model import Field, FieldType
+
+__all__ = ["blank_mask", "convert_column", "expectation"]
+
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f"}
+
+
+def blank_mask(cells: pd.Series) -> pd.Series:
+    """True where a cell is empty: missing, NaN, or only whitespace."""
+    if pd.api.types.is_string_dtype(cells) and pd.api.types.infer_dtype(
+        cells, skipna=True
+    ) in ("string", "empty"):
+        return cells.isna() | (cells.str.strip() == "")
+    return cells.map(_is_blank).astype(bool)
+
+
+def _is_blank(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple | np.ndarray):
+        return len(value) == 0
+    return False
+
+
+def _text(value: object) -> str:
+    """A cell as text: integral floats (Excel numbers) lose their '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _as_text(cells: pd.Series) -> pd.Series:
+    if pd.api.types.infer_dtype(cells, skipna=True) == "string":
+        return cells.str.strip()
+    return cells.map(_text, na_action="ignore")
+
+
+def _convert_str(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
+    return _as_text(cells), pd.Series(False, index=cells.index)
+
+
+def _convert_number(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
+    if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
+        numbers = cells.astype("float64")
+    else:
+        numbers = pd.to_numeric(_as_text(cells), errors="coerce")
+    bad = numbers.isna() | ~np.isfinite(numbers.fillna(0))
+    if fld.type is FieldType.INT:
+        bad |= numbers.notna() & (numbers.fillna(0) % 1 != 0)
+    if fld.minimum is not None:
+        bad |= numbers < fld.minimum
+    if fld.maximum is not None:
+        bad |= numbers > fld.maximum
+    if fld.type is FieldType.INT:
+        return numbers.where(~bad).astype("Int64"), bad
+    return numbers.where(~bad), bad
+
+
+def _date_text(value: object) -> object:
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _text(value)
+
+
+def _convert_date(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        text = cells.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.infer_dtype(cells, skipna=True) == "string":
+        text = cells.str.strip()
+    else:
+        text = cells.map(_date_text, na_action="ignore").astype("object")
+    lengths = text.str.len()
+    padded = text.where(lengths != 4, text + "-01-01")
+    padded = padded.where(lengths != 7, text + "-01")
+    shaped = padded.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    parsed = pd.to_datetime(padded.where(shaped), format="%Y-%m-%d", errors="coerce")
+    bad = ~shaped | parsed.isna()
+    return padded.where(~bad), bad
+
+
+def _convert_bool(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
+    lowered = _as_text(cells).str.lower()
+    values = lowered.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None))
+    return values, values.isna()
+
+
+def _convert_list(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
+    def split(value: Any) -> list[str]:
+        if isinstance(value, list | tuple | np.ndarray):
+            return [_text(v) for v in value if not _is_blank(v)]
+        return [part.strip() for part in _text(value).split(";") if part.strip()]
+
+    values = cells.map(split, na_action="ignore")
+    return values, pd.Series(False, index=cells.index)
+
+
+def _convert_enum(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
+    canonical = {c.lower(): c for c in fld.choices}
+    values = _as_text(cells).str.lower().map(canonical)
+    return values, values.isna()
+
+
+_CONVERTERS: dict[FieldType, Callable[[pd.Series, Field], tuple[pd.Series, pd.Series]]] = {
+    FieldType.STR: _convert_str,
+    FieldType.INT: _convert_number,
+    FieldType.FLOAT: _convert_number,
+    FieldType.DATE: _convert_date,
+    FieldType.BOOL: _convert_bool,
+    FieldType.LIST: _convert_list,
+    FieldType.ENUM: _convert_enum,
+}
+
+
+def convert_column(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
+    """Convert the non-blank cells of ``cells`` to ``fld``'s type.
+
+    Returns
+    -------
+    values, bad
+        ``values`` has ``None``/NA where the cell was blank or bad; ``bad`` is True where
+        a non-blank cell could not be converted.
+    """
+    blank = blank_mask(cells)
+    present = cells[~blank]
+    values = pd.Series(None, index=cells.index, dtype="object")
+    bad = pd.Series(False, index=cells.index)
+    if len(present):
+        converted, bad_present = _CONVERTERS[fld.type](present, fld)
+        if fld.type is FieldType.INT:
+            values = values.astype("Int64")
+        elif fld.type is FieldType.FLOAT:
+            values = values.astype("float64")
+        values.loc[present.index] = converted
+        bad.loc[present.index] = bad_present.to_numpy(dtype=bool)
+    elif fld.type is FieldType.INT:
+        values = values.astype("Int64")
+    elif fld.type is FieldType.FLOAT:
+        values = values.astype("float64")
+    return values, bad
+
+
+def expectation(fld: Field) -> str:
+    """What a valid value of ``fld`` looks like, for error messages."""
+    bounds = ""
+    if fld.minimum is not None and fld.maximum is not None:
+        bounds = f" between {fld.minimum:g} and {fld.maximum:g}"
+    elif fld.minimum is not None:
+        bounds = f" of at least {fld.minimum:g}"
+    if fld.type is FieldType.INT:
+        example = f" such as {fld.example}" if fld.example else ""
+        return f"expected a whole number{bounds}{example}"
+    if fld.type is FieldType.FLOAT:
+        return f"expected a number{bounds}"
+    if fld.type is FieldType.DATE:
+        return "expected a date such as 2024-06-30, 2024-06 or 2024"
+    if fld.type is FieldType.BOOL:
+        return "expected true or false"
+    if fld.type is FieldType.ENUM:
+        return "expected one of " + ", ".join(fld.choices)
+    return "expected text"

@@ -1,0 +1,117 @@
+"""GraphML export and import.
+
+Nodes carry ``kind``, ``id`` and their properties; edges carry ``kind``, ``since``,
+``until``, ``key`` and their properties. List properties are written as JSON arrays in a
+string attribute, since GraphML has no list type. Reading a file written here gives back
+the same nodes and relationships. Gephi, Cytoscape and yEd open the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from ecosystem.errors import ImportRefused, Problem
+from ecosystem.io.batch import ROW, RawTable
+from ecosystem.model import (
+    NODE_SCHEMAS,
+    RELATIONSHIP_SCHEMAS,
+    FieldType,
+    NodeKind,
+    RelKind,
+    node_key,
+)
+from ecosystem.stores.base import Store
+
+__all__ = ["read_graphml", "write_graphml"]
+
+_LIST_FIELDS = {
+    f.name
+    for schema in (*NODE_SCHEMAS.values(), *RELATIONSHIP_SCHEMAS.values())
+    for f in getattr(schema, "all_fields", schema.fields)
+    if f.type is FieldType.LIST
+}
+
+
+def _attributes(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        out[name] = json.dumps(value) if isinstance(value, list) else value
+    return out
+
+
+def write_graphml(store: Store, path: Path) -> None:
+    """Write every node and relationship of ``store`` to a GraphML file."""
+    G = nx.MultiDiGraph()
+    for node in store.nodes():
+        G.add_node(node.key, **_attributes({**node.properties, "kind": node.kind.value,
+                                            "id": node.id}))
+    for rel in store.relationships():
+        schema = RELATIONSHIP_SCHEMAS[rel.kind]
+        G.add_edge(
+            node_key(schema.source, rel.source),
+            node_key(schema.target, rel.target),
+            key=f"{rel.kind.value}|{rel.since or ''}|{rel.key}",
+            **_attributes({**rel.properties, "kind": rel.kind.value, "since": rel.since,
+                           "until": rel.until, "key": rel.key or None}),
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nx.write_graphml(G, path)
+
+
+def _from_attributes(values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    for name in _LIST_FIELDS & out.keys():
+        try:
+            out[name] = json.loads(out[name])
+        except (TypeError, ValueError):
+            out[name] = str(out[name])  # a plain ';'-joined string is read as usual
+    return out
+
+
+def read_graphml(path: Path) -> Iterator[RawTable]:
+    """Read a GraphML file written by :func:`write_graphml` into raw tables."""
+    try:
+        G = nx.read_graphml(path, force_multigraph=True)
+    except Exception as exc:  # networkx raises ElementTree, KeyError and its own errors
+        raise ImportRefused([Problem(
+            file=str(path), message=f"not a readable GraphML file ({exc})",
+            fix="Export it again as GraphML, e.g. with `ecosystem export --format graphml`.")]
+        ) from exc
+    nodes: dict[str, list[dict[str, Any]]] = {}
+    problems = []
+    for index, (_, data) in enumerate(G.nodes(data=True)):
+        attrs = _from_attributes(data)
+        kind = str(attrs.pop("kind", ""))
+        if kind not in {k.value for k in NodeKind}:
+            problems.append(Problem(file=str(path), row=index + 1, column="kind", value=kind,
+                                    message="node has no known 'kind' attribute",
+                                    fix="Give every node a 'kind' such as 'company'."))
+            continue
+        nodes.setdefault(kind, []).append({**attrs, ROW: index + 1})
+    edges: dict[str, list[dict[str, Any]]] = {}
+    for index, (source, target, data) in enumerate(G.edges(data=True)):
+        attrs = _from_attributes(data)
+        kind = str(attrs.pop("kind", ""))
+        if kind not in {k.value for k in RelKind}:
+            problems.append(Problem(file=str(path), row=index + 1, column="kind", value=kind,
+                                    message="edge has no known 'kind' attribute",
+                                    fix="Give every edge a 'kind' such as 'member_of'."))
+            continue
+        attrs["source"] = G.nodes[source].get("id", source)
+        attrs["target"] = G.nodes[target].get("id", target)
+        edges.setdefault(kind, []).append({**attrs, ROW: index + 1})
+    if problems:
+        raise ImportRefused(problems)
+    for kind, rows in nodes.items():
+        yield RawTable(NODE_SCHEMAS[NodeKind(kind)].table, f"{path} (nodes)",
+                       pd.DataFrame(rows, dtype=object))
+    for kind, rows in edges.items():
+        yield RawTable(kind, f"{path} (edges)", pd.DataFrame(rows, dtype=object))

@@ -1,0 +1,96 @@
+"""Import: pick the reader for a format, read, and write all-or-nothing into a store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+
+from ecosystem.errors import ImportRefused, Problem
+from ecosystem.io.batch import RawTable
+from ecosystem.io.graphml import read_graphml
+from ecosystem.io.lf_landscape import is_lf_landscape, read_lf_landscape
+from ecosystem.io.tabular import read_tabular
+from ecosystem.stores.base import Store, WriteSummary
+
+__all__ = ["ImportFormat", "detect_format", "import_paths", "read_paths"]
+
+
+class ImportFormat(StrEnum):
+    """Input formats. ``auto`` picks lf-landscape for an LF landscape folder, graphml for a
+    ``.graphml`` file, and the canonical tabular format otherwise."""
+
+    AUTO = "auto"
+    TABULAR = "tabular"
+    LF_LANDSCAPE = "lf-landscape"
+    GRAPHML = "graphml"
+
+
+def detect_format(paths: Sequence[Path]) -> ImportFormat:
+    """The format ``auto`` resolves to for ``paths``."""
+    if paths and all(is_lf_landscape(p) for p in paths):
+        return ImportFormat.LF_LANDSCAPE
+    if paths and all(p.suffix.lower() == ".graphml" for p in paths):
+        return ImportFormat.GRAPHML
+    return ImportFormat.TABULAR
+
+
+def read_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    format: ImportFormat | str = ImportFormat.AUTO,
+    encoding: str | None = None,
+) -> list[RawTable]:
+    """Read ``paths`` in ``format`` into raw tables (not yet validated)."""
+    resolved = [Path(p) for p in paths]
+    if not resolved:
+        raise ImportRefused([Problem(file="(no input)", message="no path given",
+                                     fix="Name a folder or file to import.")])
+    chosen = ImportFormat(format)
+    if chosen is ImportFormat.AUTO:
+        chosen = detect_format(resolved)
+    if chosen is ImportFormat.LF_LANDSCAPE:
+        tables: list[RawTable] = []
+        for path in resolved:
+            if not is_lf_landscape(path):
+                raise ImportRefused([Problem(
+                    file=str(path), message="not an LF landscape folder",
+                    fix="Point at a folder holding memberships.csv and landscape_items.csv.")])
+            tables += read_lf_landscape(path)
+        return tables
+    if chosen is ImportFormat.GRAPHML:
+        return [t for path in resolved for t in read_graphml(path)]
+    return read_tabular(resolved, encoding=encoding)
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    format: ImportFormat | str = ImportFormat.AUTO,
+    encoding: str | None = None,
+    progress: bool = False,
+) -> WriteSummary:
+    """Import files into ``store`` as one transaction (upsert by id).
+
+    Parameters
+    ----------
+    store
+        Where to write.
+    paths
+        Folders or files: CSV, Parquet, Excel (tabular), an LF landscape folder, GraphML.
+    format
+        An :class:`ImportFormat`; ``auto`` by default.
+    encoding
+        Text encoding of CSV files; UTF-8 by default (a byte-order mark is honoured).
+    progress
+        Show a progress bar on standard error.
+
+    Raises
+    ------
+    ImportRefused
+        Listing every problem found; the store is unchanged.
+    """
+    tables = read_paths(paths, format=format, encoding=encoding)
+    return store.write(tables, progress=progress)

@@ -1,0 +1,222 @@
+"""Reader for the Linux Foundation landscape data set (``--format lf-landscape``).
+
+The folder holds ``memberships.csv`` (organisation x programme, with tiers and month-dated
+joins and exits) and ``landscape_items.csv`` (products placed in a category / subcategory
+taxonomy). They map onto the model as follows; the data set's own ids are kept:
+
+==========================  =================================================================
+data set                    ecosystem
+==========================  =================================================================
+``org_key``                 Company id; name from ``org_name`` (else derived from the key)
+``program``                 Programme id (``cncf``, ``lfai`` ...); names in PROGRAMME_NAMES
+membership row              ``member_of``; ``since`` = ``joined`` if known, else
+                            ``first_seen_month``; ``until`` = the month after
+                            ``last_seen_month`` when ``present_at_head`` is 0; ``tier`` =
+                            ``tier_at_head``, else the last of ``tiers_seen``
+``category/subcategory``    Capability ``<category>`` and its child ``<category>/<sub>``
+products of one vendor in   ``has_capability``; ``level`` = number of products, ``evidence``
+one subcategory             = their names, ``since``/``until`` from their first/last months
+==========================  =================================================================
+
+When ``seen_in_first_snapshot`` is 1 the join date is unknown (the member list starts then);
+``since`` is that first month and the note says ``join date censored``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ecosystem.errors import ImportRefused, Problem
+from ecosystem.io.batch import ROW, RawTable
+from ecosystem.io.tabular import read_table_file
+
+__all__ = ["PROGRAMME_NAMES", "is_lf_landscape", "read_lf_landscape"]
+
+MEMBERSHIPS = "memberships.csv"
+ITEMS = "landscape_items.csv"
+
+PROGRAMME_NAMES = {
+    "aousd": "Alliance for OpenUSD",
+    "aswf": "Academy Software Foundation",
+    "camara": "CAMARA",
+    "ccc": "Confidential Computing Consortium",
+    "cdf": "Continuous Delivery Foundation",
+    "cip": "Civil Infrastructure Platform",
+    "cncf": "Cloud Native Computing Foundation",
+    "finos": "FINOS (Fintech Open Source Foundation)",
+    "graphql": "GraphQL Foundation",
+    "hyperledger_dlt": "Hyperledger Foundation (LF Decentralized Trust)",
+    "lf": "The Linux Foundation",
+    "lfai": "LF AI & Data Foundation",
+    "lfedge": "LF Edge",
+    "lfenergy": "LF Energy",
+    "lfeu": "Linux Foundation Europe",
+    "lfnetworking": "LF Networking",
+    "neonephos": "NeoNephos Foundation",
+    "oai": "OpenAPI Initiative",
+    "omp": "Open Mainframe Project",
+    "openchain": "OpenChain Project",
+    "openinfra": "OpenInfra Foundation",
+    "openssf": "Open Source Security Foundation",
+    "overturemaps": "Overture Maps Foundation",
+    "presto": "Presto Foundation",
+    "pytorch": "PyTorch Foundation",
+    "riscv": "RISC-V International",
+    "todo_ospo": "TODO Group (OSPO landscape)",
+}
+
+_MEMBERSHIP_COLUMNS = ("program", "org_key", "org_name", "tier_at_head", "tiers_seen",
+                       "joined", "first_seen_month", "seen_in_first_snapshot",
+                       "last_seen_month", "present_at_head")
+_ITEM_COLUMNS = ("program", "category", "subcategory", "item_name", "org_key",
+                 "first_seen_month", "last_seen_month", "present_at_head")
+
+
+def is_lf_landscape(path: Path) -> bool:
+    """Whether ``path`` is a folder in the LF landscape layout."""
+    return path.is_dir() and (path / MEMBERSHIPS).is_file() and (path / ITEMS).is_file()
+
+
+def slug(text: str) -> str:
+    """A lower-case id made of letters, digits and hyphens.
+
+    Examples
+    --------
+    >>> slug("Observability & Analysis")
+    'observability-analysis'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _name_from_key(key: str) -> str:
+    base = key.removeprefix("name:")
+    return " ".join(part.capitalize() for part in base.replace("_", "-").split("-") if part)
+
+
+def _next_month(month: pd.Series) -> pd.Series:
+    periods = pd.PeriodIndex(month, freq="M") + 1
+    return pd.Series(periods.strftime("%Y-%m"), index=month.index)
+
+
+def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    (table,) = read_table_file(path)
+    frame = table.frame
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ImportRefused([
+            Problem(file=str(path), row=1, column=c, message="required column is missing",
+                    fix="This reader expects the LF landscape layout; see its README, or use "
+                    "--format tabular.")
+            for c in missing
+        ])
+    return frame
+
+
+def read_lf_landscape(folder: Path) -> list[RawTable]:
+    """Read an LF landscape folder into canonical raw tables (validated later as usual)."""
+    members = _read(folder / MEMBERSHIPS, _MEMBERSHIP_COLUMNS)
+    items = _read(folder / ITEMS, _ITEM_COLUMNS)
+    items = items[items["org_key"].str.strip() != ""]
+    source_m = f"{folder / MEMBERSHIPS}"
+    source_i = f"{folder / ITEMS}"
+    return [
+        RawTable("programmes", source_m, _programmes(members)),
+        RawTable("companies", source_m, _companies(members, items)),
+        RawTable("member_of", source_m, _memberships(members)),
+        RawTable("capabilities", source_i, _capabilities(items)),
+        RawTable("has_capability", source_i, _has_capability(items)),
+    ]
+
+
+def _programmes(members: pd.DataFrame) -> pd.DataFrame:
+    first = members.drop_duplicates("program")
+    return pd.DataFrame({
+        "id": first["program"],
+        "name": first["program"].map(lambda p: PROGRAMME_NAMES.get(p, p)),
+        ROW: first[ROW],
+    })
+
+
+def _companies(members: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    named = members[members["org_name"].str.strip() != ""].drop_duplicates("org_key")
+    names = dict(zip(named["org_key"], named["org_name"], strict=True))
+    homepages = {}
+    if "homepage_url" in members.columns:
+        with_home = members[members["homepage_url"] != ""].drop_duplicates("org_key")
+        homepages = dict(zip(with_home["org_key"], with_home["homepage_url"], strict=True))
+    keys = pd.concat([members[["org_key", ROW]], items[["org_key", ROW]]])
+    keys = keys.drop_duplicates("org_key")
+    end_users = set()
+    if "enduser" in members.columns:
+        end_users = set(members.loc[members["enduser"].isin(["1", "true", "True"]), "org_key"])
+    return pd.DataFrame({
+        "id": keys["org_key"],
+        "name": keys["org_key"].map(lambda k: names.get(k) or _name_from_key(k)),
+        "homepage": keys["org_key"].map(lambda k: homepages.get(k, "")),
+        "tags": keys["org_key"].map(lambda k: "end-user" if k in end_users else ""),
+        ROW: keys[ROW],
+    })
+
+
+def _memberships(members: pd.DataFrame) -> pd.DataFrame:
+    left = members["present_at_head"] == "0"
+    until = _next_month(members["last_seen_month"]).where(left, "")
+    joined = members["joined"].str.strip()
+    # An official join date after the last sighting is a data-entry error: fall back.
+    usable = (joined != "") & ((until == "") | (joined.str[:7] < until))
+    since = joined.where(usable, members["first_seen_month"])
+    censored = (members["seen_in_first_snapshot"] == "1") & ~usable
+    tier = members["tier_at_head"].where(
+        members["tier_at_head"] != "", members["tiers_seen"].str.split("|").str[-1]
+    )
+    return pd.DataFrame({
+        "source": members["org_key"],
+        "target": members["program"],
+        "since": since,
+        "until": until,
+        "tier": tier.fillna(""),
+        "note": censored.map({True: "join date censored", False: ""}),
+        ROW: members[ROW],
+    })
+
+
+def _capability_ids(items: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    category = items["category"].map(slug)
+    sub = category + "/" + items["subcategory"].map(slug)
+    return category, sub
+
+
+def _capabilities(items: pd.DataFrame) -> pd.DataFrame:
+    category, sub = _capability_ids(items)
+    categories = pd.DataFrame({"id": category, "name": items["category"].str.strip(),
+                               "parent": "", ROW: items[ROW]}).drop_duplicates("id")
+    subs = pd.DataFrame({"id": sub, "name": items["subcategory"].str.strip(),
+                         "parent": category, ROW: items[ROW]}).drop_duplicates("id")
+    return pd.concat([categories, subs], ignore_index=True)
+
+
+def _has_capability(items: pd.DataFrame) -> pd.DataFrame:
+    _, sub = _capability_ids(items)
+    frame = items.assign(capability=sub)
+    grouped = frame.groupby(["org_key", "capability"], sort=True)
+    result = grouped.agg(
+        level=("item_name", "size"),
+        evidence=("item_name", lambda names: "; ".join(sorted(set(names)))),
+        since=("first_seen_month", "min"),
+        last=("last_seen_month", "max"),
+        present=("present_at_head", lambda flags: (flags == "1").any()),
+        row=(ROW, "min"),
+    ).reset_index()
+    until = _next_month(result["last"]).where(~result["present"], "")
+    return pd.DataFrame({
+        "source": result["org_key"],
+        "target": result["capability"],
+        "since": result["since"],
+        "until": until,
+        "level": result["level"].astype(str),
+        "evidence": result["evidence"],
+        ROW: result["row"],
+    })

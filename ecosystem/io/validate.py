@@ -1,0 +1,375 @@
+"""Validation of raw tables into a :class:`GraphBatch`, collecting every problem.
+
+The import is all-or-nothing: :func:`validate_tables` either returns a batch in which every
+value is typed and every reference resolves (within the batch or in the store), or raises
+:class:`~ecosystem.errors.ImportRefused` listing the problems (file, row, column, value,
+fix), up to a cap.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ecosystem.errors import ImportRefused, Problem
+from ecosystem.io.batch import ROW, GraphBatch, RawTable
+from ecosystem.io.convert import blank_mask, convert_column, expectation
+from ecosystem.model import (
+    DERIVED_KEY_FIELDS,
+    NODE_SCHEMAS,
+    RELATIONSHIP_SCHEMAS,
+    Field,
+    FieldType,
+    NodeKind,
+    RelKind,
+)
+
+__all__ = ["DEFAULT_PROBLEM_CAP", "GENERIC_RELATIONSHIPS_TABLE", "Problems", "validate_tables"]
+
+DEFAULT_PROBLEM_CAP = 50
+#: A table with a ``kind`` column that may hold relationships of every kind.
+GENERIC_RELATIONSHIPS_TABLE = "relationships"
+_SOURCE = "__source__"
+
+_NODE_TABLES = {s.table: s for s in NODE_SCHEMAS.values()}
+_REL_TABLES = {s.table: s for s in RELATIONSHIP_SCHEMAS.values()}
+_ALL_TABLES = [*_NODE_TABLES, *_REL_TABLES, GENERIC_RELATIONSHIPS_TABLE]
+
+#: Looks up the ids a store already holds for a node kind.
+KnownIds = Callable[[NodeKind], set[str]]
+
+
+@dataclass
+class Problems:
+    """Collects problems up to ``cap`` while counting all of them."""
+
+    cap: int = DEFAULT_PROBLEM_CAP
+    items: list[Problem] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, problem: Problem) -> None:
+        self.total += 1
+        if len(self.items) < self.cap:
+            self.items.append(problem)
+
+    def add_rows(
+        self,
+        frame: pd.DataFrame,
+        mask: pd.Series,
+        *,
+        column: str | None,
+        values: pd.Series | None,
+        message: str,
+        fix: str,
+    ) -> None:
+        """Add one problem per row of ``frame`` where ``mask`` is True."""
+        count = int(mask.sum())
+        if not count:
+            return
+        room = max(self.cap - len(self.items), 0)
+        for index in mask[mask].index[:room]:
+            value = None if values is None else values.at[index]
+            self.items.append(
+                Problem(
+                    file=str(frame.at[index, _SOURCE]),
+                    row=int(frame.at[index, ROW]),
+                    column=column,
+                    value=value,
+                    message=message,
+                    fix=fix,
+                )
+            )
+        self.total += count
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise ImportRefused(self.items, total=self.total)
+
+
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name.lower(), list(choices), n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def validate_tables(
+    tables: Sequence[RawTable],
+    known_ids: KnownIds,
+    *,
+    cap: int = DEFAULT_PROBLEM_CAP,
+) -> GraphBatch:
+    """Check and convert raw tables into a batch; raise ImportRefused listing every problem.
+
+    Parameters
+    ----------
+    tables
+        Tables as read by the readers; names are table names (``companies``, ``member_of``,
+        ``relationships`` ...).
+    known_ids
+        The ids the store holds already, by node kind; references may point at them.
+    cap
+        Keep at most this many problems in the error (all are counted).
+    """
+    problems = Problems(cap=cap)
+    node_parts: dict[NodeKind, list[pd.DataFrame]] = {}
+    rel_parts: dict[RelKind, list[pd.DataFrame]] = {}
+    for table in tables:
+        frame = table.frame.copy()
+        frame[_SOURCE] = table.source
+        name = table.name.strip().lower()
+        if name in _NODE_TABLES:
+            schema = _NODE_TABLES[name]
+            if _check_columns(frame, schema.field_names, schema.fields, table.source, problems):
+                node_parts.setdefault(schema.kind, []).append(frame)
+        elif name in _REL_TABLES:
+            rel = _REL_TABLES[name]
+            if _check_columns(frame, rel.field_names, rel.all_fields, table.source, problems):
+                rel_parts.setdefault(rel.kind, []).append(frame)
+        elif name == GENERIC_RELATIONSHIPS_TABLE:
+            for kind, part in _split_generic(frame, table.source, problems):
+                rel_parts.setdefault(kind, []).append(part)
+        else:
+            problems.add(
+                Problem(
+                    file=table.source,
+                    message=f"unknown table '{table.name}'",
+                    value=table.name,
+                    fix=f"Rename it to one of the table names.{_suggest(name, _ALL_TABLES)} "
+                    f"Tables: {', '.join(_ALL_TABLES)}.",
+                )
+            )
+    batch = GraphBatch()
+    for kind, parts in node_parts.items():
+        batch.nodes[kind] = _convert_nodes(kind, pd.concat(parts, ignore_index=True), problems)
+    for rkind, parts in rel_parts.items():
+        batch.relationships[rkind] = _convert_relationships(
+            rkind, pd.concat(parts, ignore_index=True), problems
+        )
+    if not problems.total:
+        _check_references(batch, known_ids, problems)
+    if not problems.total and batch.is_empty():
+        sources = ", ".join(sorted({t.source for t in tables})) or "the input"
+        problems.add(
+            Problem(
+                file=sources,
+                message="no rows to import",
+                fix="Give at least one table with data rows, such as companies.csv with "
+                "columns id,name.",
+            )
+        )
+    problems.raise_if_any()
+    for frame in (*batch.nodes.values(), *batch.relationships.values()):
+        frame.drop(columns=[ROW, _SOURCE], inplace=True)
+    return batch
+
+
+def _check_columns(
+    frame: pd.DataFrame,
+    allowed: list[str],
+    fields: Sequence[Field],
+    source: str,
+    problems: Problems,
+) -> bool:
+    columns = [c for c in frame.columns if c not in (ROW, _SOURCE)]
+    unknown = [c for c in columns if c not in allowed]
+    before = problems.total
+    for column in unknown:
+        problems.add(
+            Problem(
+                file=source,
+                row=1,
+                column=column,
+                message="unknown column",
+                fix=f"Rename or remove it.{_suggest(column, allowed)} "
+                f"Columns of this table: {', '.join(allowed)}.",
+            )
+        )
+    for fld in fields:
+        if fld.required and fld.name not in columns:
+            problems.add(
+                Problem(
+                    file=source,
+                    row=1,
+                    column=fld.name,
+                    message="required column is missing",
+                    fix=f"Add a column '{fld.name}' to the header"
+                    + (f" (e.g. {fld.example!r})." if fld.example else "."),
+                )
+            )
+    duplicated = {c for c in columns if columns.count(c) > 1}
+    for column in sorted(duplicated):
+        problems.add(
+            Problem(file=source, row=1, column=column, message="column appears twice",
+                    fix="Keep one column of that name.")
+        )
+    return problems.total == before
+
+
+def _split_generic(
+    frame: pd.DataFrame, source: str, problems: Problems
+) -> Iterable[tuple[RelKind, pd.DataFrame]]:
+    if "kind" not in frame.columns:
+        problems.add(
+            Problem(file=source, row=1, column="kind", message="required column is missing",
+                    fix="Add a column 'kind' naming each row's relationship kind, "
+                    "e.g. 'member_of'.")
+        )
+        return
+    kinds = frame["kind"].map(lambda v: str(v).strip().lower() if v is not None else "")
+    unknown = ~kinds.isin(list(_REL_TABLES))
+    for value in kinds[unknown].unique():
+        mask = unknown & (kinds == value)
+        problems.add_rows(
+            frame, mask, column="kind", values=frame["kind"],
+            message="unknown relationship kind",
+            fix=f"Use one of the relationship kinds.{_suggest(str(value), _REL_TABLES)} "
+            f"Kinds: {', '.join(_REL_TABLES)}.",
+        )
+    for value in kinds[~unknown].unique():
+        rel = _REL_TABLES[value]
+        part = frame[kinds == value].drop(columns=["kind"])
+        extra = [c for c in part.columns if c not in (*rel.field_names, ROW, _SOURCE)]
+        for column in extra:
+            filled = ~blank_mask(part[column])
+            problems.add_rows(
+                part, filled, column=column, values=part[column],
+                message=f"a '{value}' relationship has no field '{column}'",
+                fix=f"Leave the cell empty for this kind. Fields of '{value}': "
+                f"{', '.join(rel.field_names)}.",
+            )
+        part = part.drop(columns=extra)
+        missing = [f.name for f in rel.all_fields if f.required and f.name not in part.columns]
+        for name in missing:
+            problems.add(Problem(file=source, row=1, column=name,
+                                 message=f"required column for '{value}' is missing",
+                                 fix=f"Add a column '{name}'."))
+        if not missing:
+            yield rel.kind, part
+
+
+def _convert_fields(
+    frame: pd.DataFrame, fields: Sequence[Field], problems: Problems
+) -> pd.DataFrame:
+    out = pd.DataFrame({ROW: frame[ROW], _SOURCE: frame[_SOURCE]})
+    for fld in fields:
+        if fld.name not in frame.columns:
+            continue
+        cells = frame[fld.name]
+        values, bad = convert_column(cells, fld)
+        problems.add_rows(frame, bad, column=fld.name, values=cells,
+                          message=f"'{fld.name}' is not valid",
+                          fix=expectation(fld).capitalize() + ".")
+        if fld.required:
+            problems.add_rows(frame, blank_mask(cells), column=fld.name, values=None,
+                              message=f"'{fld.name}' is empty",
+                              fix=f"Every row needs a value for '{fld.name}'.")
+        out[fld.name] = values
+    return out
+
+
+def _convert_nodes(kind: NodeKind, frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    schema = NODE_SCHEMAS[kind]
+    out = _convert_fields(frame, schema.fields, problems)
+    _flag_duplicates(out, ["id"], f"duplicate {kind.value} id",
+                     "Each id may appear once; merge the rows or give one a new id.", problems)
+    return out
+
+
+def _convert_relationships(
+    kind: RelKind, frame: pd.DataFrame, problems: Problems
+) -> pd.DataFrame:
+    rel = RELATIONSHIP_SCHEMAS[kind]
+    out = _convert_fields(frame, rel.all_fields, problems)
+    for column in ("since", "key"):
+        if column not in out.columns:
+            out[column] = ""
+        out[column] = out[column].fillna("").astype(str)
+    derived = DERIVED_KEY_FIELDS.get(kind, ())
+    if derived:
+        parts = [out[c].astype("string").fillna("") if c in out else "" for c in derived]
+        composed = parts[0]
+        for part in parts[1:]:
+            composed = composed + ":" + part
+        out["key"] = out["key"].where(out["key"] != "", composed)
+    if "since" in out and "until" in out:
+        reversed_dates = out["until"].notna() & (out["since"] != "") & (
+            out["until"].fillna("") <= out["since"]
+        )
+        problems.add_rows(out, reversed_dates, column="until", values=out["until"],
+                          message="'until' is not after 'since'",
+                          fix="'until' is the first day the relationship no longer holds; "
+                          "make it later than 'since' or leave it empty.")
+    _flag_duplicates(out, ["source", "target", "since", "key"],
+                     f"duplicate '{kind.value}' relationship (same source, target and since)",
+                     "Keep one row, or tell parallel rows apart with the 'key' column.",
+                     problems)
+    return out
+
+
+def _flag_duplicates(
+    frame: pd.DataFrame, subset: list[str], message: str, fix: str, problems: Problems
+) -> None:
+    if not all(c in frame.columns for c in subset):
+        return
+    dupes = frame.duplicated(subset=subset, keep="first")
+    if dupes.any():
+        first_rows = frame.drop_duplicates(subset=subset).set_index(subset)[ROW]
+        firsts = frame.loc[dupes, subset].apply(tuple, axis=1).map(
+            lambda k: first_rows.get(k if len(subset) > 1 else k[0])
+        )
+        problems.add_rows(frame, dupes, column=subset[0], values=frame[subset[0]],
+                          message=message,
+                          fix=fix + f" First seen in row {int(firsts.iloc[0])}.")
+
+
+def _check_references(batch: GraphBatch, known_ids: KnownIds, problems: Problems) -> None:
+    cache: dict[NodeKind, set[str]] = {}
+
+    def ids(kind: NodeKind) -> set[str]:
+        if kind not in cache:
+            stored = known_ids(kind)
+            fresh = batch.nodes.get(kind)
+            cache[kind] = stored | (set(fresh["id"]) if fresh is not None else set())
+        return cache[kind]
+
+    for kind, frame in batch.nodes.items():
+        for fld in NODE_SCHEMAS[kind].fields:
+            if fld.references is not None and fld.name in frame.columns:
+                _check_reference_column(frame, fld, ids(fld.references), problems)
+    for rkind, frame in batch.relationships.items():
+        rel = RELATIONSHIP_SCHEMAS[rkind]
+        for end, node_kind in (("source", rel.source), ("target", rel.target)):
+            missing = ~frame[end].isin(ids(node_kind))
+            problems.add_rows(
+                frame, missing, column=end, values=frame[end],
+                message=f"'{rkind.value}' {end} is not a known {node_kind.value}",
+                fix=f"Add it to {NODE_SCHEMAS[node_kind].table} (in this import or an "
+                f"earlier one), or correct the id.",
+            )
+
+
+def _check_reference_column(
+    frame: pd.DataFrame, fld: Field, known: set[str], problems: Problems
+) -> None:
+    target = NODE_SCHEMAS[fld.references] if fld.references else None
+    if target is None:
+        return
+    column = frame[fld.name]
+    if fld.type is FieldType.LIST:
+        missing = column.map(
+            lambda items: isinstance(items, list) and any(i not in known for i in items)
+        ).astype(bool)
+    else:
+        missing = column.notna() & ~column.isin(known)
+    problems.add_rows(
+        frame, missing, column=fld.name, values=column,
+        message=f"'{fld.name}' names an unknown {target.kind.value}",
+        fix=f"Add it to {target.table} (in this import or an earlier one), or correct it.",
+    )
+
+
+def node_tables() -> Mapping[str, NodeKind]:
+    """Table name -> node kind."""
+    return {name: s.kind for name, s in _NODE_TABLES.items()}

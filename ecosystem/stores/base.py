@@ -1,0 +1,177 @@
+"""The ``Store`` protocol every storage back end implements, and ``open_store``.
+
+Two stores implement it: :class:`~ecosystem.stores.embedded.EmbeddedStore` (SQLite, the
+default) and, later, a Neo4j store. ``tests/contract`` holds both to the same behaviour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from ecosystem.errors import StoreUnavailable
+from ecosystem.io.batch import RawTable
+from ecosystem.model import Node, NodeKind, Relationship, RelKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ecosystem.stores.projection import BipartiteMatrix
+
+__all__ = ["DEFAULT_STORE", "STORE_ENV", "Store", "WriteSummary", "open_store"]
+
+#: Environment variable naming the store when ``--store`` is not given.
+STORE_ENV = "ECOSYSTEM_STORE"
+#: The store used when neither ``--store`` nor the environment names one.
+DEFAULT_STORE = "ecosystem.db"
+
+AsOf = dt.date | str | None
+
+
+@dataclass
+class WriteSummary:
+    """What one write did: rows written per kind, and how many nodes were new."""
+
+    nodes_written: dict[str, int] = field(default_factory=dict)
+    nodes_created: dict[str, int] = field(default_factory=dict)
+    relationships_written: dict[str, int] = field(default_factory=dict)
+    relationships_created: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {
+            "nodes_written": self.nodes_written,
+            "nodes_created": self.nodes_created,
+            "relationships_written": self.relationships_written,
+            "relationships_created": self.relationships_created,
+        }
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Where an ecosystem lives. Every write is atomic: it lands whole or not at all."""
+
+    @property
+    def location(self) -> str:
+        """Where the store is (a file path or a server URI, never a password)."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources; the store cannot be used afterwards."""
+        ...
+
+    def __enter__(self) -> Store: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def generation(self) -> int:
+        """A number that changes whenever the stored data change."""
+        ...
+
+    def write(self, tables: Sequence[RawTable], *, progress: bool = False) -> WriteSummary:
+        """Validate ``tables`` against the store and upsert them in one transaction.
+
+        Raises
+        ------
+        ImportRefused
+            If anything is wrong; the store is then unchanged.
+        """
+        ...
+
+    def ids(self, kind: NodeKind) -> set[str]:
+        """The ids of every node of ``kind``."""
+        ...
+
+    def node(self, kind: NodeKind, id: str) -> Node:
+        """One node; raise NodeNotFound (with close ids as suggestions) if absent."""
+        ...
+
+    def nodes(
+        self,
+        kind: NodeKind | None = None,
+        *,
+        search: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Node]:
+        """Nodes ordered by kind and id; ``search`` matches id or name, case-insensitively."""
+        ...
+
+    def relationships(
+        self,
+        kind: RelKind | None = None,
+        *,
+        as_of: AsOf = None,
+        node: tuple[NodeKind, str] | None = None,
+    ) -> list[Relationship]:
+        """Relationships ordered by kind, source, target, since and key.
+
+        ``as_of`` keeps those active on that date; ``node`` those touching that node.
+        """
+        ...
+
+    def counts(self, *, as_of: AsOf = None) -> dict[str, dict[str, int]]:
+        """``{"nodes": {kind: n}, "relationships": {kind: n}}``, kinds with no rows left out."""
+        ...
+
+    def delete_node(self, kind: NodeKind, id: str, *, cascade: bool = False) -> int:
+        """Delete a node; with ``cascade`` also its relationships (their count is returned).
+
+        Raises NodeNotFound if absent and Conflict if it has relationships and not cascade.
+        """
+        ...
+
+    def delete_relationship(
+        self, kind: RelKind, source: str, target: str, *, since: str | None = None, key: str = ""
+    ) -> None:
+        """Delete one relationship; raise RelationshipNotFound if absent."""
+        ...
+
+    def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
+        """The whole ecosystem as a networkx graph (cached until the data change).
+
+        Nodes are keyed ``"<kind>:<id>"`` (:func:`~ecosystem.model.node_key`). Callers must
+        not modify the returned graph: copy it first.
+        """
+        ...
+
+    def matrix(self, kind: RelKind, *, as_of: AsOf = None) -> BipartiteMatrix:
+        """The sparse source x target weight matrix of one relationship kind (cached)."""
+        ...
+
+
+def open_store(location: str | os.PathLike[str] | None = None) -> Store:
+    """Open the store at ``location`` (default: $ECOSYSTEM_STORE, then ``ecosystem.db``).
+
+    A path opens (creating if needed) the embedded SQLite store. ``bolt://`` and
+    ``neo4j://`` URIs are reserved for the Neo4j store.
+
+    Raises
+    ------
+    StoreUnavailable
+        If the store cannot be opened.
+    """
+    where = str(location or os.environ.get(STORE_ENV) or DEFAULT_STORE)
+    scheme = where.split("://", 1)[0].lower() if "://" in where else ""
+    if scheme in {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}:
+        raise StoreUnavailable(
+            f"Cannot open {where.split('@')[-1]!r}: the Neo4j store is not part of this "
+            "release yet. Use a file path for the embedded store, e.g. --store ecosystem.db."
+        )
+    if scheme:
+        raise StoreUnavailable(
+            f"Unknown store address {where!r}. Give a file path (embedded store) or a "
+            "bolt:// or neo4j:// URI."
+        )
+    from ecosystem.stores.embedded import EmbeddedStore
+
+    return EmbeddedStore(Path(where))

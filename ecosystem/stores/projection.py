@@ -1,0 +1,162 @@
+"""Projections of stored nodes and relationships into networkx graphs and sparse matrices.
+
+Every store builds its analytics views here, so both stores give identical graphs.
+Projections are cached by (store generation, as-of date) and rebuilt when the data change.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from ecosystem.model import (
+    RELATIONSHIP_SCHEMAS,
+    Node,
+    NodeKind,
+    Relationship,
+    RelKind,
+    node_key,
+)
+
+__all__ = [
+    "DERIVED_EDGE_KINDS",
+    "BipartiteMatrix",
+    "ProjectionCache",
+    "build_graph",
+    "build_matrix",
+]
+
+#: Edge kinds that the graph derives from node properties rather than relationships.
+DERIVED_EDGE_KINDS = ("in_industry", "part_of", "runs")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BipartiteMatrix:
+    """A sparse weight matrix between two node kinds, with the ids of rows and columns.
+
+    ``matrix[i, j]`` sums the weights of the relationships from ``rows[i]`` to
+    ``columns[j]``. Rows and columns list every node of the two kinds, sorted by id, so
+    matrices of one store line up across dates.
+    """
+
+    kind: RelKind
+    matrix: sp.csr_array
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+
+    def row_index(self) -> dict[str, int]:
+        return {id: i for i, id in enumerate(self.rows)}
+
+    def column_index(self) -> dict[str, int]:
+        return {id: j for j, id in enumerate(self.columns)}
+
+
+def _edge_weight(rel: Relationship) -> float:
+    schema = RELATIONSHIP_SCHEMAS[rel.kind]
+    name = schema.weight_field or "weight"
+    value = rel.properties.get(name, rel.properties.get("weight"))
+    return float(value) if value is not None else 1.0
+
+
+def build_graph(nodes: Iterable[Node], relationships: Iterable[Relationship]) -> nx.MultiDiGraph:
+    """Build the ecosystem graph from nodes and (already date-filtered) relationships.
+
+    Node attributes are ``kind``, ``id`` and the node's properties. Edge attributes are
+    ``kind``, ``since``, ``until``, ``weight`` and the relationship's properties; edges are
+    keyed ``"<kind>|<since>|<key>"``. Hierarchies and company industries become derived
+    edges: ``part_of`` (child -> parent), ``in_industry`` (company -> industry) and ``runs``
+    (owner company -> programme).
+    """
+    G = nx.MultiDiGraph()
+    derived: list[tuple[str, str, str]] = []
+    for node in nodes:
+        key = node.key
+        G.add_node(key, **node.properties, kind=node.kind.value, id=node.id)
+        parent = node.properties.get("parent")
+        if parent:
+            derived.append((key, node_key(node.kind, parent), "part_of"))
+        for industry in node.properties.get("industries") or ():
+            derived.append((key, node_key(NodeKind.INDUSTRY, industry), "in_industry"))
+        owner = node.properties.get("owner")
+        if owner and node.kind is NodeKind.PROGRAMME:
+            derived.append((node_key(NodeKind.COMPANY, owner), key, "runs"))
+    for source, target, kind in derived:
+        if source in G and target in G:
+            G.add_edge(source, target, key=kind, kind=kind, weight=1.0)
+    for rel in relationships:
+        schema = RELATIONSHIP_SCHEMAS[rel.kind]
+        G.add_edge(
+            node_key(schema.source, rel.source),
+            node_key(schema.target, rel.target),
+            key=f"{rel.kind.value}|{rel.since or ''}|{rel.key}",
+            **rel.properties,
+            kind=rel.kind.value,
+            since=rel.since,
+            until=rel.until,
+            weight=_edge_weight(rel),
+        )
+    return G
+
+
+def build_matrix(
+    kind: RelKind,
+    source_ids: Iterable[str],
+    target_ids: Iterable[str],
+    relationships: Iterable[Relationship],
+) -> BipartiteMatrix:
+    """Sum relationship weights into a sparse ``source x target`` matrix.
+
+    The weight is the kind's weight field (``level`` for capabilities, ``count`` for
+    patent counts), else the ``weight`` property, else 1.
+    """
+    rows = tuple(sorted(source_ids))
+    columns = tuple(sorted(target_ids))
+    row_index = {id: i for i, id in enumerate(rows)}
+    column_index = {id: j for j, id in enumerate(columns)}
+    r: list[int] = []
+    c: list[int] = []
+    w: list[float] = []
+    for rel in relationships:
+        if rel.kind is kind:
+            r.append(row_index[rel.source])
+            c.append(column_index[rel.target])
+            w.append(_edge_weight(rel))
+    matrix = sp.coo_array(
+        (np.asarray(w, dtype=float), (np.asarray(r, dtype=np.int64), np.asarray(c, dtype=np.int64))),
+        shape=(len(rows), len(columns)),
+    ).tocsr()
+    matrix.sum_duplicates()
+    return BipartiteMatrix(kind, matrix, rows, columns)
+
+
+class ProjectionCache:
+    """A small LRU cache of projections, cleared whenever the store's generation moves."""
+
+    def __init__(self, generation: Callable[[], int], size: int = 8) -> None:
+        self._generation = generation
+        self._size = size
+        self._seen = -1
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        now = self._generation()
+        if now != self._seen:
+            self._items.clear()
+            self._seen = now
+        if key in self._items:
+            self._items.move_to_end(key)
+            value: T = self._items[key]
+            return value
+        value = build()
+        self._items[key] = value
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return value
