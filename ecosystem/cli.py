@@ -23,9 +23,7 @@ from ecosystem.io.export import ExportFormat, export_store
 from ecosystem.io.importer import ImportFormat, import_paths
 from ecosystem.model import (
     Node,
-    NodeKind,
     Relationship,
-    RelKind,
     parse_date,
     parse_node_kind,
     parse_rel_kind,
@@ -268,10 +266,12 @@ def show(obj: Context, kind: str, id: str, as_of: str | None, as_json: bool) -> 
             click.echo(f"  {name}: {value}")
     click.echo(f"Relationships ({len(rels)}):")
     for rel in rels:
-        other = rel.target if rel.source == id else rel.source
-        dates = f"{rel.since or '…'} – {rel.until or 'now'}"
+        outgoing = rel.source == id and rel.schema.source is node_kind
+        arrow, other = ("->", rel.target) if outgoing else ("<-", rel.source)
+        dates = f"{rel.since or '...'} to {rel.until or 'now'}"
         extra = ", ".join(f"{k}={v}" for k, v in rel.properties.items() if k != "evidence")
-        click.echo(f"  {rel.kind.value:<16}{other}  [{dates}]{'  ' + extra if extra else ''}")
+        click.echo(f"  {arrow} {rel.kind.value:<17}{other}  [{dates}]"
+                   f"{'  ' + extra if extra else ''}")
 
 
 @cli.command()

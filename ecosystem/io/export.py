@@ -6,6 +6,7 @@ round trip (lists are ';'-joined in CSV and Excel cells, so list items must not 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pandas as pd
 from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
+    Field,
     FieldType,
     NodeKind,
     RelKind,
@@ -59,7 +61,7 @@ def store_tables(store: Store, *, join_lists: bool = True) -> dict[str, pd.DataF
     return tables
 
 
-def _shape(frame: pd.DataFrame, fields: tuple, join_lists: bool) -> pd.DataFrame:  # type: ignore[type-arg]
+def _shape(frame: pd.DataFrame, fields: Sequence[Field], join_lists: bool) -> pd.DataFrame:
     columns = [f.name for f in fields if f.name in frame.columns and frame[f.name].notna().any()]
     frame = frame[columns].copy()
     for fld in fields:
@@ -100,7 +102,7 @@ def export_store(
     for name, frame in store_tables(store, join_lists=chosen is ExportFormat.CSV).items():
         path = target / f"{name}.{chosen.value}"
         if chosen is ExportFormat.CSV:
-            frame.to_csv(path, index=False)
+            frame.to_csv(path, index=False, lineterminator="\r\n")  # RFC 4180: quotes \r too
         else:
             frame.to_parquet(path, index=False)
         written.append(path)

@@ -9,6 +9,7 @@ the same nodes and relationships. Gephi, Cytoscape and yEd open the file.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from ecosystem.errors import ImportRefused, Problem
+from ecosystem.errors import ImportRefused, InvalidValue, Problem
 from ecosystem.io.batch import ROW, RawTable
 from ecosystem.model import (
     NODE_SCHEMAS,
@@ -32,18 +33,31 @@ __all__ = ["read_graphml", "write_graphml"]
 
 _LIST_FIELDS = {
     f.name
-    for schema in (*NODE_SCHEMAS.values(), *RELATIONSHIP_SCHEMAS.values())
-    for f in getattr(schema, "all_fields", schema.fields)
+    for fields in (*(s.fields for s in NODE_SCHEMAS.values()),
+                   *(s.all_fields for s in RELATIONSHIP_SCHEMAS.values()))
+    for f in fields
     if f.type is FieldType.LIST
 }
 
 
-def _attributes(values: dict[str, Any]) -> dict[str, Any]:
+# XML 1.0 cannot hold most control characters, and its parsers turn "\r" into "\n".
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
+def _attributes(values: dict[str, Any], where: str) -> dict[str, Any]:
     out = {}
     for name, value in values.items():
         if value is None:
             continue
-        out[name] = json.dumps(value) if isinstance(value, list) else value
+        value = json.dumps(value) if isinstance(value, list) else value
+        if isinstance(value, str) and (bad := _NOT_XML.search(value)):
+            raise InvalidValue(
+                f"{where}: '{name}' holds the control character U+{ord(bad.group()):04X}, "
+                "which GraphML (XML 1.0) cannot carry. Export as csv or parquet instead, "
+                "or remove the character from the data.",
+                field=name, value=value,
+            )
+        out[name] = value
     return out
 
 
@@ -52,16 +66,17 @@ def write_graphml(store: Store, path: Path) -> None:
     G = nx.MultiDiGraph()
     for node in store.nodes():
         G.add_node(node.key, **_attributes({**node.properties, "kind": node.kind.value,
-                                            "id": node.id}))
+                                            "id": node.id}, f"{node.kind.value} {node.id!r}"))
     for rel in store.relationships():
         schema = RELATIONSHIP_SCHEMAS[rel.kind]
-        G.add_edge(
-            node_key(schema.source, rel.source),
-            node_key(schema.target, rel.target),
-            key=f"{rel.kind.value}|{rel.since or ''}|{rel.key}",
-            **_attributes({**rel.properties, "kind": rel.kind.value, "since": rel.since,
-                           "until": rel.until, "key": rel.key or None}),
-        )
+        attributes = _attributes({**rel.properties, "kind": rel.kind.value,
+                                  "since": rel.since, "until": rel.until,
+                                  "key": rel.key or None},
+                                 f"{rel.kind.value} {rel.source!r} -> {rel.target!r}")
+        # add_edges_from, because add_edge would take the 'key' attribute as the edge key
+        G.add_edges_from([(node_key(schema.source, rel.source),
+                           node_key(schema.target, rel.target),
+                           f"{rel.kind.value}|{rel.since or ''}|{rel.key}", attributes)])
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(G, path)
 

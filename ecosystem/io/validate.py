@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import pandas as pd
 
@@ -75,7 +76,7 @@ class Problems:
             self.items.append(
                 Problem(
                     file=str(frame.at[index, _SOURCE]),
-                    row=int(frame.at[index, ROW]),
+                    row=int(cast(int, frame.at[index, ROW])),
                     column=column,
                     value=value,
                     message=message,
@@ -141,11 +142,12 @@ def validate_tables(
                 )
             )
     batch = GraphBatch()
-    for kind, parts in node_parts.items():
-        batch.nodes[kind] = _convert_nodes(kind, pd.concat(parts, ignore_index=True), problems)
-    for rkind, parts in rel_parts.items():
-        batch.relationships[rkind] = _convert_relationships(
-            rkind, pd.concat(parts, ignore_index=True), problems
+    for node_kind, parts in node_parts.items():
+        batch.nodes[node_kind] = _convert_nodes(node_kind, pd.concat(parts, ignore_index=True),
+                                                problems)
+    for rel_kind, rel_frames in rel_parts.items():
+        batch.relationships[rel_kind] = _convert_relationships(
+            rel_kind, pd.concat(rel_frames, ignore_index=True), problems
         )
     if not problems.total:
         _check_references(batch, known_ids, problems)
@@ -161,7 +163,7 @@ def validate_tables(
         )
     problems.raise_if_any()
     for frame in (*batch.nodes.values(), *batch.relationships.values()):
-        frame.drop(columns=[ROW, _SOURCE], inplace=True)
+        del frame[ROW], frame[_SOURCE]
     return batch
 
 

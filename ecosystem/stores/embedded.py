@@ -72,12 +72,12 @@ CREATE TABLE IF NOT EXISTS relationships (
 CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships (target, kind);
 """
 _NODE_UPSERT = """
-INSERT INTO nodes (kind, id, props) VALUES (?, ?, json_patch('{}', ?))
+INSERT INTO nodes (kind, id, props) VALUES (?, ?, ?)
 ON CONFLICT (kind, id) DO UPDATE SET props = json_patch(nodes.props, excluded.props)
 """
 _REL_UPSERT = """
 INSERT INTO relationships (kind, source, target, since, key, until, props)
-VALUES (?, ?, ?, ?, ?, ?, json_patch('{}', ?))
+VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (kind, source, target, since, key)
 DO UPDATE SET props = json_patch(relationships.props, excluded.props)
 """
@@ -226,7 +226,7 @@ class EmbeddedStore:
                   leave=False) as bar:
             for kind, frame in batch.nodes.items():
                 props = _props_json(frame.drop(columns=["id"]))
-                rows = zip(repeat(kind.value), frame["id"].tolist(), props)  # noqa: B905
+                rows = zip(repeat(kind.value), frame["id"].tolist(), props)
                 self._execute_chunks(_NODE_UPSERT, rows, len(frame), bar)
                 summary.nodes_written[kind.value] = len(frame)
             for rkind, frame in batch.relationships.items():
@@ -237,7 +237,7 @@ class EmbeddedStore:
                                                         if c in frame.columns]))
                 rows = zip(repeat(rkind.value), frame["source"].tolist(),
                            frame["target"].tolist(), frame["since"].tolist(),
-                           frame["key"].tolist(), until, props)  # noqa: B905
+                           frame["key"].tolist(), until, props)
                 sql = _REL_UPSERT_WITH_UNTIL if has_until else _REL_UPSERT
                 self._execute_chunks(sql, rows, len(frame), bar)
                 summary.relationships_written[rkind.value] = len(frame)
@@ -320,7 +320,7 @@ class EmbeddedStore:
             ).fetchone()
         if row is None:
             raise NodeNotFound(kind.value, id, self._suggest(kind, id))
-        return Node(kind, id, json.loads(row[0]))
+        return Node(kind, id, _props(row[0]))
 
     def _suggest(self, kind: NodeKind, id: str) -> list[str]:
         ids = self.ids(kind)
@@ -337,7 +337,8 @@ class EmbeddedStore:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Node]:
-        clauses, params = ["1"], {}
+        clauses: list[str] = ["1"]
+        params: dict[str, object] = {}
         if kind is not None:
             clauses.append("kind = :kind")
             params["kind"] = NodeKind(kind).value
@@ -352,7 +353,7 @@ class EmbeddedStore:
         params |= {"limit": -1 if limit is None else limit, "offset": offset}
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
-        return [Node(NodeKind(k), i, json.loads(p)) for k, i, p in rows]
+        return [Node(NodeKind(k), i, _props(p)) for k, i, p in rows]
 
     def relationships(
         self,
@@ -361,7 +362,8 @@ class EmbeddedStore:
         as_of: AsOf = None,
         node: tuple[NodeKind, str] | None = None,
     ) -> list[Relationship]:
-        clauses, params = ["1"], {}
+        clauses: list[str] = ["1"]
+        params: dict[str, object] = {}
         if kind is not None:
             clauses.append("kind = :kind")
             params["kind"] = RelKind(kind).value
@@ -376,7 +378,7 @@ class EmbeddedStore:
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
         return [
-            Relationship(RelKind(k), s, t, since or None, until, key, json.loads(p))
+            Relationship(RelKind(k), s, t, since or None, until, key, _props(p))
             for k, s, t, since, key, until, p in rows
         ]
 
@@ -411,6 +413,11 @@ class EmbeddedStore:
             lambda: build_matrix(kind, self.ids(schema.source), self.ids(schema.target),
                                  self.relationships(kind, as_of=day)),
         )
+
+
+def _props(text: str) -> dict[str, Any]:
+    """Stored properties; a null (a cleared cell in a fresh row) means absent."""
+    return {k: v for k, v in json.loads(text).items() if v is not None}
 
 
 def _props_json(frame: pd.DataFrame) -> list[str]:

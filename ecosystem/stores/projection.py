@@ -130,7 +130,8 @@ def build_matrix(
             c.append(column_index[rel.target])
             w.append(_edge_weight(rel))
     matrix = sp.coo_array(
-        (np.asarray(w, dtype=float), (np.asarray(r, dtype=np.int64), np.asarray(c, dtype=np.int64))),
+        (np.asarray(w, dtype=float),
+         (np.asarray(r, dtype=np.int64), np.asarray(c, dtype=np.int64))),
         shape=(len(rows), len(columns)),
     ).tocsr()
     matrix.sum_duplicates()

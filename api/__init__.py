@@ -1,0 +1,1 @@
+"""HTTP API over the ecosystem library (FastAPI); built in a later issue."""

@@ -1,0 +1,254 @@
+"""The behaviour every Store must have. Parametrised over every store kind (conftest)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from ecosystem import (
+    Conflict,
+    ImportRefused,
+    NodeKind,
+    NodeNotFound,
+    RelationshipNotFound,
+    RelKind,
+    Store,
+    import_paths,
+)
+from ecosystem.io.batch import ROW, RawTable
+from tests.conftest import SMALL, StoreFactory
+
+
+def table(name: str, rows: list[dict[str, object]], source: str = "test") -> RawTable:
+    frame = pd.DataFrame(rows, dtype=object)
+    frame[ROW] = range(2, len(frame) + 2)
+    return RawTable(name, source, frame)
+
+
+def snapshot(store: Store) -> tuple[list[object], list[object]]:
+    return store.nodes(), store.relationships()
+
+
+def test_new_store_is_empty(store: Store) -> None:
+    assert store.counts() == {"nodes": {}, "relationships": {}}
+    assert store.nodes() == []
+    assert store.relationships() == []
+    assert store.graph().number_of_nodes() == 0
+
+
+def test_counts_of_small_ecosystem(small_store: Store) -> None:
+    assert small_store.counts() == {
+        "nodes": {"capability": 7, "company": 5, "industry": 7, "programme": 2,
+                  "technology_class": 4},
+        "relationships": {"has_capability": 5, "holds_patents_in": 5, "member_of": 5,
+                          "owns": 1, "partners_with": 2, "supplies": 2},
+    }
+
+
+def test_node_properties_are_typed(small_store: Store) -> None:
+    voltra = small_store.node(NodeKind.COMPANY, "voltra")
+    assert voltra.name == "Voltra Motors"
+    assert voltra.properties["founded"] == 1998
+    assert voltra.properties["strategy_horizon_years"] == 5.0
+    assert voltra.properties["industries"] == ["sic-3711"]
+    assert voltra.properties["tags"] == ["ev", "automotive"]
+    assert "risk_appetite" in voltra.properties
+    shiplane = small_store.node(NodeKind.COMPANY, "shiplane")
+    assert "decision_style" not in shiplane.properties  # empty cells store nothing
+
+
+def test_dates_are_normalised(small_store: Store) -> None:
+    rels = {r.source: r for r in small_store.relationships(RelKind.MEMBER_OF)
+            if r.target == "battery-alliance"}
+    assert rels["voltra"].since == "2019-03-01"  # YYYY-MM
+    assert rels["cellix"].since == "2018-01-01"  # YYYY
+    assert rels["siliq"].since == "2020-06-15"
+    assert rels["siliq"].until == "2023-01-01"
+    assert rels["voltra"].until is None
+
+
+@pytest.mark.parametrize(
+    ("as_of", "members"),
+    [
+        ("2017-12-31", set()),
+        ("2018-01-01", {"cellix"}),
+        ("2020-06-15", {"cellix", "voltra", "siliq"}),
+        ("2022-12-31", {"cellix", "voltra", "siliq"}),
+        ("2023-01-01", {"cellix", "voltra"}),  # until is the first day it no longer holds
+    ],
+)
+def test_as_of_filters_relationships(small_store: Store, as_of: str, members: set[str]) -> None:
+    found = small_store.relationships(RelKind.MEMBER_OF, as_of=as_of)
+    assert {r.source for r in found if r.target == "battery-alliance"} == members
+
+
+def test_as_of_counts_and_graph_agree(small_store: Store) -> None:
+    counts = small_store.counts(as_of="2019-06-01")["relationships"]
+    G = small_store.graph(as_of="2019-06-01")
+    kinds = [d["kind"] for _, _, d in G.edges(data=True)]
+    for kind, n in counts.items():
+        assert kinds.count(kind) == n
+
+
+def test_relationships_touching_a_node(small_store: Store) -> None:
+    rels = small_store.relationships(node=(NodeKind.COMPANY, "shiplane"))
+    assert {(r.kind, r.source, r.target) for r in rels} == {
+        (RelKind.OWNS, "voltra", "shiplane"),
+        (RelKind.SUPPLIES, "shiplane", "voltra"),
+    }
+
+
+def test_missing_node_suggests_close_ids(small_store: Store) -> None:
+    with pytest.raises(NodeNotFound) as info:
+        small_store.node(NodeKind.COMPANY, "voltr")
+    assert info.value.suggestions == ["voltra"]
+    assert "Did you mean 'voltra'" in str(info.value)
+
+
+def test_search_matches_name_and_id(small_store: Store) -> None:
+    assert [n.id for n in small_store.nodes(NodeKind.COMPANY, search="batter")] == ["cellix"]
+    assert [n.id for n in small_store.nodes(NodeKind.COMPANY, search="SILIQ")] == ["siliq"]
+    page = small_store.nodes(NodeKind.COMPANY, limit=2, offset=1)
+    assert [n.id for n in page] == ["cortex", "shiplane"]
+
+
+def test_reimport_updates_in_place(small_store: Store) -> None:
+    before = small_store.counts()
+    summary = import_paths(small_store, [SMALL])
+    assert small_store.counts() == before
+    assert sum(summary.nodes_created.values()) == 0
+    assert sum(summary.relationships_created.values()) == 0
+    assert sum(summary.nodes_written.values()) == 25
+
+
+def test_upsert_merges_given_columns_only(small_store: Store) -> None:
+    small_store.write([table("companies", [{"id": "voltra", "name": "Voltra AG",
+                                            "country": ""}])])
+    voltra = small_store.node(NodeKind.COMPANY, "voltra")
+    assert voltra.name == "Voltra AG"
+    assert "country" not in voltra.properties  # an empty cell clears the value
+    assert voltra.properties["founded"] == 1998  # an absent column leaves it alone
+
+
+def test_relationship_until_can_be_set_later(small_store: Store) -> None:
+    small_store.write([table("member_of", [{"source": "voltra", "target": "open-cockpit",
+                                            "since": "2022-09", "until": "2025-01"}])])
+    (rel,) = [r for r in small_store.relationships(RelKind.MEMBER_OF)
+              if (r.source, r.target) == ("voltra", "open-cockpit")]
+    assert rel.until == "2025-01-01"
+    assert rel.properties["tier"] == "General"
+
+
+def test_refused_write_changes_nothing(small_store: Store) -> None:
+    before = snapshot(small_store)
+    generation = small_store.generation()
+    with pytest.raises(ImportRefused):
+        small_store.write([
+            table("companies", [{"id": "newco", "name": "New Co"}]),
+            table("member_of", [{"source": "newco", "target": "no-such-programme"}]),
+        ])
+    assert snapshot(small_store) == before
+    assert small_store.generation() == generation
+
+
+def test_generation_moves_on_every_write(small_store: Store) -> None:
+    first = small_store.generation()
+    small_store.write([table("companies", [{"id": "x1", "name": "X"}])])
+    second = small_store.generation()
+    small_store.delete_node(NodeKind.COMPANY, "x1")
+    assert first != second != small_store.generation()
+
+
+def test_graph_is_cached_until_data_change(small_store: Store) -> None:
+    G1 = small_store.graph()
+    assert small_store.graph() is G1
+    small_store.write([table("companies", [{"id": "newco", "name": "New Co"}])])
+    G2 = small_store.graph()
+    assert G2 is not G1
+    assert "company:newco" in G2 and "company:newco" not in G1
+
+
+def test_graph_structure(small_store: Store) -> None:
+    G = small_store.graph()
+    assert isinstance(G, nx.MultiDiGraph)
+    voltra = G.nodes["company:voltra"]
+    assert voltra["kind"] == "company" and voltra["name"] == "Voltra Motors"
+    edges = G.get_edge_data("company:voltra", "programme:battery-alliance")
+    (data,) = edges.values()
+    assert data["kind"] == "member_of" and data["tier"] == "Gold"
+    assert data["since"] == "2019-03-01"
+    # derived edges: hierarchy, industries, programme owner
+    assert G.has_edge("capability:autonomy/fusion", "capability:autonomy", key="part_of")
+    assert G.has_edge("company:voltra", "industry:sic-3711", key="in_industry")
+    assert G.has_edge("company:cellix", "programme:battery-alliance", key="runs")
+    patents = G.get_edge_data("company:voltra", "technology_class:B60L")
+    assert [d["weight"] for d in patents.values()] == [120.0]
+
+
+def test_matrix_sums_weights(small_store: Store) -> None:
+    m = small_store.matrix(RelKind.HOLDS_PATENTS_IN)
+    assert m.rows == ("cellix", "cortex", "shiplane", "siliq", "voltra")
+    assert m.columns == ("B60L", "B60L53", "G06N", "H01M")
+    dense = m.matrix.toarray()
+    assert dense[m.row_index()["cellix"], m.column_index()["H01M"]] == 400
+    assert dense[m.row_index()["voltra"]].sum() == 150
+    assert dense.sum() == 645
+    caps = small_store.matrix(RelKind.HAS_CAPABILITY, as_of="2019-06-01")
+    assert caps.matrix.toarray().sum() == 2 + 4 + 5 + 4  # cortex's perception came in 2020
+
+
+def test_delete_node_refuses_when_linked(small_store: Store) -> None:
+    with pytest.raises(Conflict, match="cascade"):
+        small_store.delete_node(NodeKind.COMPANY, "shiplane")
+    assert small_store.delete_node(NodeKind.COMPANY, "shiplane", cascade=True) == 2
+    with pytest.raises(NodeNotFound):
+        small_store.node(NodeKind.COMPANY, "shiplane")
+    assert not small_store.relationships(node=(NodeKind.COMPANY, "shiplane"))
+
+
+def test_delete_relationship(small_store: Store) -> None:
+    small_store.delete_relationship(RelKind.OWNS, "voltra", "shiplane", since="2015-07")
+    assert small_store.relationships(RelKind.OWNS) == []
+    with pytest.raises(RelationshipNotFound):
+        small_store.delete_relationship(RelKind.OWNS, "voltra", "shiplane", since="2015-07")
+
+
+def test_data_persist_across_reopening(make_store: StoreFactory, tmp_path: Path) -> None:
+    store = make_store()
+    import_paths(store, [SMALL])
+    before = snapshot(store)
+    location = store.location
+    store.close()
+    from ecosystem import open_store
+
+    with open_store(location) as again:
+        assert snapshot(again) == before
+
+
+def test_concurrent_writers_lose_nothing(store: Store) -> None:
+    """Many threads upserting at once: every accepted write is there afterwards."""
+    store.write([table("programmes", [{"id": "p", "name": "P"}])])
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(10):
+                store.write([
+                    table("companies", [{"id": f"c{n}-{i}", "name": f"C {n} {i}"}]),
+                    table("member_of", [{"source": f"c{n}-{i}", "target": "p"}]),
+                ])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.counts() == {"nodes": {"company": 80, "programme": 1},
+                              "relationships": {"member_of": 80}}
