@@ -18,10 +18,13 @@ import click
 
 from ecosystem import __version__
 from ecosystem.demo import build_demo, summarize
-from ecosystem.errors import EcosystemError, StoreUnavailable
+from ecosystem.errors import EcosystemError, StoreUnavailable, UnknownKind
 from ecosystem.io.export import ExportFormat, export_store
+from ecosystem.io.formatdoc import field_rows
 from ecosystem.io.importer import ImportFormat, import_paths
 from ecosystem.model import (
+    NODE_SCHEMAS,
+    RELATIONSHIP_SCHEMAS,
     Node,
     Relationship,
     parse_date,
@@ -317,6 +320,32 @@ def delete(obj: Context, kind: str, id: str, cascade: bool) -> None:
         removed = store.delete_node(node_kind, id, cascade=cascade)
     click.echo(f"Deleted {node_kind.value} {id!r}" +
                (f" and {removed} relationship(s)." if removed else "."))
+
+
+@cli.command()
+@click.argument("table", required=False)
+@_JSON
+@_handle_errors
+def schema(table: str | None, as_json: bool) -> None:
+    """Show the tables of the import format and their columns (all, or one TABLE).
+
+    The same reference is in docs/tabular-format.md.
+    """
+    tables = {s.table: s.fields for s in NODE_SCHEMAS.values()}
+    tables |= {s.table: s.all_fields for s in RELATIONSHIP_SCHEMAS.values()}
+    if table is not None:
+        if table not in tables:
+            raise UnknownKind(
+                f"Unknown table {table!r}. Tables: {', '.join(tables)}.", value=table)
+        tables = {table: tables[table]}
+    if as_json:
+        _echo_json({name: field_rows(fields) for name, fields in tables.items()})
+        return
+    for name, fields in tables.items():
+        click.echo(f"{name}:")
+        for row in field_rows(fields):
+            required = " (required)" if row["required"] else ""
+            click.echo(f"  {row['column']:<24}{row['type']}{required}")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -148,8 +148,8 @@ class RelationshipSchema:
         return next(f for f in self.all_fields if f.name == name)
 
 
-_ID = Field("id", required=True, doc="Stable identifier, unique within the kind.", example="ibm")
-_NAME = Field("name", required=True, doc="Display name.", example="IBM")
+_ID = Field("id", required=True, doc="Stable identifier, unique within the kind.")
+_NAME = Field("name", required=True, doc="Display name.")
 _DESCRIPTION = Field("description", doc="Free text.")
 
 NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
@@ -159,8 +159,8 @@ NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
             NodeKind.COMPANY,
             "companies",
             (
-                _ID,
-                _NAME,
+                replace(_ID, example="ibm"),
+                replace(_NAME, example="IBM"),
                 Field("country", doc="ISO 3166 country code or name.", example="US"),
                 Field(
                     "industries",

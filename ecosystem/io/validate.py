@@ -316,14 +316,22 @@ def _flag_duplicates(
     if not all(c in frame.columns for c in subset):
         return
     dupes = frame.duplicated(subset=subset, keep="first")
-    if dupes.any():
-        first_rows = frame.drop_duplicates(subset=subset).set_index(subset)[ROW]
-        firsts = frame.loc[dupes, subset].apply(tuple, axis=1).map(
-            lambda k: first_rows.get(k if len(subset) > 1 else k[0])
-        )
-        problems.add_rows(frame, dupes, column=subset[0], values=frame[subset[0]],
-                          message=message,
-                          fix=fix + f" First seen in row {int(firsts.iloc[0])}.")
+    count = int(dupes.sum())
+    if not count:
+        return
+    firsts = frame.drop_duplicates(subset=subset)
+    first_at = {
+        tuple(key): (source, row)
+        for *key, source, row in firsts[[*subset, _SOURCE, ROW]].itertuples(index=False)
+    }
+    shown = frame[dupes].head(max(problems.cap - len(problems.items), 0))
+    for *key, source, row in shown[[*subset, _SOURCE, ROW]].itertuples(index=False):
+        first_source, first_row = first_at[tuple(key)]
+        where = f"row {first_row}" + ("" if first_source == source else f" of {first_source}")
+        problems.items.append(Problem(file=str(source), row=int(row), column=subset[0],
+                                      value=key[0], message=message,
+                                      fix=f"{fix} First seen in {where}."))
+    problems.total += count
 
 
 def _check_references(batch: GraphBatch, known_ids: KnownIds, problems: Problems) -> None:

@@ -43,7 +43,13 @@ from ecosystem.model import (
     parse_date,
 )
 from ecosystem.stores.base import AsOf, WriteSummary
-from ecosystem.stores.projection import BipartiteMatrix, ProjectionCache, build_graph, build_matrix
+from ecosystem.stores.projection import (
+    BipartiteMatrix,
+    ProjectionCache,
+    build_graph,
+    build_matrix,
+    weight_field,
+)
 
 __all__ = ["EmbeddedStore"]
 
@@ -69,8 +75,8 @@ CREATE TABLE IF NOT EXISTS relationships (
     props TEXT NOT NULL,
     PRIMARY KEY (kind, source, target, since, key)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships (target, kind);
 """
+_TARGET_INDEX = "CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships (target, kind)"
 _NODE_UPSERT = """
 INSERT INTO nodes (kind, id, props) VALUES (?, ?, ?)
 ON CONFLICT (kind, id) DO UPDATE SET props = json_patch(nodes.props, excluded.props)
@@ -123,6 +129,9 @@ class EmbeddedStore:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = FULL")
             self._db.execute("PRAGMA busy_timeout = 60000")
+            # Bulk upserts touch B-tree pages at random; a large page cache (grown only as
+            # needed, up to 256 MiB) keeps them in memory until the commit.
+            self._db.execute("PRAGMA cache_size = -262144")
             self._initialise()
         except sqlite3.DatabaseError as exc:
             raise StoreUnavailable(
@@ -139,7 +148,7 @@ class EmbeddedStore:
                 "Point --store at a new file name."
             )
         with self._transaction():
-            for statement in _SCHEMA.split(";"):
+            for statement in [*_SCHEMA.split(";"), _TARGET_INDEX]:
                 if statement.strip():
                     self._db.execute(statement)
             self._db.execute(
@@ -209,7 +218,8 @@ class EmbeddedStore:
             batch = validate_tables(tables, self.ids)
             before = self._count_rows()
             summary = WriteSummary()
-            self._write_batch(batch, summary, progress)
+            stored = sum(before["relationships"].values())
+            self._write_batch(batch, summary, progress, stored)
             after = self._count_rows()
             for section, created in (("nodes", summary.nodes_created),
                                      ("relationships", summary.relationships_created)):
@@ -220,8 +230,15 @@ class EmbeddedStore:
         log.info("wrote %s to %s", summary.as_dict(), self._path)
         return summary
 
-    def _write_batch(self, batch: GraphBatch, summary: WriteSummary, progress: bool) -> None:
+    def _write_batch(
+        self, batch: GraphBatch, summary: WriteSummary, progress: bool, stored: int
+    ) -> None:
         total = sum(len(f) for f in (*batch.nodes.values(), *batch.relationships.values()))
+        # Rebuilding the target index after a large batch is much faster than updating it
+        # row by row; DDL is transactional in SQLite, so a crash restores the old index.
+        rebuild = sum(len(f) for f in batch.relationships.values()) > max(_CHUNK, stored // 2)
+        if rebuild:
+            self._db.execute("DROP INDEX IF EXISTS relationships_by_target")
         with tqdm(total=total, unit="row", desc="writing", disable=not progress,
                   leave=False) as bar:
             for kind, frame in batch.nodes.items():
@@ -230,6 +247,8 @@ class EmbeddedStore:
                 self._execute_chunks(_NODE_UPSERT, rows, len(frame), bar)
                 summary.nodes_written[kind.value] = len(frame)
             for rkind, frame in batch.relationships.items():
+                # Rows in primary-key order append to the B-tree instead of splitting it.
+                frame = frame.sort_values(["source", "target", "since", "key"])
                 has_until = "until" in frame.columns
                 until = (frame["until"].astype(object).where(frame["until"].notna(), None)
                          .tolist() if has_until else [None] * len(frame))
@@ -241,6 +260,8 @@ class EmbeddedStore:
                 sql = _REL_UPSERT_WITH_UNTIL if has_until else _REL_UPSERT
                 self._execute_chunks(sql, rows, len(frame), bar)
                 summary.relationships_written[rkind.value] = len(frame)
+        if rebuild:
+            self._db.execute(_TARGET_INDEX)
 
     def _execute_chunks(
         self, sql: str, rows: Iterator[tuple[Any, ...]], count: int, bar: tqdm[Any]
@@ -411,12 +432,26 @@ class EmbeddedStore:
         return self._cache.get(
             ("matrix", kind, day),
             lambda: build_matrix(kind, self.ids(schema.source), self.ids(schema.target),
-                                 self.relationships(kind, as_of=day)),
+                                 self._weighted_edges(kind, day)),
         )
+
+    def _weighted_edges(self, kind: RelKind, day: str | None) -> list[tuple[str, str, float]]:
+        """(source, target, weight) straight from SQL: no per-row Python objects."""
+        path = f"$.{weight_field(kind)}"
+        sql = ("SELECT source, target, coalesce(json_extract(props, :path), "
+               "json_extract(props, '$.weight'), 1.0) FROM relationships WHERE kind = :kind")
+        params: dict[str, object] = {"kind": kind.value, "path": path}
+        if day is not None:
+            sql += f" AND {_ACTIVE}"
+            params["day"] = day
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
 
 
 def _props(text: str) -> dict[str, Any]:
     """Stored properties; a null (a cleared cell in a fresh row) means absent."""
+    if text == "{}":
+        return {}
     return {k: v for k, v in json.loads(text).items() if v is not None}
 
 

@@ -7,12 +7,13 @@ Projections are cached by (store generation, as-of date) and rebuilt when the da
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from ecosystem.model import (
@@ -59,6 +60,15 @@ class BipartiteMatrix:
         return {id: j for j, id in enumerate(self.columns)}
 
 
+def weight_field(kind: RelKind) -> str:
+    """The property that weighs a relationship of ``kind`` in graphs and matrices.
+
+    ``level`` for capabilities, ``count`` for patent counts, else ``weight``; a
+    relationship without it weighs 1.
+    """
+    return RELATIONSHIP_SCHEMAS[kind].weight_field or "weight"
+
+
 def _edge_weight(rel: Relationship) -> float:
     schema = RELATIONSHIP_SCHEMAS[rel.kind]
     name = schema.weight_field or "weight"
@@ -88,21 +98,23 @@ def build_graph(nodes: Iterable[Node], relationships: Iterable[Relationship]) ->
         owner = node.properties.get("owner")
         if owner and node.kind is NodeKind.PROGRAMME:
             derived.append((node_key(NodeKind.COMPANY, owner), key, "runs"))
-    for source, target, kind in derived:
-        if source in G and target in G:
-            G.add_edge(source, target, key=kind, kind=kind, weight=1.0)
-    for rel in relationships:
-        schema = RELATIONSHIP_SCHEMAS[rel.kind]
-        G.add_edge(
-            node_key(schema.source, rel.source),
-            node_key(schema.target, rel.target),
-            key=f"{rel.kind.value}|{rel.since or ''}|{rel.key}",
-            **rel.properties,
-            kind=rel.kind.value,
-            since=rel.since,
-            until=rel.until,
-            weight=_edge_weight(rel),
+    G.add_edges_from(
+        (source, target, kind, {"kind": kind, "weight": 1.0})
+        for source, target, kind in derived
+        if source in G and target in G
+    )
+    prefixes = {k: (f"{s.source.value}:", f"{s.target.value}:")
+                for k, s in RELATIONSHIP_SCHEMAS.items()}
+    G.add_edges_from(
+        (
+            prefixes[rel.kind][0] + rel.source,
+            prefixes[rel.kind][1] + rel.target,
+            f"{rel.kind.value}|{rel.since or ''}|{rel.key}",
+            {**rel.properties, "kind": rel.kind.value, "since": rel.since, "until": rel.until,
+             "weight": _edge_weight(rel)},
         )
+        for rel in relationships
+    )
     return G
 
 
@@ -110,32 +122,31 @@ def build_matrix(
     kind: RelKind,
     source_ids: Iterable[str],
     target_ids: Iterable[str],
-    relationships: Iterable[Relationship],
+    edges: Sequence[tuple[str, str, float]],
 ) -> BipartiteMatrix:
-    """Sum relationship weights into a sparse ``source x target`` matrix.
+    """Sum ``(source, target, weight)`` triples into a sparse ``source x target`` matrix.
 
-    The weight is the kind's weight field (``level`` for capabilities, ``count`` for
-    patent counts), else the ``weight`` property, else 1.
+    Rows and columns are every id given, sorted. Use :func:`weighted_edges` to make the
+    triples from relationships.
     """
     rows = tuple(sorted(source_ids))
     columns = tuple(sorted(target_ids))
-    row_index = {id: i for i, id in enumerate(rows)}
-    column_index = {id: j for j, id in enumerate(columns)}
-    r: list[int] = []
-    c: list[int] = []
-    w: list[float] = []
-    for rel in relationships:
-        if rel.kind is kind:
-            r.append(row_index[rel.source])
-            c.append(column_index[rel.target])
-            w.append(_edge_weight(rel))
+    frame = pd.DataFrame(list(edges), columns=["source", "target", "weight"])
+    r = pd.Categorical(frame["source"], categories=rows).codes
+    c = pd.Categorical(frame["target"], categories=columns).codes
+    if (r < 0).any() or (c < 0).any():
+        raise ValueError("an edge names a node that is not among the rows or columns")
     matrix = sp.coo_array(
-        (np.asarray(w, dtype=float),
-         (np.asarray(r, dtype=np.int64), np.asarray(c, dtype=np.int64))),
+        (frame["weight"].to_numpy(dtype=float), (r.astype(np.int64), c.astype(np.int64))),
         shape=(len(rows), len(columns)),
     ).tocsr()
     matrix.sum_duplicates()
     return BipartiteMatrix(kind, matrix, rows, columns)
+
+
+def weighted_edges(relationships: Iterable[Relationship]) -> list[tuple[str, str, float]]:
+    """``(source, target, weight)`` of each relationship; see :func:`edge_weight`."""
+    return [(r.source, r.target, _edge_weight(r)) for r in relationships]
 
 
 class ProjectionCache:

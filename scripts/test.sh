@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set up everything the test suite needs on a machine with only Python and git, then run
+# it all: lint (ruff), types (mypy --strict), tests (pytest, notebooks and README included).
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k contract`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+
+echo "== ruff"
+.venv/bin/ruff check ecosystem api tests bench scripts
+echo "== mypy --strict"
+.venv/bin/mypy
+echo "== pytest"
+.venv/bin/python -m pytest "$@"
