@@ -10,6 +10,8 @@ import pytest
 
 from ecosystem import EmbeddedStore, Store, import_paths
 from ecosystem.demo import build_demo
+from ecosystem.stores.neo4j import Neo4jStore
+from tests.bolt_server import BoltServer, start_arcadedb
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -17,8 +19,18 @@ SMALL = DATA / "small"
 
 StoreFactory = Callable[[], Store]
 
-#: Every store implementation the contract tests run against. The Neo4j store joins here.
-STORE_KINDS = ["embedded"]
+#: Every store implementation the contract tests run against.
+STORE_KINDS = ["embedded", "neo4j"]
+#: Databases of the test Bolt server; a test can hold this many Neo4j stores at once.
+BOLT_DATABASES = ("neo4j", "eco2", "eco3")
+
+
+@pytest.fixture(scope="session")
+def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer]:
+    """A real Bolt/Cypher server (ArcadeDB), started once for the session and stopped after."""
+    server = start_arcadedb(tmp_path_factory.mktemp("arcadedb"), BOLT_DATABASES)
+    yield server
+    server.stop()
 
 
 def _embedded_factory(tmp_path: Path) -> StoreFactory:
@@ -30,11 +42,31 @@ def _embedded_factory(tmp_path: Path) -> StoreFactory:
     return make
 
 
+def _neo4j_factory(server: BoltServer) -> StoreFactory:
+    databases = iter(server.databases)
+
+    def make() -> Store:
+        database = next(databases)  # StopIteration: a test wants more stores than databases
+        server.clear(database)  # start empty
+        return Neo4jStore(server.uri, user=server.user, password=server.password,
+                          database=database)
+
+    return make
+
+
 @pytest.fixture(params=STORE_KINDS)
-def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+def make_store(request: pytest.FixtureRequest, tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[StoreFactory]:
     """A factory of new, empty stores of one kind (parametrised over every kind)."""
     opened: list[Store] = []
-    base = _embedded_factory(tmp_path)
+    if request.param == "neo4j":
+        server: BoltServer = request.getfixturevalue("bolt_server")
+        # as a user would configure it, so that open_store(store.location) works
+        monkeypatch.setenv("ECOSYSTEM_NEO4J_USER", server.user)
+        monkeypatch.setenv("ECOSYSTEM_NEO4J_PASSWORD", server.password)
+        base = _neo4j_factory(server)
+    else:
+        base = _embedded_factory(tmp_path)
 
     def make() -> Store:
         store = base()

@@ -31,6 +31,7 @@ STORE_ENV = "ECOSYSTEM_STORE"
 DEFAULT_STORE = "ecosystem.db"
 
 AsOf = dt.date | str | None
+NEO4J_SCHEMES = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
 
 
 @dataclass
@@ -123,6 +124,14 @@ class Store(Protocol):
         """``{"nodes": {kind: n}, "relationships": {kind: n}}``, kinds with no rows left out."""
         ...
 
+    def neighbours(
+        self, node: tuple[NodeKind, str], *, hops: int = 1, as_of: AsOf = None
+    ) -> set[str]:
+        """Keys (``"kind:id"``) of the nodes within ``hops`` relationships of ``node``,
+        either direction, counting only relationships active ``as_of``; not the node itself.
+        """
+        ...
+
     def delete_node(self, kind: NodeKind, id: str, *, cascade: bool = False) -> int:
         """Delete a node; with ``cascade`` also its relationships (their count is returned).
 
@@ -152,8 +161,10 @@ class Store(Protocol):
 def open_store(location: str | os.PathLike[str] | None = None) -> Store:
     """Open the store at ``location`` (default: $ECOSYSTEM_STORE, then ``ecosystem.db``).
 
-    A path opens (creating if needed) the embedded SQLite store. ``bolt://`` and
-    ``neo4j://`` URIs are reserved for the Neo4j store.
+    A path opens (creating if needed) the embedded SQLite store. A ``bolt://`` or
+    ``neo4j://`` URI opens the Neo4j store; user, password and database come from the URI
+    (``bolt://user:password@host:7687/database``) or from ``ECOSYSTEM_NEO4J_USER``,
+    ``ECOSYSTEM_NEO4J_PASSWORD`` and ``ECOSYSTEM_NEO4J_DATABASE``.
 
     Raises
     ------
@@ -162,10 +173,14 @@ def open_store(location: str | os.PathLike[str] | None = None) -> Store:
     """
     where = str(location or os.environ.get(STORE_ENV) or DEFAULT_STORE)
     scheme = where.split("://", 1)[0].lower() if "://" in where else ""
-    if scheme in {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}:
-        raise StoreUnavailable(
-            f"Cannot open {where.split('@')[-1]!r}: the Neo4j store is not part of this "
-            "release yet. Use a file path for the embedded store, e.g. --store ecosystem.db."
+    if scheme in NEO4J_SCHEMES:
+        from ecosystem.stores.neo4j import Neo4jStore
+
+        return Neo4jStore(
+            where,
+            user=os.environ.get("ECOSYSTEM_NEO4J_USER"),
+            password=os.environ.get("ECOSYSTEM_NEO4J_PASSWORD"),
+            database=os.environ.get("ECOSYSTEM_NEO4J_DATABASE"),
         )
     if scheme:
         raise StoreUnavailable(

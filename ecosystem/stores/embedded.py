@@ -40,10 +40,12 @@ from ecosystem.model import (
     NodeKind,
     Relationship,
     RelKind,
+    node_key,
     parse_date,
 )
 from ecosystem.stores.base import AsOf, WriteSummary
 from ecosystem.stores.projection import (
+    DERIVED_EDGE_KINDS,
     BipartiteMatrix,
     ProjectionCache,
     build_graph,
@@ -417,6 +419,19 @@ class EmbeddedStore:
     def counts(self, *, as_of: AsOf = None) -> dict[str, dict[str, int]]:
         with self._lock:
             return self._count_rows(as_of)
+
+    def neighbours(
+        self, node: tuple[NodeKind, str], *, hops: int = 1, as_of: AsOf = None
+    ) -> set[str]:
+        start = node_key(NodeKind(node[0]), node[1])
+        G = self.graph(as_of=as_of)
+        if start not in G:
+            return set()
+        stored = nx.subgraph_view(  # stored relationships only, not derived hierarchy edges
+            G, filter_edge=lambda u, v, k: G.edges[u, v, k]["kind"] not in DERIVED_EDGE_KINDS)
+        reach = nx.single_source_shortest_path_length(stored.to_undirected(as_view=True),
+                                                      start, cutoff=hops)
+        return {key for key, depth in reach.items() if depth > 0}
 
     def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
         day = parse_date(as_of) if as_of is not None else None

@@ -252,3 +252,35 @@ def test_concurrent_writers_lose_nothing(store: Store) -> None:
     assert errors == []
     assert store.counts() == {"nodes": {"company": 80, "programme": 1},
                               "relationships": {"member_of": 80}}
+
+
+def test_neighbours(small_store: Store) -> None:
+    assert small_store.neighbours((NodeKind.COMPANY, "shiplane")) == {"company:voltra"}
+    two = small_store.neighbours((NodeKind.COMPANY, "shiplane"), hops=2)
+    assert {"company:cellix", "programme:battery-alliance", "technology_class:B60L"} <= two
+    assert "company:shiplane" not in two
+    # as of 2011 nothing touched shiplane yet (it started supplying in 2012)
+    assert small_store.neighbours((NodeKind.COMPANY, "shiplane"), as_of="2011-06-01") == set()
+    assert small_store.neighbours((NodeKind.COMPANY, "nobody")) == set()
+
+
+def test_hostile_text_round_trips_unchanged(store: Store) -> None:
+    """Quotes, backticks, braces, comments, parameters, keywords and long strings are data."""
+    hostile = [
+        "O'Brien \"Quoted\" `tick`", "{brace} [bracket] (paren)", "// comment /* block */",
+        "$param ${x} $$", "line one\nline two\r\nthree", "MATCH (n) DETACH DELETE n",
+        "'); DROP TABLE nodes; --", "<script>alert(1)</script>", "x" * 10_000, "ünïcødé 日本 🚀",
+    ]
+    store.write([table("companies", [{"id": f"h{i}", "name": name, "description": name}
+                                     for i, name in enumerate(hostile)]),
+                 table("programmes", [{"id": "p`}", "name": hostile[1]}]),
+                 table("member_of", [{"source": f"h{i}", "target": "p`}", "tier": name}
+                                     for i, name in enumerate(hostile)])])
+    for i, name in enumerate(hostile):
+        node = store.node(NodeKind.COMPANY, f"h{i}")
+        assert node.name == name and node.properties["description"] == name
+    tiers = {r.source: r.properties["tier"] for r in store.relationships(RelKind.MEMBER_OF)}
+    assert tiers == {f"h{i}": name for i, name in enumerate(hostile)}
+    assert store.counts() == {"nodes": {"company": len(hostile), "programme": 1},
+                              "relationships": {"member_of": len(hostile)}}
+    assert [n.id for n in store.nodes(NodeKind.COMPANY, search="drop table")] == ["h6"]

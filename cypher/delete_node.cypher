@@ -1,0 +1,5 @@
+// Delete one node and every relationship touching it.
+// Parameters: $uid.
+// Returns: nothing.
+MATCH (n:Entity {uid: $uid})
+DETACH DELETE n

@@ -1,0 +1,415 @@
+"""The Neo4j store: the same ecosystem on a Neo4j 5 (or Bolt-compatible) server.
+
+Graph layout: every node is ``(:Entity:<Label> {uid, kind, id, ...properties})`` with
+``uid = "<kind>:<id>"`` unique (``Company``, ``Industry``, ``Capability``,
+``TechnologyClass``, ``Patent``, ``Programme``); every relationship has the type of its kind
+in capitals (``MEMBER_OF`` ...) and carries ``since`` (``''`` when undated), ``key``,
+``until`` and its properties. A ``(:EcosystemMeta {id: 'meta'})`` node holds the data
+generation. Queries are the files of ``cypher/``, always with ``$parameters``.
+
+Writes validate and upsert in one managed transaction (``UNWIND $rows`` batches), which the
+driver retries on transient errors; a refused or failed write leaves the database as it was.
+The password is never logged, echoed or put in an error message.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import networkx as nx
+from tqdm import tqdm
+
+from ecosystem.errors import (
+    Conflict,
+    NodeNotFound,
+    RelationshipNotFound,
+    StoreUnavailable,
+)
+from ecosystem.io.batch import GraphBatch, RawTable
+from ecosystem.io.validate import validate_tables
+from ecosystem.model import (
+    RELATIONSHIP_SCHEMAS,
+    Node,
+    NodeKind,
+    Relationship,
+    RelKind,
+    node_key,
+    parse_date,
+)
+from ecosystem.stores.base import AsOf, WriteSummary
+from ecosystem.stores.cypher import (
+    constraint_file,
+    load_query,
+    relationship_type,
+    upsert_node_file,
+    upsert_relationship_file,
+)
+from ecosystem.stores.projection import (
+    BipartiteMatrix,
+    ProjectionCache,
+    build_graph,
+    build_matrix,
+    weighted_edges,
+)
+
+try:  # the driver is an optional dependency: pip install 'ecosystem[neo4j]'
+    import neo4j
+    from neo4j import exceptions as neo4j_errors
+except ImportError:  # pragma: no cover - exercised only without the extra
+    neo4j = None  # type: ignore[assignment]
+
+__all__ = ["Neo4jStore", "parse_neo4j_uri"]
+
+log = logging.getLogger(__name__)
+
+BATCH = 5_000
+# "No limit" for LIMIT $limit. ArcadeDB fails on 2**31 - 1 and returns nothing above it
+# (Neo4j takes any 64-bit value); a billion rows is beyond any page anyone asks for.
+NO_LIMIT = 1_000_000_000
+_RESERVED = ("uid", "kind", "id")
+_TYPE_TO_KIND = {relationship_type(k): k for k in RelKind}
+
+
+def parse_neo4j_uri(uri: str) -> tuple[str, str | None, str | None, str | None]:
+    """Split ``bolt://user:password@host:port/database`` into (uri, user, password, database).
+
+    The returned URI has no credentials and no path, so it is safe to show.
+
+    Examples
+    --------
+    >>> parse_neo4j_uri("neo4j://me:s3cret@db.example:7687/sales")
+    ('neo4j://db.example:7687', 'me', 's3cret', 'sales')
+    """
+    parts = urlsplit(uri)
+    host = parts.hostname or "localhost"
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    clean = urlunsplit((parts.scheme, netloc, "", "", ""))
+    database = parts.path.strip("/") or None
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    return clean, user, password, database
+
+
+class Neo4jStore:
+    """An ecosystem in a Neo4j 5 database (or another Bolt/Cypher server).
+
+    Parameters
+    ----------
+    uri
+        ``bolt://``, ``neo4j://`` (or their ``+s``/``+ssc`` forms), optionally with
+        ``user:password@`` and a ``/database`` path.
+    user, password, database
+        Override what the URI says; default ``neo4j`` user and database.
+
+    Raises
+    ------
+    StoreUnavailable
+        If the server cannot be reached or refuses the credentials.
+    """
+
+    def __init__(self, uri: str, *, user: str | None = None, password: str | None = None,
+                 database: str | None = None) -> None:
+        if neo4j is None:  # pragma: no cover
+            raise StoreUnavailable(
+                "The Neo4j store needs the neo4j driver: pip install 'ecosystem[neo4j]'."
+            )
+        clean, uri_user, uri_password, uri_database = parse_neo4j_uri(uri)
+        self._uri = clean
+        self._database = database or uri_database or "neo4j"
+        auth = (user or uri_user or "neo4j", password or uri_password or "")
+        try:
+            self._driver = neo4j.GraphDatabase.driver(clean, auth=auth)
+            self._driver.verify_connectivity()
+            self._setup()
+        except neo4j_errors.AuthError as exc:
+            self._close_quietly()
+            raise StoreUnavailable(
+                f"The server at {clean} refused the credentials of user {auth[0]!r}. Check "
+                "ECOSYSTEM_NEO4J_USER and ECOSYSTEM_NEO4J_PASSWORD (or the URI)."
+            ) from exc
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
+            self._close_quietly()
+            raise StoreUnavailable(
+                f"Cannot reach a Neo4j server at {clean} ({type(exc).__name__}). Is it "
+                "running and listening for Bolt there?"
+            ) from exc
+        except neo4j_errors.Neo4jError as exc:
+            self._close_quietly()
+            raise StoreUnavailable(
+                f"The server at {clean} refused to open database {self._database!r}: "
+                f"{exc.message or exc}"
+            ) from exc
+        self._cache = ProjectionCache(self.generation)
+
+    def _close_quietly(self) -> None:
+        driver = getattr(self, "_driver", None)
+        if driver is not None:
+            driver.close()
+
+    def _setup(self) -> None:
+        for name in ("setup_uid_constraint.cypher", *map(constraint_file, NodeKind),
+                     "setup_kind_index.cypher", "setup_meta.cypher"):
+            self._run_write(name)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _run(self, name: str, **parameters: Any) -> list[dict[str, Any]]:
+        """Run one read-only query file in a managed transaction (retried when transient)."""
+        with self._driver.session(database=self._database) as session:
+            rows: list[dict[str, Any]] = session.execute_read(
+                lambda tx: self._tx_run(tx, name, **parameters))
+        return rows
+
+    def _run_write(self, name: str, **parameters: Any) -> list[dict[str, Any]]:
+        """Run one writing query file in a managed transaction (retried when transient)."""
+        with self._driver.session(database=self._database) as session:
+            rows: list[dict[str, Any]] = session.execute_write(
+                lambda tx: self._tx_run(tx, name, **parameters))
+        return rows
+
+    @staticmethod
+    def _tx_run(tx: Any, name: str, **parameters: Any) -> list[dict[str, Any]]:
+        query = load_query(name)
+        query.check(parameters)
+        result: list[dict[str, Any]] = tx.run(query.text, parameters).data()
+        return result
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        return f"{self._uri}/{self._database}"
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.location!r})"
+
+    def generation(self) -> int:
+        rows = self._run("read_generation.cypher")
+        return int(rows[0]["generation"]) if rows else 0
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def write(self, tables: Sequence[RawTable], *, progress: bool = False) -> WriteSummary:
+        def work(tx: Any) -> WriteSummary:
+            batch = validate_tables(
+                tables, lambda kind: {r["id"] for r in self._tx_run(tx, "read_ids.cypher",
+                                                                    kind=kind.value)})
+            before = self._tx_counts(tx, None)
+            summary = WriteSummary()
+            self._write_batch(tx, batch, summary, progress)
+            after = self._tx_counts(tx, None)
+            counts = batch.counts()
+            for section, created in (("nodes", summary.nodes_created),
+                                     ("relationships", summary.relationships_created)):
+                for kind in counts[section]:
+                    created[kind] = after[section].get(kind, 0) - before[section].get(kind, 0)
+            self._tx_run(tx, "bump_generation.cypher")
+            return summary
+
+        with self._driver.session(database=self._database) as session:
+            summary: WriteSummary = session.execute_write(work)
+        log.info("wrote %s to %s", summary.as_dict(), self.location)
+        return summary
+
+    def _write_batch(self, tx: Any, batch: GraphBatch, summary: WriteSummary,
+                     progress: bool) -> None:
+        total = sum(len(f) for f in (*batch.nodes.values(), *batch.relationships.values()))
+        with tqdm(total=total, unit="row", desc="writing", disable=not progress,
+                  leave=False) as bar:
+            for kind, frame in batch.nodes.items():
+                rows = [
+                    {"uid": node_key(kind, record["id"]),
+                     "props": {**record, "kind": kind.value}}
+                    for record in _records(frame)
+                ]
+                self._write_rows(tx, upsert_node_file(kind), rows, bar)
+                summary.nodes_written[kind.value] = len(rows)
+            for rkind, frame in batch.relationships.items():
+                schema = RELATIONSHIP_SCHEMAS[rkind]
+                rows = []
+                for record in _records(frame):
+                    source, target = record.pop("source"), record.pop("target")
+                    since, key = record.pop("since"), record.pop("key")
+                    rows.append({"source": node_key(schema.source, source),
+                                 "target": node_key(schema.target, target),
+                                 "since": since, "key": key, "props": record})
+                self._write_rows(tx, upsert_relationship_file(rkind), rows, bar)
+                summary.relationships_written[rkind.value] = len(rows)
+
+    def _write_rows(self, tx: Any, name: str, rows: list[dict[str, Any]], bar: Any) -> None:
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start:start + BATCH]
+            self._tx_run(tx, name, rows=chunk)
+            bar.update(len(chunk))
+
+    def delete_node(self, kind: NodeKind, id: str, *, cascade: bool = False) -> int:
+        kind = NodeKind(kind)
+        uid = node_key(kind, id)
+
+        def work(tx: Any) -> int:
+            if not self._tx_run(tx, "read_node.cypher", uid=uid):
+                raise NodeNotFound(kind.value, id, self._suggest(kind, id))
+            linked = int(self._tx_run(tx, "count_node_relationships.cypher",
+                                      uid=uid)[0]["count"])
+            if linked and not cascade:
+                raise Conflict(
+                    f"{kind.value} {id!r} has {linked} relationship(s). Delete them first, "
+                    "or delete with cascade (CLI: --cascade)."
+                )
+            self._tx_run(tx, "delete_node.cypher", uid=uid)
+            self._tx_run(tx, "bump_generation.cypher")
+            return linked
+
+        with self._driver.session(database=self._database) as session:
+            linked: int = session.execute_write(work)
+        return linked
+
+    def delete_relationship(self, kind: RelKind, source: str, target: str, *,
+                            since: str | None = None, key: str = "") -> None:
+        kind = RelKind(kind)
+        schema = RELATIONSHIP_SCHEMAS[kind]
+        day = parse_date(since, field="since") if since else ""
+
+        def work(tx: Any) -> None:
+            deleted = self._tx_run(tx, "delete_relationship.cypher",
+                                   source=node_key(schema.source, source),
+                                   target=node_key(schema.target, target),
+                                   type=relationship_type(kind), since=day, key=key)
+            if not deleted or not deleted[0]["deleted"]:
+                raise RelationshipNotFound(
+                    f"No {kind.value} relationship from {source!r} to {target!r} since "
+                    f"{day or '(no date)'} with key {key!r}. List them with "
+                    f"`ecosystem relationships {kind.value}`."
+                )
+            self._tx_run(tx, "bump_generation.cypher")
+
+        with self._driver.session(database=self._database) as session:
+            session.execute_write(work)
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def ids(self, kind: NodeKind) -> set[str]:
+        return {r["id"] for r in self._run("read_ids.cypher", kind=NodeKind(kind).value)}
+
+    def node(self, kind: NodeKind, id: str) -> Node:
+        kind = NodeKind(kind)
+        rows = self._run("read_node.cypher", uid=node_key(kind, id))
+        if not rows:
+            raise NodeNotFound(kind.value, id, self._suggest(kind, id))
+        return _node(rows[0]["props"])
+
+    def _suggest(self, kind: NodeKind, id: str) -> list[str]:
+        ids = self.ids(kind)
+        lowered = {i.lower(): i for i in ids}
+        if id.lower() in lowered:
+            return [lowered[id.lower()]]
+        return difflib.get_close_matches(id, sorted(ids)[:50_000], n=3, cutoff=0.6)
+
+    def nodes(self, kind: NodeKind | None = None, *, search: str | None = None,
+              limit: int | None = None, offset: int = 0) -> list[Node]:
+        rows = self._run("list_nodes.cypher",
+                         kind=NodeKind(kind).value if kind is not None else None,
+                         search=search.lower() if search else None,
+                         skip=offset, limit=limit if limit is not None else NO_LIMIT)
+        return [_node(r["props"]) for r in rows]
+
+    def relationships(self, kind: RelKind | None = None, *, as_of: AsOf = None,
+                      node: tuple[NodeKind, str] | None = None) -> list[Relationship]:
+        types = [relationship_type(RelKind(kind))] if kind is not None else None
+        day = parse_date(as_of) if as_of is not None else None
+        if node is None:
+            rows = self._run("list_relationships.cypher", types=types, day=day)
+        else:
+            rows = self._run("list_node_relationships.cypher",
+                             uid=node_key(NodeKind(node[0]), node[1]), types=types, day=day)
+            rows = [r for r in rows if _touches(r, NodeKind(node[0]), node[1])]
+        return [_relationship(r) for r in rows]
+
+    def counts(self, *, as_of: AsOf = None) -> dict[str, dict[str, int]]:
+        day = parse_date(as_of) if as_of is not None else None
+        with self._driver.session(database=self._database) as session:
+            counts: dict[str, dict[str, int]] = session.execute_read(
+                lambda tx: self._tx_counts(tx, day))
+        return counts
+
+    def _tx_counts(self, tx: Any, day: str | None) -> dict[str, dict[str, int]]:
+        nodes = {r["kind"]: int(r["count"]) for r in self._tx_run(tx, "count_nodes.cypher")}
+        rels = {_TYPE_TO_KIND[r["type"]].value: int(r["count"])
+                for r in self._tx_run(tx, "count_relationships.cypher", day=day)
+                if r["type"] in _TYPE_TO_KIND}
+        return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
+
+    def neighbours(self, node: tuple[NodeKind, str], *, hops: int = 1,
+                   as_of: AsOf = None) -> set[str]:
+        day = parse_date(as_of) if as_of is not None else None
+        start = node_key(NodeKind(node[0]), node[1])
+        seen, frontier = {start}, [start]
+        for _ in range(hops):
+            if not frontier:
+                break
+            found = {r["uid"] for r in self._run("read_neighbours.cypher", uids=frontier,
+                                                 day=day)}
+            frontier = sorted(found - seen)
+            seen |= found
+        return seen - {start}
+
+    def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
+        day = parse_date(as_of) if as_of is not None else None
+        return self._cache.get(
+            ("graph", day), lambda: build_graph(self.nodes(), self.relationships(as_of=day)))
+
+    def matrix(self, kind: RelKind, *, as_of: AsOf = None) -> BipartiteMatrix:
+        kind = RelKind(kind)
+        day = parse_date(as_of) if as_of is not None else None
+        schema = RELATIONSHIP_SCHEMAS[kind]
+        return self._cache.get(
+            ("matrix", kind, day),
+            lambda: build_matrix(kind, self.ids(schema.source), self.ids(schema.target),
+                                 weighted_edges(self.relationships(kind, as_of=day))))
+
+
+def _records(frame: Any) -> Iterable[dict[str, Any]]:
+    """Rows of a validated frame as dicts of plain Python values (NaN/NA -> None)."""
+    # JSON gives plain Python values (no numpy scalars, which the driver refuses).
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records"))
+    return records
+
+
+def _node(props: dict[str, Any]) -> Node:
+    kind = NodeKind(props["kind"])
+    return Node(kind, props["id"], {k: v for k, v in props.items()
+                                    if k not in _RESERVED and v is not None})
+
+
+def _relationship(row: dict[str, Any]) -> Relationship:
+    props = dict(row["props"])
+    since = props.pop("since", "") or None
+    key = props.pop("key", "") or ""
+    until = props.pop("until", None)
+    return Relationship(_TYPE_TO_KIND[row["type"]], row["source"], row["target"], since,
+                        until, key, {k: v for k, v in props.items() if v is not None})
+
+
+def _touches(row: dict[str, Any], kind: NodeKind, id: str) -> bool:
+    """Whether a relationship row touches node (kind, id) at an end of that kind."""
+    schema = RELATIONSHIP_SCHEMAS[_TYPE_TO_KIND[row["type"]]]
+    return (schema.source is kind and row["source"] == id) or (
+        schema.target is kind and row["target"] == id)
