@@ -37,9 +37,11 @@ __all__ = [
     "RelationshipSchema",
     "is_active",
     "node_key",
+    "overlaps",
     "parse_date",
     "parse_node_kind",
     "parse_rel_kind",
+    "parse_window",
     "split_node_key",
 ]
 
@@ -53,6 +55,7 @@ class NodeKind(StrEnum):
     TECHNOLOGY_CLASS = "technology_class"
     PATENT = "patent"
     PROGRAMME = "programme"
+    NEED = "need"
 
 
 class RelKind(StrEnum):
@@ -70,6 +73,9 @@ class RelKind(StrEnum):
     HOLDS_PATENTS_IN = "holds_patents_in"
     HOLDS_PATENT = "holds_patent"
     CLASSIFIED_IN = "classified_in"
+    HAS_NEED = "has_need"
+    REQUIRES_CAPABILITY = "requires_capability"
+    REQUIRES_CLASS = "requires_class"
 
 
 class FieldType(StrEnum):
@@ -264,6 +270,27 @@ NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
             ),
             "An ecosystem programme, foundation or alliance that companies join.",
         ),
+        NodeSchema(
+            NodeKind.NEED,
+            "needs",
+            (
+                replace(_ID, example="voltra/cockpit-fusion"),
+                replace(_NAME, example="Cockpit-driving fusion algorithms"),
+                Field("standard", doc="What meeting the need means, in words.",
+                      example="algorithm iteration cycle under 3 months"),
+                Field("min_level", FieldType.FLOAT, minimum=0,
+                      doc="Lowest capability level that meets a required capability; "
+                      "empty: any level above 0."),
+                Field("min_patents", FieldType.INT, minimum=0,
+                      doc="Fewest patents in a required class that meet it; empty: 1."),
+                Field("weight", FieldType.FLOAT, minimum=0, doc="Priority; default 1."),
+                Field("horizon_years", FieldType.FLOAT, minimum=0, maximum=100,
+                      doc="When the need must be met, in years."),
+                _DESCRIPTION,
+            ),
+            "A strategic capability need of a company (METHOD.md stage 1): link it with "
+            "`has_need`, `requires_capability` and `requires_class`.",
+        ),
     )
 }
 
@@ -325,6 +352,12 @@ RELATIONSHIP_SCHEMAS: Mapping[RelKind, RelationshipSchema] = {
                            "Company is an assignee of patent."),
         RelationshipSchema(RelKind.CLASSIFIED_IN, NodeKind.PATENT, NodeKind.TECHNOLOGY_CLASS,
                            (), "Patent is classified in class."),
+        RelationshipSchema(RelKind.HAS_NEED, NodeKind.COMPANY, NodeKind.NEED, (),
+                           "Company has this strategic need."),
+        RelationshipSchema(RelKind.REQUIRES_CAPABILITY, NodeKind.NEED, NodeKind.CAPABILITY,
+                           (), "Meeting the need takes this capability (or one below it)."),
+        RelationshipSchema(RelKind.REQUIRES_CLASS, NodeKind.NEED, NodeKind.TECHNOLOGY_CLASS,
+                           (), "Meeting the need takes patents in this class (or below it)."),
     )
 }
 
@@ -410,6 +443,39 @@ def is_active(since: str | None, until: str | None, as_of: dt.date | str | None)
         return True
     day = as_of if isinstance(as_of, str) else as_of.isoformat()
     return (not since or since <= day) and (not until or day < until)
+
+
+def overlaps(since: str | None, until: str | None,
+             window: tuple[str | None, str | None] | None) -> bool:
+    """Whether a relationship dated ``[since, until)`` holds at some time in ``window``.
+
+    ``window`` is ``(start, end)``, half-open, either end open when None; None: always.
+
+    Examples
+    --------
+    >>> overlaps("2019-01-01", "2020-01-01", ("2019-06-01", None))
+    True
+    >>> overlaps("2019-01-01", "2020-01-01", ("2020-01-01", "2021-01-01"))
+    False
+    """
+    if window is None:
+        return True
+    start, end = window
+    return (not since or end is None or since < end) and (
+        not until or start is None or until > start)
+
+
+def parse_window(since: str | dt.date | None, until: str | dt.date | None
+                 ) -> tuple[str | None, str | None] | None:
+    """A ``(since, until)`` window of ISO dates; None when both ends are open."""
+    if since is None and until is None:
+        return None
+    start = parse_date(since, field="since") if since is not None else None
+    end = parse_date(until, field="until") if until is not None else None
+    if start and end and end <= start:
+        raise InvalidValue(f"The window ends ({end}) before it starts ({start}); give an "
+                           "'until' later than 'since'.", field="until", value=until)
+    return start, end
 
 
 def parse_date(value: str | dt.date, *, field: str = "as_of") -> str:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from ecosystem.errors import StoreUnavailable
 from ecosystem.io.batch import RawTable
@@ -30,7 +30,9 @@ STORE_ENV = "ECOSYSTEM_STORE"
 #: The store used when neither ``--store`` nor the environment names one.
 DEFAULT_STORE = "ecosystem.db"
 
+T = TypeVar("T")
 AsOf = dt.date | str | None
+Window = tuple[str | None, str | None] | None
 NEO4J_SCHEMES = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
 
 
@@ -145,6 +147,13 @@ class Store(Protocol):
         """Delete one relationship; raise RelationshipNotFound if absent."""
         ...
 
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``, remembered under ``key`` until the stored data change.
+
+        Analytics use it to keep what they derive from the store (profiles, indexes).
+        """
+        ...
+
     def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
         """The whole ecosystem as a networkx graph (cached until the data change).
 
@@ -153,8 +162,14 @@ class Store(Protocol):
         """
         ...
 
-    def matrix(self, kind: RelKind, *, as_of: AsOf = None) -> BipartiteMatrix:
-        """The sparse source x target weight matrix of one relationship kind (cached)."""
+    def matrix(self, kind: RelKind, *, as_of: AsOf = None,
+               window: Window = None) -> BipartiteMatrix:
+        """The sparse source x target weight matrix of one relationship kind (cached).
+
+        ``as_of`` keeps relationships active on that day; ``window`` (``(since, until)``
+        ISO dates, from :func:`~ecosystem.model.parse_window`) those active at some time
+        in it.
+        """
         ...
 
 

@@ -15,12 +15,12 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice, repeat
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 import pandas as pd
@@ -43,7 +43,7 @@ from ecosystem.model import (
     node_key,
     parse_date,
 )
-from ecosystem.stores.base import AsOf, WriteSummary
+from ecosystem.stores.base import AsOf, Window, WriteSummary
 from ecosystem.stores.projection import (
     DERIVED_EDGE_KINDS,
     BipartiteMatrix,
@@ -56,6 +56,7 @@ from ecosystem.stores.projection import (
 __all__ = ["EmbeddedStore"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 _CHUNK = 50_000
@@ -91,6 +92,8 @@ DO UPDATE SET props = json_patch(relationships.props, excluded.props)
 """
 _REL_UPSERT_WITH_UNTIL = _REL_UPSERT + ", until = excluded.until"
 _ACTIVE = "(since = '' OR since <= :day) AND (until IS NULL OR :day < until)"
+_OVERLAPS = ("(since = '' OR :w_until IS NULL OR since < :w_until) "
+             "AND (until IS NULL OR :w_since IS NULL OR until > :w_since)")
 _REL_IDENTITY = ("source", "target", "since", "key", "until")
 
 
@@ -433,6 +436,9 @@ class EmbeddedStore:
                                                       start, cutoff=hops)
         return {key for key, depth in reach.items() if depth > 0}
 
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        return self._cache.get(("derived", key), build)
+
     def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
         day = parse_date(as_of) if as_of is not None else None
         return self._cache.get(
@@ -440,17 +446,19 @@ class EmbeddedStore:
             lambda: build_graph(self.nodes(), self.relationships(as_of=day)),
         )
 
-    def matrix(self, kind: RelKind, *, as_of: AsOf = None) -> BipartiteMatrix:
+    def matrix(self, kind: RelKind, *, as_of: AsOf = None,
+               window: Window = None) -> BipartiteMatrix:
         kind = RelKind(kind)
         day = parse_date(as_of) if as_of is not None else None
         schema = RELATIONSHIP_SCHEMAS[kind]
         return self._cache.get(
-            ("matrix", kind, day),
+            ("matrix", kind, day, window),
             lambda: build_matrix(kind, self.ids(schema.source), self.ids(schema.target),
-                                 self._weighted_edges(kind, day)),
+                                 self._weighted_edges(kind, day, window)),
         )
 
-    def _weighted_edges(self, kind: RelKind, day: str | None) -> list[tuple[str, str, float]]:
+    def _weighted_edges(self, kind: RelKind, day: str | None,
+                        window: Window) -> list[tuple[str, str, float]]:
         """(source, target, weight) straight from SQL: no per-row Python objects."""
         path = f"$.{weight_field(kind)}"
         sql = ("SELECT source, target, coalesce(json_extract(props, :path), "
@@ -459,6 +467,9 @@ class EmbeddedStore:
         if day is not None:
             sql += f" AND {_ACTIVE}"
             params["day"] = day
+        if window is not None:
+            sql += f" AND {_OVERLAPS}"
+            params["w_since"], params["w_until"] = window
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 

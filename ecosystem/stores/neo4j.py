@@ -17,9 +17,9 @@ from __future__ import annotations
 import difflib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import networkx as nx
@@ -40,9 +40,10 @@ from ecosystem.model import (
     Relationship,
     RelKind,
     node_key,
+    overlaps,
     parse_date,
 )
-from ecosystem.stores.base import AsOf, WriteSummary
+from ecosystem.stores.base import AsOf, Window, WriteSummary
 from ecosystem.stores.cypher import (
     constraint_file,
     load_query,
@@ -67,6 +68,7 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 __all__ = ["Neo4jStore", "parse_neo4j_uri"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BATCH = 5_000
 # "No limit" for LIMIT $limit. ArcadeDB fails on 2**31 - 1 and returns nothing above it
@@ -371,19 +373,24 @@ class Neo4jStore:
             seen |= found
         return seen - {start}
 
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        return self._cache.get(("derived", key), build)
+
     def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
         day = parse_date(as_of) if as_of is not None else None
         return self._cache.get(
             ("graph", day), lambda: build_graph(self.nodes(), self.relationships(as_of=day)))
 
-    def matrix(self, kind: RelKind, *, as_of: AsOf = None) -> BipartiteMatrix:
+    def matrix(self, kind: RelKind, *, as_of: AsOf = None,
+               window: Window = None) -> BipartiteMatrix:
         kind = RelKind(kind)
         day = parse_date(as_of) if as_of is not None else None
         schema = RELATIONSHIP_SCHEMAS[kind]
         return self._cache.get(
-            ("matrix", kind, day),
+            ("matrix", kind, day, window),
             lambda: build_matrix(kind, self.ids(schema.source), self.ids(schema.target),
-                                 weighted_edges(self.relationships(kind, as_of=day))))
+                                 weighted_edges(r for r in self.relationships(kind, as_of=day)
+                                                if overlaps(r.since, r.until, window))))
 
 
 def _records(frame: Any) -> Iterable[dict[str, Any]]:

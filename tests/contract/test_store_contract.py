@@ -201,6 +201,16 @@ def test_matrix_sums_weights(small_store: Store) -> None:
     assert caps.matrix.toarray().sum() == 2 + 4 + 5 + 4  # cortex's perception came in 2020
 
 
+def test_matrix_in_a_window(small_store: Store) -> None:
+    members = small_store.matrix(RelKind.MEMBER_OF, window=("2023-01-01", "2024-01-01"))
+    held = {(members.rows[i], members.columns[j])
+            for i, j in zip(*members.matrix.nonzero(), strict=True)}
+    assert ("siliq", "battery-alliance") not in held  # left on 2023-01-01
+    assert ("voltra", "open-cockpit") in held
+    early = small_store.matrix(RelKind.MEMBER_OF, window=(None, "2019-01-01"))
+    assert early.matrix.sum() == 1  # only cellix had joined
+
+
 def test_delete_node_refuses_when_linked(small_store: Store) -> None:
     with pytest.raises(Conflict, match="cascade"):
         small_store.delete_node(NodeKind.COMPANY, "shiplane")

@@ -1,24 +1,16 @@
-"""The ``ecosystem`` command line: a thin layer over the library.
-
-Exit codes: 0 success; 1 the data or request was refused (nothing changed); 2 wrong usage;
-3 the store is unavailable.
-"""
+"""Commands that build, read and move the ecosystem: demo, import, export, info, ..."""
 
 from __future__ import annotations
 
-import json
-import logging
-import sys
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import click
 
-from ecosystem import __version__
+from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
 from ecosystem.demo import build_demo, summarize
-from ecosystem.errors import EcosystemError, StoreUnavailable, UnknownKind
+from ecosystem.errors import UnknownKind
 from ecosystem.io.export import ExportFormat, export_store
 from ecosystem.io.formatdoc import field_rows
 from ecosystem.io.importer import ImportFormat, import_paths
@@ -31,79 +23,15 @@ from ecosystem.model import (
     parse_node_kind,
     parse_rel_kind,
 )
-from ecosystem.stores.base import DEFAULT_STORE, STORE_ENV, Store, open_store
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS"]
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-_AS_OF = click.option(
-    "--as-of", "as_of", metavar="DATE", default=None,
-    help="Only relationships active on this date (YYYY, YYYY-MM or YYYY-MM-DD).",
-)
-_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-
-
-class Context:
-    """What every command needs: where the store is and whether to show progress."""
-
-    def __init__(self, store: str, progress: bool) -> None:
-        self.store_location = store
-        self.progress = progress
-
-    def open(self) -> Store:
-        return open_store(self.store_location)
-
-
-def _echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
-
-
-def _handle_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn library errors into a message on stderr and an exit code, never a traceback."""
-
-    @wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except StoreUnavailable as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(3)
-        except EcosystemError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="ecosystem")
-@click.option(
-    "--store", envvar=STORE_ENV, default=DEFAULT_STORE, show_default=True, metavar="PATH|URI",
-    help=f"The store: a file path for the embedded store (env {STORE_ENV}).",
-)
-@click.option("--progress/--no-progress", default=None,
-              help="Show progress bars (default: when standard error is a terminal).")
-@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
-@click.pass_context
-def cli(ctx: click.Context, store: str, progress: bool | None, verbose: int) -> None:
-    """Map business ecosystems: companies, capabilities, patents, programmes, relationships.
-
-    Start with `ecosystem demo`, which builds the real Linux Foundation ecosystem into
-    the store and prints a summary; then `ecosystem info`.
-    """
-    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
-                        format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = Context(store, sys.stderr.isatty() if progress is None else progress)
-
-
-@cli.command()
-@_AS_OF
+@click.command()
+@AS_OF
 @click.option("--top", default=5, show_default=True, help="How many rows in each ranking.")
-@_JSON
+@JSON
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def demo(obj: Context, as_of: str | None, top: int, as_json: bool) -> None:
     """Build the demo store from the bundled real data and print a summary.
 
@@ -116,7 +44,7 @@ def demo(obj: Context, as_of: str | None, top: int, as_json: bool) -> None:
         build_demo(store, progress=obj.progress)
         summary = summarize(store, as_of=as_of, top=top)
     if as_json:
-        _echo_json(summary)
+        echo_json(summary)
         return
     click.echo(f"Demo ecosystem built in {summary['store']} (as of {summary['as_of']}).")
     _print_counts(summary["counts"], summary["active_relationships"])
@@ -147,7 +75,7 @@ def _print_counts(counts: dict[str, dict[str, int]],
         click.echo(f"  {kind:<18}{prefix}{n:>10,}")
 
 
-@cli.command(name="import")
+@click.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice([f.value for f in ImportFormat]),
               default=ImportFormat.AUTO.value, show_default=True,
@@ -155,9 +83,9 @@ def _print_counts(counts: dict[str, dict[str, int]],
               "graphml for .graphml files, tabular otherwise.")
 @click.option("--encoding", default=None,
               help="Encoding of CSV files (default UTF-8; a byte-order mark is honoured).")
-@_JSON
+@JSON
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def import_(obj: Context, paths: Sequence[Path], fmt: str, encoding: str | None,
             as_json: bool) -> None:
     """Import folders or files into the store, all or nothing (upsert by id).
@@ -173,7 +101,7 @@ def import_(obj: Context, paths: Sequence[Path], fmt: str, encoding: str | None,
                                progress=obj.progress)
         counts = store.counts()
     if as_json:
-        _echo_json({**summary.as_dict(), "store": counts})
+        echo_json({**summary.as_dict(), "store": counts})
         return
     written = sum(summary.nodes_written.values()) + sum(summary.relationships_written.values())
     created = sum(summary.nodes_created.values()) + sum(
@@ -183,14 +111,14 @@ def import_(obj: Context, paths: Sequence[Path], fmt: str, encoding: str | None,
     _print_counts(counts)
 
 
-@cli.command()
+@click.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]),
               default=ExportFormat.CSV.value, show_default=True,
               help="csv or parquet: a folder with a file per table; xlsx: one workbook; "
               "graphml: one file.")
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def export(obj: Context, out: Path, fmt: str) -> None:
     """Export the whole store; `ecosystem import` reads the result back losslessly."""
     with obj.open() as store:
@@ -199,17 +127,17 @@ def export(obj: Context, out: Path, fmt: str) -> None:
         click.echo(str(path))
 
 
-@cli.command()
-@_AS_OF
-@_JSON
+@click.command()
+@AS_OF
+@JSON
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def info(obj: Context, as_of: str | None, as_json: bool) -> None:
     """Count the nodes and relationships in the store, by kind."""
     with obj.open() as store:
         counts = store.counts(as_of=as_of)
     if as_json:
-        _echo_json(counts)
+        echo_json(counts)
         return
     click.echo(f"Store: {obj.store_location}" + (f" (as of {parse_date(as_of)})"
                                                   if as_of else ""))
@@ -225,14 +153,14 @@ def _relationship_json(rel: Relationship) -> dict[str, Any]:
             "since": rel.since, "until": rel.until, "key": rel.key, **rel.properties}
 
 
-@cli.command()
+@click.command()
 @click.argument("kind", metavar="KIND")
 @click.option("--search", "-s", default=None, help="Keep ids or names containing this text.")
 @click.option("--limit", default=50, show_default=True, help="At most this many (0: all).")
 @click.option("--offset", default=0, help="Skip this many first.")
-@_JSON
+@JSON
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def nodes(obj: Context, kind: str, search: str | None, limit: int, offset: int,
           as_json: bool) -> None:
     """List nodes of one KIND (company, industry, capability, technology_class, patent,
@@ -241,19 +169,19 @@ def nodes(obj: Context, kind: str, search: str | None, limit: int, offset: int,
     with obj.open() as store:
         found = store.nodes(node_kind, search=search, limit=limit or None, offset=offset)
     if as_json:
-        _echo_json([_node_json(n) for n in found])
+        echo_json([_node_json(n) for n in found])
         return
     for node in found:
         click.echo(f"{node.id}\t{node.name}")
 
 
-@cli.command()
+@click.command()
 @click.argument("kind", metavar="KIND")
 @click.argument("id", metavar="ID")
-@_AS_OF
-@_JSON
+@AS_OF
+@JSON
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def show(obj: Context, kind: str, id: str, as_of: str | None, as_json: bool) -> None:
     """Show one node and its relationships, e.g. `ecosystem show company ibm`."""
     node_kind = parse_node_kind(kind)
@@ -261,7 +189,7 @@ def show(obj: Context, kind: str, id: str, as_of: str | None, as_json: bool) -> 
         node = store.node(node_kind, id)
         rels = store.relationships(node=(node_kind, id), as_of=as_of)
     if as_json:
-        _echo_json({**_node_json(node), "relationships": [_relationship_json(r) for r in rels]})
+        echo_json({**_node_json(node), "relationships": [_relationship_json(r) for r in rels]})
         return
     click.echo(f"{node.name} ({node.kind.value} {node.id})")
     for name, value in node.properties.items():
@@ -277,15 +205,15 @@ def show(obj: Context, kind: str, id: str, as_of: str | None, as_json: bool) -> 
                    f"{'  ' + extra if extra else ''}")
 
 
-@cli.command()
+@click.command()
 @click.argument("kind", metavar="[KIND]", required=False)
 @click.option("--node", "node_ref", metavar="KIND:ID", default=None,
               help="Only relationships touching this node, e.g. company:ibm.")
-@_AS_OF
+@AS_OF
 @click.option("--limit", default=50, show_default=True, help="At most this many (0: all).")
-@_JSON
+@JSON
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def relationships(obj: Context, kind: str | None, node_ref: str | None, as_of: str | None,
                   limit: int, as_json: bool) -> None:
     """List relationships, optionally of one KIND (member_of, partners_with, ...)."""
@@ -298,7 +226,7 @@ def relationships(obj: Context, kind: str | None, node_ref: str | None, as_of: s
         found = store.relationships(rel_kind, as_of=as_of, node=node)
     shown = found[:limit] if limit else found
     if as_json:
-        _echo_json([_relationship_json(r) for r in shown])
+        echo_json([_relationship_json(r) for r in shown])
         return
     for rel in shown:
         click.echo(f"{rel.kind.value}\t{rel.source}\t{rel.target}\t{rel.since or ''}\t"
@@ -307,12 +235,12 @@ def relationships(obj: Context, kind: str | None, node_ref: str | None, as_of: s
         click.echo(f"... {len(found) - len(shown):,} more (use --limit 0 for all)", err=True)
 
 
-@cli.command(name="delete")
+@click.command(name="delete")
 @click.argument("kind", metavar="KIND")
 @click.argument("id", metavar="ID")
 @click.option("--cascade", is_flag=True, help="Also delete the node's relationships.")
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def delete(obj: Context, kind: str, id: str, cascade: bool) -> None:
     """Delete one node (with --cascade, also its relationships)."""
     node_kind = parse_node_kind(kind)
@@ -322,10 +250,10 @@ def delete(obj: Context, kind: str, id: str, cascade: bool) -> None:
                (f" and {removed} relationship(s)." if removed else "."))
 
 
-@cli.command()
+@click.command()
 @click.argument("table", required=False)
-@_JSON
-@_handle_errors
+@JSON
+@handle_errors
 def schema(table: str | None, as_json: bool) -> None:
     """Show the tables of the import format and their columns (all, or one TABLE).
 
@@ -339,7 +267,7 @@ def schema(table: str | None, as_json: bool) -> None:
                 f"Unknown table {table!r}. Tables: {', '.join(tables)}.", value=table)
         tables = {table: tables[table]}
     if as_json:
-        _echo_json({name: field_rows(fields) for name, fields in tables.items()})
+        echo_json({name: field_rows(fields) for name, fields in tables.items()})
         return
     for name, fields in tables.items():
         click.echo(f"{name}:")
@@ -348,10 +276,5 @@ def schema(table: str | None, as_json: bool) -> None:
             click.echo(f"  {row['column']:<24}{row['type']}{required}")
 
 
-def main() -> None:
-    """Entry point of the ``ecosystem`` script."""
-    cli(prog_name="ecosystem")
 
-
-if __name__ == "__main__":
-    main()
+COMMANDS = [demo, import_, export, info, nodes, show, relationships, delete, schema]

@@ -1,0 +1,5 @@
+"""``python -m ecosystem.cli``."""
+
+from ecosystem.cli import main
+
+main()

@@ -1,0 +1,57 @@
+"""What every command shares: the store context, JSON output, error handling, options."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from ecosystem.errors import EcosystemError, StoreUnavailable
+from ecosystem.stores.base import Store, open_store
+
+__all__ = ["AS_OF", "JSON", "Context", "echo_json", "handle_errors"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+AS_OF = click.option(
+    "--as-of", "as_of", metavar="DATE", default=None,
+    help="Only relationships active on this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+)
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+class Context:
+    """What every command needs: where the store is and whether to show progress."""
+
+    def __init__(self, store: str, progress: bool) -> None:
+        self.store_location = store
+        self.progress = progress
+
+    def open(self) -> Store:
+        return open_store(self.store_location)
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn library errors into a message on stderr and an exit code, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except StoreUnavailable as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(3)
+        except EcosystemError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper

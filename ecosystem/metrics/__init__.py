@@ -1,0 +1,1 @@
+"""Metrics on the ecosystem graph and its matrices, one module per topic."""

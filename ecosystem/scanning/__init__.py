@@ -1,0 +1,1 @@
+"""Partner scanning (METHOD.md stage 1): needs maps, overlap metrics, candidates and fit."""
