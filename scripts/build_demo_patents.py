@@ -1,138 +1,73 @@
-"""Build data/tdapatents: patent portfolios of LF members, matched by name to TDA patents.
+"""Build data/tdapatents: the patent portfolios of LF members, from the TDA patents data.
 
 Reads ../shared/data/tdapatents (counts of US patents per firm, USPC class and year,
-1976-2005, GPL-3.0) and the bundled LF memberships, matches firm names to LF organisations
-by a documented normalisation, and writes canonical tables that `ecosystem demo` imports:
+1976-2005, GPL-3.0) with the library's own reader, ``ecosystem import --format
+patent-counts``, against a store holding the bundled LF ecosystem, and writes what it
+imported as canonical tables that `ecosystem demo` imports:
 
-- ``_firm_matches.csv``: every TDA firm, its normalised name, and the LF org_key it matched
-  (empty when none or ambiguous), with how it matched;
-- ``companies.csv``: matched companies with their SIC and S&P sector industries;
+- ``_firm_matches.csv``: every TDA firm, its normalised name and the LF company it matched
+  (empty: none, or several);
+- ``companies.csv``: the matched companies' ids, names and industries;
 - ``industries.csv``: SIC codes (parent: the 2-digit major group) and S&P sectors;
-- ``technology_classes.csv``: the USPC classes;
+- ``technology_classes.csv``: the USPC classes with their titles;
 - ``holds_patents_in.csv``: per company, class and grant year, own-R&D and acquired counts
   kept apart (``origin`` own / acquired; ``since`` is the first day of the year).
 
-Matching (see :func:`normalise`): lower case, '&' as 'and', punctuation dropped, and legal
-suffixes (Inc, Corp, Co, Ltd, PLC, AG, SA, NV ...) removed from the end. A firm matches an
-LF organisation when its normalised name equals the normalised ``org_key`` (preferred) or
-``org_name`` of exactly one organisation. Nothing is matched by hand or by similarity.
+Matching is ``ecosystem.io.names``: exact equality after normalisation (lower case, '&' as
+'and', punctuation dropped, legal suffixes such as Inc, Corp, Co, Ltd, PLC, AG removed),
+on the company id first, then on its name, and only when exactly one company matches.
+Nothing is matched by hand or by similarity.
 
 Run: ``python scripts/build_demo_patents.py [SHARED_DATA_DIR]``.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from ecosystem import EmbeddedStore, NodeKind, import_paths, store_tables
+from ecosystem.demo import demo_data_folder
+from ecosystem.io.names import NameIndex, normalise
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "tdapatents"
-LEGAL = {"inc", "corp", "corporation", "co", "company", "cos", "ltd", "limited", "plc", "ag",
-         "sa", "nv", "se", "gmbh", "llc", "hldg", "holdings", "holding", "oyj", "ab", "asa",
-         "kgaa", "intl", "international", "the"}
-
-
-def normalise(name: str) -> str:
-    """Normalised company name used for matching.
-
-    >>> normalise("Cisco Systems Inc")
-    'cisco systems'
-    >>> normalise("Johnson & Johnson")
-    'johnson and johnson'
-    >>> normalise("red-hat")
-    'red hat'
-    """
-    text = name.lower().replace("&", " and ").replace("name:", " ")
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    while words and words[-1] in LEGAL:
-        words.pop()
-    while words and words[0] == "the":
-        words.pop(0)
-    return " ".join(words)
-
-
-def match(firms: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
-    orgs = members.drop_duplicates("org_key")
-    by_key: dict[str, set[str]] = {}
-    by_name: dict[str, set[str]] = {}
-    for key, name in zip(orgs["org_key"], orgs["org_name"], strict=True):
-        by_key.setdefault(normalise(key), set()).add(key)
-        if name:
-            by_name.setdefault(normalise(name), set()).add(key)
-    rows = []
-    for rank, firm in zip(firms["rank_tgt_unique"], firms["firm_name"], strict=True):
-        norm = normalise(firm)
-        keys, how = by_key.get(norm, set()), "org_key"
-        if len(keys) != 1:
-            keys, how = by_name.get(norm, set()), "org_name"
-        org = next(iter(keys)) if len(keys) == 1 else ""
-        rows.append({"firm_rank": rank, "firm_name": firm, "normalised": norm,
-                     "org_key": org,
-                     "matched_on": how if org else ("ambiguous" if keys else "")})
-    return pd.DataFrame(rows)
 
 
 def main(shared: Path) -> None:
     tda = shared / "tdapatents"
+    with tempfile.TemporaryDirectory() as tmp, EmbeddedStore(Path(tmp) / "lf.db") as store:
+        import_paths(store, [demo_data_folder()], format="lf-landscape")
+        before = {n.id for n in store.nodes(NodeKind.COMPANY)
+                  if n.properties.get("industries")}
+        summary = import_paths(store, [tda], format="patent-counts")
+        index = NameIndex.of((n.id, n.name) for n in store.nodes(NodeKind.COMPANY))
+        tables = store_tables(store)
     firms = pd.read_csv(tda / "firms.csv", dtype=str, keep_default_na=False)
-    members = pd.read_csv(ROOT / "ecosystem" / "demo_data" / "memberships.csv", dtype=str,
-                          keep_default_na=False)
-    matches = match(firms, members)
+    matches = pd.DataFrame({
+        "firm_rank": firms["rank_tgt_unique"], "firm_name": firms["firm_name"],
+        "normalised": firms["firm_name"].map(normalise),
+        "company": firms["firm_name"].map(lambda n: index.match(n) or ""),
+    })
     OUT.mkdir(parents=True, exist_ok=True)
     matches.to_csv(OUT / "_firm_matches.csv", index=False)  # "_": not a table
-    matched = matches[matches["org_key"] != ""].merge(
-        firms, left_on="firm_rank", right_on="rank_tgt_unique", suffixes=("", "_firm"))
-    names = members.drop_duplicates("org_key").set_index("org_key")["org_name"]
-
-    industries: dict[str, dict[str, str]] = {}
-    company_rows = []
-    for _, firm in matched.iterrows():
-        codes = []
-        if len(firm["sic"]) == 4:
-            major = firm["sic"][:2]
-            industries[f"sic-{major}"] = {"id": f"sic-{major}", "name": f"SIC major group {major}",
-                                          "scheme": "SIC", "code": major, "parent": ""}
-            industries[f"sic-{firm['sic']}"] = {
-                "id": f"sic-{firm['sic']}", "name": f"SIC {firm['sic']}", "scheme": "SIC",
-                "code": firm["sic"], "parent": f"sic-{major}"}
-            codes.append(f"sic-{firm['sic']}")
-        if firm["spsectorlabel"]:
-            sector = "sp-" + re.sub(r"[^a-z0-9]+", "-", firm["spsectorlabel"].lower())
-            industries[sector] = {"id": sector, "name": f"S&P sector: {firm['spsectorlabel']}",
-                                  "scheme": "S&P sector", "code": firm["sp1economicsector"],
-                                  "parent": ""}
-            codes.append(sector)
-        company_rows.append({"id": firm["org_key"], "name": names[firm["org_key"]],
-                             "industries": ";".join(codes)})
-    pd.DataFrame(company_rows).drop_duplicates("id").to_csv(OUT / "companies.csv", index=False)
-    pd.DataFrame(sorted(industries.values(), key=lambda r: r["id"])).to_csv(
-        OUT / "industries.csv", index=False)
-
-    classes = pd.read_csv(tda / "uspc_classes.csv", dtype=str, keep_default_na=False)
-    pd.DataFrame({"id": "uspc-" + classes["class_number"], "scheme": "USPC",
-                  "code": classes["class_number"], "title": classes["title"]}).to_csv(
-        OUT / "technology_classes.csv", index=False)
-
-    counts = pd.read_csv(tda / "firm_year_uspc_counts.csv", dtype=str)
-    counts = counts.merge(matched[["firm_rank", "org_key"]], on="firm_rank")
-    parts = []
-    for column, origin in (("n_patents_rd", "own"), ("n_patents_ma", "acquired")):
-        part = counts[counts[column].astype(int) > 0]
-        parts.append(pd.DataFrame({
-            "source": part["org_key"], "target": "uspc-" + part["uspc_class"],
-            "since": part["year"], "count": part[column], "year": part["year"],
-            "origin": origin}))
-    holdings = pd.concat(parts).sort_values(["source", "target", "year", "origin"])
+    holdings = tables["holds_patents_in"].drop(columns=["key"])
+    matched = set(holdings["source"])
+    companies = tables["companies"]
+    companies = companies[companies["id"].isin(matched) & ~companies["id"].isin(before)]
+    companies[["id", "name", "industries"]].to_csv(OUT / "companies.csv", index=False)
+    tables["industries"].to_csv(OUT / "industries.csv", index=False)
+    tables["technology_classes"].to_csv(OUT / "technology_classes.csv", index=False)
     holdings.to_csv(OUT / "holds_patents_in.csv", index=False)
-
     licence = Path("/usr/share/common-licenses/GPL-3")
     if licence.is_file():
         shutil.copy(licence, OUT / "COPYING")
-    print(f"{len(matched)} of {len(firms)} firms matched; {len(holdings)} patent-count rows")
+    print(f"{len(matched)} of {len(firms)} firms matched; {len(holdings)} patent-count "
+          f"rows; {len(summary.unmatched)} firm names with counts matched no company")
 
 
 if __name__ == "__main__":

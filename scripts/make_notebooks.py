@@ -18,7 +18,7 @@ TOUR = [
         "The demo is real data: 27 Linux Foundation ecosystem programmes (CNCF, LF AI & Data, "
         "OpenSSF, RISC-V ...), the organisations that joined and left them month by month, and "
         "the capability landscape of their products. In a source checkout it also holds the "
-        "1976-2005 US patent portfolios of 50 members, matched by name.\n\n"
+        "1976-2005 US patent portfolios of 52 members, matched by name.\n\n"
         "This notebook builds the demo store, counts what it holds, follows membership over "
         "time, and draws part of the graph."
     ),

@@ -33,13 +33,29 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_misspelled_required_column(small_store: Store, small_copy: Path) -> None:
+def test_misspelled_required_column(store: Store, small_copy: Path) -> None:
     edit(small_copy / "companies.csv", "id,name,country", "id,nmae,country")
-    error = refused(small_store, [small_copy])
+    error = refused(store, [small_copy])
     messages = [str(p) for p in error.problems]
     assert any("companies.csv row 1, column 'nmae': unknown column" in m
                and "Did you mean 'name'?" in m for m in messages), messages
-    assert any("column 'name': required column is missing" in m for m in messages), messages
+
+
+def test_missing_id_column(store: Store, small_copy: Path) -> None:
+    edit(small_copy / "companies.csv", "id,name,country", "key,name,country")
+    messages = [str(p) for p in refused(store, [small_copy]).problems]
+    assert any("column 'id': required column is missing" in m for m in messages), messages
+
+
+def test_new_node_needs_its_required_fields(small_store: Store, tmp_path: Path) -> None:
+    (tmp_path / "companies.csv").write_text("id,country\nvoltra,FR\nnewco,US\n")
+    problem = only(refused(small_store, [tmp_path]))
+    assert (problem.row, problem.column, problem.value) == (3, "name", "newco")
+    assert "new company has no 'name'" in problem.message
+    # a row updating a stored company may leave the name out
+    (tmp_path / "companies.csv").write_text("id,country\nvoltra,FR\n")
+    import_paths(small_store, [tmp_path])
+    assert small_store.node("company", "voltra").properties["country"] == "FR"  # type: ignore[arg-type]
 
 
 def test_misspelled_optional_column(small_store: Store, small_copy: Path) -> None:

@@ -80,7 +80,8 @@ def _print_counts(counts: dict[str, dict[str, int]],
 @click.option("--format", "fmt", type=click.Choice([f.value for f in ImportFormat]),
               default=ImportFormat.AUTO.value, show_default=True,
               help="Input format; auto picks lf-landscape for an LF landscape folder, "
-              "graphml for .graphml files, tabular otherwise.")
+              "graphml for .graphml files, tabular otherwise. patentsview, lens and "
+              "patent-counts read patent data and match assignees to stored companies.")
 @click.option("--encoding", default=None,
               help="Encoding of CSV files (default UTF-8; a byte-order mark is honoured).")
 @JSON
@@ -109,6 +110,13 @@ def import_(obj: Context, paths: Sequence[Path], fmt: str, encoding: str | None,
     click.echo(f"Imported {written:,} rows ({created:,} new, {written - created:,} updated) "
                f"into {obj.store_location}.")
     _print_counts(counts)
+    if summary.unmatched:
+        click.echo(f"\n{len(summary.unmatched):,} name(s) matched no company and were left "
+                   "out (add the companies, then import again):")
+        for name, rows in list(summary.unmatched.items())[:20]:
+            click.echo(f"  {rows:>8,}  {name}")
+        if len(summary.unmatched) > 20:
+            click.echo(f"  ... and {len(summary.unmatched) - 20:,} more (--json lists all)")
 
 
 @click.command()

@@ -11,7 +11,10 @@ from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import RawTable
 from ecosystem.io.graphml import read_graphml
 from ecosystem.io.lf_landscape import is_lf_landscape, read_lf_landscape
+from ecosystem.io.names import NameIndex
+from ecosystem.io.patents import read_lens, read_patent_counts, read_patentsview
 from ecosystem.io.tabular import read_tabular
+from ecosystem.model import NodeKind
 from ecosystem.stores.base import Store, WriteSummary
 
 __all__ = ["ImportFormat", "detect_format", "import_paths", "read_paths"]
@@ -25,6 +28,16 @@ class ImportFormat(StrEnum):
     TABULAR = "tabular"
     LF_LANDSCAPE = "lf-landscape"
     GRAPHML = "graphml"
+    PATENTSVIEW = "patentsview"
+    LENS = "lens"
+    PATENT_COUNTS = "patent-counts"
+
+
+_PATENT_READERS = {
+    ImportFormat.PATENTSVIEW: read_patentsview,
+    ImportFormat.LENS: read_lens,
+    ImportFormat.PATENT_COUNTS: read_patent_counts,
+}
 
 
 def detect_format(paths: Sequence[Path]) -> ImportFormat:
@@ -61,6 +74,11 @@ def read_paths(
         return tables
     if chosen is ImportFormat.GRAPHML:
         return [t for path in resolved for t in read_graphml(path)]
+    if chosen in _PATENT_READERS:
+        raise ImportRefused([Problem(
+            file=str(resolved[0]), message=f"{chosen.value} input needs a store",
+            fix="Use import_paths (or `ecosystem import`): assignees are matched to the "
+            "store's companies.")])
     return read_tabular(resolved, encoding=encoding)
 
 
@@ -79,7 +97,9 @@ def import_paths(
     store
         Where to write.
     paths
-        Folders or files: CSV, Parquet, Excel (tabular), an LF landscape folder, GraphML.
+        Folders or files: CSV, Parquet, Excel (tabular), an LF landscape folder, GraphML,
+        or patent data (:mod:`ecosystem.io.patents`; assignees are matched to the stored
+        companies and those that match none are reported in ``summary.unmatched``).
     format
         An :class:`ImportFormat`; ``auto`` by default.
     encoding
@@ -92,5 +112,25 @@ def import_paths(
     ImportRefused
         Listing every problem found; the store is unchanged.
     """
+    chosen = ImportFormat(format)
+    if chosen in _PATENT_READERS:
+        companies = NameIndex.of((n.id, n.name) for n in store.nodes(NodeKind.COMPANY))
+        tables, unmatched = [], {}
+        for path in paths:
+            read = _PATENT_READERS[chosen](Path(path), companies, store.ids)
+            tables += read.tables
+            unmatched.update(read.unmatched)
+        if unmatched and not any(len(t.frame) for t in tables
+                                 if t.name in {"holds_patent", "holds_patents_in"}):
+            names = sorted(unmatched, key=lambda n: -unmatched[n])
+            raise ImportRefused([Problem(
+                file=", ".join(str(p) for p in paths),
+                message=f"none of the {len(unmatched):,} assignee names matched a company in "
+                "the store (e.g. " + "; ".join(repr(n) for n in names[:5]) + ")",
+                fix="Import the companies first (companies.csv with id,name), then the "
+                "patents; names match after normalisation (ecosystem.io.names).")])
+        summary = store.write(tables, progress=progress)
+        summary.unmatched = dict(sorted(unmatched.items(), key=lambda kv: -kv[1]))
+        return summary
     tables = read_paths(paths, format=format, encoding=encoding)
     return store.write(tables, progress=progress)

@@ -24,13 +24,13 @@ When ``seen_in_first_snapshot`` is 1 the join date is unknown (the member list s
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import ROW, RawTable
+from ecosystem.io.names import slug
 from ecosystem.io.tabular import read_table_file
 
 __all__ = ["PROGRAMME_NAMES", "is_lf_landscape", "read_lf_landscape"]
@@ -78,17 +78,6 @@ _ITEM_COLUMNS = ("program", "category", "subcategory", "item_name", "org_key",
 def is_lf_landscape(path: Path) -> bool:
     """Whether ``path`` is a folder in the LF landscape layout."""
     return path.is_dir() and (path / MEMBERSHIPS).is_file() and (path / ITEMS).is_file()
-
-
-def slug(text: str) -> str:
-    """A lower-case id made of letters, digits and hyphens.
-
-    Examples
-    --------
-    >>> slug("Observability & Analysis")
-    'observability-analysis'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _name_from_key(key: str) -> str:

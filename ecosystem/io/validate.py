@@ -122,7 +122,10 @@ def validate_tables(
         name = table.name.strip().lower()
         if name in _NODE_TABLES:
             schema = _NODE_TABLES[name]
-            if _check_columns(frame, schema.field_names, schema.fields, table.source, problems):
+            # Only the id is required of every row: the other required fields are required
+            # of new nodes (checked with the store's ids), so rows may update stored nodes.
+            if _check_columns(frame, schema.field_names, schema.fields[:1], table.source,
+                              problems):
                 node_parts.setdefault(schema.kind, []).append(frame)
         elif name in _REL_TABLES:
             rel = _REL_TABLES[name]
@@ -252,8 +255,12 @@ def _split_generic(
 
 
 def _convert_fields(
-    frame: pd.DataFrame, fields: Sequence[Field], problems: Problems
+    frame: pd.DataFrame, fields: Sequence[Field], problems: Problems,
+    required: Sequence[str] | None = None,
 ) -> pd.DataFrame:
+    """Convert every column; flag bad cells, and empty cells of the ``required`` fields
+    (default: every field marked required)."""
+    must = {f.name for f in fields if f.required} if required is None else set(required)
     out = pd.DataFrame({ROW: frame[ROW], _SOURCE: frame[_SOURCE]})
     for fld in fields:
         if fld.name not in frame.columns:
@@ -263,7 +270,7 @@ def _convert_fields(
         problems.add_rows(frame, bad, column=fld.name, values=cells,
                           message=f"'{fld.name}' is not valid",
                           fix=expectation(fld).capitalize() + ".")
-        if fld.required:
+        if fld.name in must:
             problems.add_rows(frame, blank_mask(cells), column=fld.name, values=None,
                               message=f"'{fld.name}' is empty",
                               fix=f"Every row needs a value for '{fld.name}'.")
@@ -273,7 +280,7 @@ def _convert_fields(
 
 def _convert_nodes(kind: NodeKind, frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     schema = NODE_SCHEMAS[kind]
-    out = _convert_fields(frame, schema.fields, problems)
+    out = _convert_fields(frame, schema.fields, problems, required=["id"])
     _flag_duplicates(out, ["id"], f"duplicate {kind.value} id",
                      "Each id may appear once; merge the rows or give one a new id.", problems)
     return out
@@ -345,7 +352,18 @@ def _check_references(batch: GraphBatch, known_ids: KnownIds, problems: Problems
         return cache[kind]
 
     for kind, frame in batch.nodes.items():
-        for fld in NODE_SCHEMAS[kind].fields:
+        schema = NODE_SCHEMAS[kind]
+        new = ~frame["id"].isin(known_ids(kind))
+        for fld in schema.fields[1:]:
+            if fld.required:
+                empty = frame[fld.name].isna() if fld.name in frame.columns else \
+                    pd.Series(True, index=frame.index)
+                problems.add_rows(
+                    frame, new & empty, column=fld.name, values=frame["id"],
+                    message=f"new {kind.value} has no '{fld.name}'",
+                    fix=f"Give it a '{fld.name}' (a column '{fld.name}' in {schema.table}); "
+                    f"only rows updating a stored {kind.value} may leave it out.")
+        for fld in schema.fields:
             if fld.references is not None and fld.name in frame.columns:
                 _check_reference_column(frame, fld, ids(fld.references), problems)
     for rkind, frame in batch.relationships.items():

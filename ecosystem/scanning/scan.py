@@ -429,7 +429,7 @@ def scan_partners(
 
 
 def _maybe(value: float) -> float | None:
-    return None if math.isnan(value) else round(float(value), 4)
+    return None if math.isnan(value) else float(value)
 
 
 def _fmt(value: float) -> str:

@@ -44,6 +44,8 @@ class WriteSummary:
     nodes_created: dict[str, int] = field(default_factory=dict)
     relationships_written: dict[str, int] = field(default_factory=dict)
     relationships_created: dict[str, int] = field(default_factory=dict)
+    #: Names in the input that matched no company (patent readers), with their row counts.
+    unmatched: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {
@@ -51,6 +53,7 @@ class WriteSummary:
             "nodes_created": self.nodes_created,
             "relationships_written": self.relationships_written,
             "relationships_created": self.relationships_created,
+            "unmatched": self.unmatched,
         }
 
 
