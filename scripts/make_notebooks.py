@@ -101,13 +101,100 @@ TOUR = [
 ]
 
 
+SCAN = [
+    new_markdown_cell(
+        "# Partner scanning on the demo ecosystem (METHOD.md, stage 1)\n\n"
+        "The method starts from strategy: decompose the 3-5 year strategy into a "
+        "**capability-needs map**, scan for partners **inside the industry and across "
+        "industries**, and score fit on **strategy, capability and culture**. Here Toyota "
+        "(a member of several Linux Foundation programmes) wants an intelligent, connected "
+        "cockpit: it needs deep-learning platforms, model observability and edge software."
+    ),
+    new_code_cell(
+        "import tempfile, pathlib\n"
+        "import pandas as pd\n"
+        "import matplotlib.pyplot as plt\n"
+        "from ecosystem import open_store, RelKind\n"
+        "from ecosystem.demo import build_demo\n"
+        "from ecosystem.scanning.needs import parse_needs, save_needs, coverage\n"
+        "from ecosystem.scanning.scan import scan_partners\n"
+        "from ecosystem.scanning.pair import pair_metrics\n"
+        "from ecosystem.metrics.overlap import jaffe, mahalanobis\n\n"
+        "store = open_store(pathlib.Path(tempfile.mkdtemp()) / 'demo.db')\n"
+        "build_demo(store);"
+    ),
+    new_markdown_cell("## 1. The capability-needs map\n\nWritten here as data; in practice a "
+                      "YAML file and `ecosystem needs set FILE`."),
+    new_code_cell(
+        "needs = parse_needs({'company': 'toyota', 'needs': [\n"
+        "    {'id': 'cockpit-ai', 'name': 'Deep learning for the cockpit',\n"
+        "     'standard': 'a production-grade training and serving platform',\n"
+        "     'capabilities': ['deep-learning'], 'weight': 3, 'horizon_years': 3},\n"
+        "    {'id': 'model-ops', 'name': 'Observability of models in the car',\n"
+        "     'capabilities': ['cnai/model-llm-observability', 'ai-native-infra/observability'],\n"
+        "     'weight': 2, 'horizon_years': 3},\n"
+        "    {'id': 'edge', 'name': 'Edge software for connected vehicles',\n"
+        "     'capabilities': ['edge-relevant-software'], 'weight': 1, 'horizon_years': 5},\n"
+        "]})\n"
+        "save_needs(store, needs)\n"
+        "cov = coverage(store, needs, as_of='2025-06-30')\n"
+        "pd.Series(cov.row('toyota'), index=[n.id for n in needs.needs], name='met by Toyota')"
+    ),
+    new_markdown_cell("## 2. Scan on both axes\n\nEvery company is scored at once on the "
+                      "sparse matrices; the top candidates carry the reasons they were found "
+                      "and each score's decomposition."),
+    new_code_cell(
+        "result = scan_partners(store, 'Toyota Motor Corporation', top=12, as_of='2025-06-30')\n"
+        "table = pd.DataFrame([{'candidate': c.name, 'axis': c.axis.value, 'score': c.score,\n"
+        "    'strategy': c.strategy.score, 'capability': c.capability.score,\n"
+        "    'culture': c.culture.score, 'confidence': c.confidence} for c in result.candidates])\n"
+        "table.round(2)"
+    ),
+    new_code_cell("for line in result.candidates[0].explanation:\n    print(line)"),
+    new_code_cell(
+        "ax = table.set_index('candidate')[['strategy', 'capability', 'culture']].plot.barh(\n"
+        "    figsize=(8, 6), title='Fit of the top candidates by dimension')\n"
+        "ax.invert_yaxis(); plt.xlabel('score (0-1)'); plt.show()"
+    ),
+    new_markdown_cell("## 3. The cross-industry opportunity radar\n\nCandidates outside "
+                      "Toyota's industries and programmes that cover its unmet needs while "
+                      "overlapping little with what it already has."),
+    new_code_cell(
+        "radar = scan_partners(store, 'toyota', axis='cross-industry', top=8, as_of='2025-06-30')\n"
+        "pd.DataFrame([{'candidate': c.name, 'score': round(c.score, 2),\n"
+        "               'covers': c.capability.components[0].evidence} for c in radar.candidates])"
+    ),
+    new_markdown_cell("## 4. Patent portfolios: overlap and technological proximity\n\n"
+                      "On the real TDA patent portfolios of matched LF members: Jaffe's cosine "
+                      "against the Mahalanobis proximity of Bloom, Schankerman & Van Reenen, "
+                      "which also credits related classes."),
+    new_code_cell(
+        "pats = store.matrix(RelKind.HOLDS_PATENTS_IN)\n"
+        "i = pats.row_index()['ibm']\n"
+        "j, m = jaffe(pats.matrix, i), mahalanobis(pats.matrix, i, normalized=True)\n"
+        "held = ~pd.isna(j)\n"
+        "held[i] = False  # not IBM itself\n"
+        "plt.figure(figsize=(6, 6))\n"
+        "plt.scatter(j[held], m[held])\n"
+        "for k in pd.Series(m).where(held).nlargest(6).index:\n"
+        "    plt.annotate(pats.rows[k], (j[k], m[k]), fontsize=8)\n"
+        "plt.plot([0, 1], [0, 1], lw=0.5, color='grey')\n"
+        "plt.xlabel('Jaffe proximity to IBM'); plt.ylabel('Mahalanobis proximity (normalised)')\n"
+        "plt.title('Technological proximity to IBM, US patents 1976-2005'); plt.show()\n"
+        "pd.Series(pair_metrics(store, 'ibm', 'hewlett-packard')).drop(['flags'])"
+    ),
+    new_code_cell("store.close()"),
+]
+
+
 def main() -> None:
     folder = ROOT / "notebooks"
     folder.mkdir(exist_ok=True)
-    notebook = new_notebook(cells=TOUR)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    nbformat.write(notebook, folder / "01_ecosystem_tour.ipynb")
+    for name, cells in (("01_ecosystem_tour.ipynb", TOUR), ("02_partner_scan.ipynb", SCAN)):
+        notebook = new_notebook(cells=cells)
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                           "language": "python"}
+        nbformat.write(notebook, folder / name)
 
 
 if __name__ == "__main__":

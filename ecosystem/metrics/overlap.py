@@ -19,11 +19,15 @@ References
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TypeAlias, cast
+
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
 __all__ = [
+    "Portfolio",
     "binary",
     "class_proximity",
     "jaccard",
@@ -31,10 +35,12 @@ __all__ = [
     "mahalanobis",
     "makri",
     "overlap_rate",
+    "portfolio",
     "shared",
 ]
 
 Vector = NDArray[np.float64]
+Matrix: TypeAlias = "sp.sparray | sp.spmatrix | Portfolio"
 
 
 def binary(M: sp.sparray | sp.spmatrix) -> sp.csr_array:
@@ -56,7 +62,66 @@ def _divide(numerator: Vector, denominator: Vector) -> Vector:
     return out
 
 
-def shared(M: sp.sparray | sp.spmatrix, i: int) -> Vector:
+class Portfolio:
+    """A companies x classes matrix with the derived matrices every metric needs, each
+    computed once on first use. Pass one to any metric here instead of the raw matrix to
+    reuse them across focal companies (the scan does).
+
+    ``parent`` (classes x classes, 1 at (class, its parent)) is needed by :func:`makri`.
+    """
+
+    def __init__(self, M: sp.sparray | sp.spmatrix,
+                 parent: sp.sparray | sp.spmatrix | None = None) -> None:
+        self.matrix = sp.csr_array(M, dtype=float)
+        self.parent = binary(parent) if parent is not None else None
+
+    @cached_property
+    def binary(self) -> sp.csr_array:
+        return binary(self.matrix)
+
+    @cached_property
+    def sizes(self) -> Vector:
+        return np.asarray(self.binary.sum(axis=1), dtype=float).ravel()
+
+    @cached_property
+    def _unit(self) -> tuple[sp.csr_array, Vector]:
+        return _unit_rows(self.matrix)
+
+    @property
+    def unit(self) -> sp.csr_array:
+        return self._unit[0]
+
+    @property
+    def norms(self) -> Vector:
+        return self._unit[1]
+
+    @cached_property
+    def omega(self) -> sp.csr_array:
+        return class_proximity(self.matrix)
+
+    @cached_property
+    def self_proximity(self) -> Vector:
+        """:math:`\\tilde s_a \\Omega \\tilde s_a^\\top` of every row."""
+        return np.asarray((self.unit @ self.omega).multiply(self.unit).sum(axis=1),
+                          dtype=float).ravel()
+
+    @cached_property
+    def classes_held(self) -> sp.csr_array:
+        """companies x parent classes, 1 where a company holds a subclass of the class."""
+        if self.parent is None:
+            raise ValueError("this metric needs the class hierarchy: Portfolio(M, parent)")
+        return binary(self.binary @ self.parent)
+
+
+def portfolio(M: sp.sparray | sp.spmatrix | Portfolio,
+              parent: sp.sparray | sp.spmatrix | None = None) -> Portfolio:
+    """``M`` itself when it is a :class:`Portfolio`, else a new one."""
+    if isinstance(M, Portfolio):
+        return M
+    return Portfolio(M, parent)
+
+
+def shared(M: Matrix, i: int) -> Vector:
     """:math:`|A \\cap B|`: how many classes each row shares with row ``i``.
 
     Examples
@@ -65,11 +130,11 @@ def shared(M: sp.sparray | sp.spmatrix, i: int) -> Vector:
     >>> shared(sp.csr_array([[1, 1, 0], [0, 3, 1], [0, 0, 0]]), 0).tolist()
     [2.0, 1.0, 0.0]
     """
-    B = binary(M)
+    B = portfolio(M).binary
     return np.asarray(B @ _row(B, i), dtype=float)
 
 
-def overlap_rate(M: sp.sparray | sp.spmatrix, i: int) -> Vector:
+def overlap_rate(M: Matrix, i: int) -> Vector:
     """Patent-pool overlap rate, the overlap coefficient of held classes.
 
     .. math:: O(A, B) = \\frac{|A \\cap B|}{\\min(|A|, |B|)}
@@ -83,13 +148,12 @@ def overlap_rate(M: sp.sparray | sp.spmatrix, i: int) -> Vector:
     >>> overlap_rate(sp.csr_array([[1, 1, 0], [0, 3, 1], [1, 1, 1]]), 0).tolist()
     [1.0, 0.5, 1.0]
     """
-    B = binary(M)
-    sizes = np.asarray(B.sum(axis=1), dtype=float).ravel()
-    inter = np.asarray(B @ _row(B, i), dtype=float)
-    return _divide(inter, np.minimum(sizes, sizes[i]))
+    P = portfolio(M)
+    inter = np.asarray(P.binary @ _row(P.binary, i), dtype=float)
+    return _divide(inter, np.minimum(P.sizes, P.sizes[i]))
 
 
-def jaccard(M: sp.sparray | sp.spmatrix, i: int) -> Vector:
+def jaccard(M: Matrix, i: int) -> Vector:
     """Jaccard similarity of held classes.
 
     .. math:: J(A, B) = \\frac{|A \\cap B|}{|A \\cup B|}
@@ -100,9 +164,9 @@ def jaccard(M: sp.sparray | sp.spmatrix, i: int) -> Vector:
     >>> jaccard(sp.csr_array([[1, 1, 0], [0, 3, 1]]), 0).tolist()
     [1.0, 0.3333333333333333]
     """
-    B = binary(M)
-    sizes = np.asarray(B.sum(axis=1), dtype=float).ravel()
-    inter = np.asarray(B @ _row(B, i), dtype=float)
+    P = portfolio(M)
+    sizes = P.sizes
+    inter = np.asarray(P.binary @ _row(P.binary, i), dtype=float)
     union = sizes + sizes[i] - inter
     out = _divide(inter, union)
     out[(sizes == 0) | (sizes[i] == 0)] = np.nan
@@ -117,7 +181,7 @@ def _unit_rows(M: sp.sparray | sp.spmatrix) -> tuple[sp.csr_array, Vector]:
     return sp.csr_array(sp.diags_array(scale) @ A), norms
 
 
-def jaffe(M: sp.sparray | sp.spmatrix, i: int) -> Vector:
+def jaffe(M: Matrix, i: int) -> Vector:
     """Jaffe (1986) technological proximity: the cosine of class-share vectors [1]_.
 
     .. math:: P_{ab} = \\frac{s_a \\cdot s_b}{\\lVert s_a \\rVert \\, \\lVert s_b \\rVert},
@@ -131,7 +195,8 @@ def jaffe(M: sp.sparray | sp.spmatrix, i: int) -> Vector:
     >>> jaffe(sp.csr_array([[2, 0], [1, 1], [0, 5]]), 0).round(3).tolist()
     [1.0, 0.707, 0.0]
     """
-    U, norms = _unit_rows(M)
+    P = portfolio(M)
+    U, norms = P.unit, P.norms
     out = np.asarray(U @ _row(U, i), dtype=float)
     out[(norms == 0) | (norms[i] == 0)] = np.nan
     clipped: Vector = np.clip(out, 0.0, 1.0)
@@ -156,8 +221,7 @@ def class_proximity(M: sp.sparray | sp.spmatrix) -> sp.csr_array:
     return sp.csr_array(X @ X.T)
 
 
-def mahalanobis(M: sp.sparray | sp.spmatrix, i: int,
-                omega: sp.sparray | sp.spmatrix | None = None, *,
+def mahalanobis(M: Matrix, i: int, omega: sp.sparray | sp.spmatrix | None = None, *,
                 normalized: bool = False) -> Vector:
     """Mahalanobis technological proximity of Bloom, Schankerman & Van Reenen (2013) [2]_.
 
@@ -178,24 +242,27 @@ def mahalanobis(M: sp.sparray | sp.spmatrix, i: int,
     >>> mahalanobis(M, 0).round(3).tolist()  # classes 0 and 1 are related through row 2
     [1.0, 0.2, 0.849, 0.0]
     """
-    U, norms = _unit_rows(M)
-    Omega = sp.csr_array(omega) if omega is not None else class_proximity(M)
+    P = portfolio(M)
+    U, norms = P.unit, P.norms
+    Omega = sp.csr_array(omega) if omega is not None else P.omega
     out = np.asarray(U @ (Omega @ _row(U, i)), dtype=float)
     if normalized:
-        self_proximity = np.asarray((U @ Omega).multiply(U).sum(axis=1), dtype=float).ravel()
+        self_proximity = P.self_proximity if omega is None else np.asarray(
+            (U @ Omega).multiply(U).sum(axis=1), dtype=float).ravel()
         out = _divide(out, np.sqrt(self_proximity * self_proximity[i]))
         out = np.clip(out, 0.0, 1.0)
     out[(norms == 0) | (norms[i] == 0)] = np.nan
     return out
 
 
-def makri(M: sp.sparray | sp.spmatrix, i: int,
-          parent: sp.sparray | sp.spmatrix) -> tuple[Vector, Vector]:
+def makri(M: Matrix, i: int,
+          parent: sp.sparray | sp.spmatrix | None = None) -> tuple[Vector, Vector]:
     """Hierarchy-aware similarity and complementarity of Makri, Hitt & Lane (2010) [3]_.
 
     ``M`` is firms x subclasses; ``parent`` is the subclasses x classes 0/1 matrix mapping
-    each subclass to its class. With :math:`A`, :math:`B` the subclasses held, :math:`S =
-    A \\cap B` and :math:`C` the classes both hold a subclass of:
+    each subclass to its class (or give a :class:`Portfolio` made with it). With :math:`A`,
+    :math:`B` the subclasses held, :math:`S = A \\cap B` and :math:`C` the classes both
+    hold a subclass of:
 
     .. math:: \\mathrm{similarity} = \\frac{|S|}{|A \\cup B|}, \\qquad
        \\mathrm{complementarity} = \\frac{|\\{s \\in A \\cup B : \\mathrm{class}(s) \\in C\\}|
@@ -214,9 +281,11 @@ def makri(M: sp.sparray | sp.spmatrix, i: int,
     >>> sim.round(3).tolist(), comp.round(3).tolist()
     ([1.0, 0.333, 0.0], [0.0, 0.667, 0.0])
     """
-    Bs = binary(M)
-    P = binary(parent)
-    Bc = binary(Bs @ P)  # firms x classes held
+    folio = portfolio(M, parent)
+    if parent is not None and folio.parent is None:
+        folio = Portfolio(folio.matrix, parent)
+    Bc = folio.classes_held  # firms x classes held; raises without a hierarchy
+    Bs, P = folio.binary, cast(sp.csr_array, folio.parent)
     a_s = _row(Bs, i)
     a_c = _row(Bc, i)
     per_class_a = np.asarray(P.T @ a_s, dtype=float)  # focal's subclasses in each class
@@ -224,7 +293,7 @@ def makri(M: sp.sparray | sp.spmatrix, i: int,
     in_shared_classes = (np.asarray(Bc @ per_class_a, dtype=float)  # focal's, in b's classes
                          + np.asarray(Bs @ (P @ a_c), dtype=float)  # b's, in focal's classes
                          - same)
-    sizes = np.asarray(Bs.sum(axis=1), dtype=float).ravel()
+    sizes = folio.sizes
     union = sizes + sizes[i] - same
     similarity = _divide(same, union)
     complementarity = _divide(in_shared_classes - same, union)

@@ -9,8 +9,8 @@ import numpy as np
 
 from ecosystem.errors import InvalidInput
 from ecosystem.metrics.overlap import (
+    Portfolio,
     binary,
-    class_proximity,
     jaccard,
     jaffe,
     mahalanobis,
@@ -50,7 +50,7 @@ def pair_metrics(store: Store, a: str, b: str, *, as_of: AsOf = None,
     rows = pats.row_index()
     i, j = rows[first], rows[second]
     P, C = pats.matrix, caps.matrix
-    omega = store.cached(("omega", as_of, window), lambda: class_proximity(P))
+    omega = store.cached(("patent-portfolio", as_of, window), lambda: Portfolio(P)).omega
     class_parents = parent_matrix(store, NodeKind.TECHNOLOGY_CLASS, pats.columns)
     similarity, complementarity = makri(P, i, class_parents)
     cap_parents = parent_matrix(store, NodeKind.CAPABILITY, caps.columns)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,7 +22,7 @@ DECISION = {"centralised": 0.0, "mixed": 0.5, "democratic": 1.0}
 RISK = {"prudent": 0.0, "moderate": 0.5, "aggressive": 1.0}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Profiles:
     """Attributes of every company, in sorted-id order (the rows of ``store.matrix``).
 
@@ -40,8 +41,13 @@ class Profiles:
     direct_industries: sp.csr_array
     industry_names: tuple[str, ...]
 
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Row of each company id."""
+        return {c: i for i, c in enumerate(self.ids)}
+
     def index(self, company: str) -> int:
-        return self.ids.index(company)
+        return self.position[company]
 
 
 def _binary(rows: list[list[str]], vocabulary: tuple[str, ...]) -> sp.csr_array:

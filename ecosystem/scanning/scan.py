@@ -50,7 +50,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ecosystem.errors import InvalidInput, InvalidValue
-from ecosystem.metrics.overlap import binary, class_proximity, jaccard, mahalanobis, makri
+from ecosystem.metrics.overlap import Portfolio, jaccard, mahalanobis, makri, shared
 from ecosystem.model import NodeKind, RelKind
 from ecosystem.scanning.hierarchy import parent_matrix
 from ecosystem.scanning.needs import Coverage, NeedsMap, coverage, load_needs
@@ -244,9 +244,14 @@ def _combine(values: Iterable[tuple[np.ndarray, float]], n: int) -> tuple[np.nda
 
 def _sets(M: sp.csr_array, i: int, names: tuple[str, ...], j: int, limit: int = 5) -> str:
     """Up to ``limit`` column names that rows i and j share, the heaviest first."""
-    both = sp.csr_array(sp.csr_array(M[[i], :]).multiply(sp.csr_array(M[[j], :])))
-    order = np.argsort(-both.data, kind="stable")[:limit]
-    return ", ".join(names[c] for c in both.indices[order])
+    def row(k: int) -> tuple[np.ndarray, np.ndarray]:
+        start, end = M.indptr[k], M.indptr[k + 1]
+        return M.indices[start:end], M.data[start:end]
+
+    (ci, di), (cj, dj) = row(i), row(j)
+    common, at_i, at_j = np.intersect1d(ci, cj, assume_unique=True, return_indices=True)
+    order = np.argsort(-(di[at_i] * dj[at_j]), kind="stable")[:limit]
+    return ", ".join(names[c] for c in common[order])
 
 
 def scan_partners(
@@ -299,11 +304,19 @@ def scan_partners(
     caps = store.matrix(RelKind.HAS_CAPABILITY, as_of=as_of, window=window)
     pats = store.matrix(RelKind.HOLDS_PATENTS_IN, as_of=as_of, window=window)
     members = store.matrix(RelKind.MEMBER_OF, as_of=as_of, window=window)
+    # derived matrices (binary, unit rows, class proximity ...) are kept across scans
+    cap_folio = store.cached(("capability-portfolio", as_of, window), lambda: Portfolio(
+        caps.matrix, parent_matrix(store, NodeKind.CAPABILITY, caps.columns)))
+    pat_folio = store.cached(("patent-portfolio", as_of, window),
+                             lambda: Portfolio(pats.matrix))
+    member_folio = store.cached(("member-portfolio", as_of, window),
+                                lambda: Portfolio(members.matrix))
     if needs is None:
         stored = load_needs(store, focal)
         needs = stored if stored.needs else None
-    cap_sizes = np.asarray(binary(caps.matrix).sum(axis=1)).ravel()
-    pat_sizes = np.asarray(pats.matrix.sum(axis=1)).ravel()
+    cap_sizes = cap_folio.sizes
+    pat_sizes = store.cached(("patent-totals", as_of, window),
+                             lambda: np.asarray(pats.matrix.sum(axis=1)).ravel())
     if needs is None and cap_sizes[f] == 0 and pat_sizes[f] == 0:
         raise InvalidInput(
             f"{focal} has no capabilities, no patents and no needs map, so there is nothing "
@@ -323,11 +336,9 @@ def scan_partners(
         complementarity = (adds @ need_w) / denominator if denominator > 0 \
             else np.full(n, np.nan)
     else:
-        parents = parent_matrix(store, NodeKind.CAPABILITY, caps.columns)
-        _, complementarity = makri(caps.matrix, f, parents)
-    omega = store.cached(("omega", as_of, window), lambda: class_proximity(pats.matrix))
-    synergy = mahalanobis(pats.matrix, f, omega, normalized=True)
-    overlap = jaccard(caps.matrix, f)
+        _, complementarity = makri(cap_folio, f)
+    synergy = mahalanobis(pat_folio, f, normalized=True)
+    overlap = jaccard(cap_folio, f)
     cap_score, cap_conf = _combine([(complementarity, w.complementarity),
                                     (synergy, w.synergy)], n)
     cap_score = np.clip(cap_score - w.overlap * np.nan_to_num(overlap), 0.0, 1.0)
@@ -342,10 +353,9 @@ def scan_partners(
     # -- culture ----------------------------------------------------------------------------
     decision = 1.0 - np.abs(p.decision - p.decision[f])
     risk = 1.0 - np.abs(p.risk - p.risk[f])
-    shared_programmes = np.asarray(binary(members.matrix) @ binary(members.matrix)[[f], :]
-                                   .toarray().ravel()).ravel()
+    shared_programmes = shared(member_folio, f)
     direct = np.zeros(n)
-    index = {c: i for i, c in enumerate(p.ids)}
+    index = p.position
     neighbours: dict[int, set[str]] = {}
     for rel in store.relationships(node=(NodeKind.COMPANY, focal), as_of=as_of):
         other = rel.target if rel.source == focal else rel.source
