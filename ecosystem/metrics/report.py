@@ -1,0 +1,185 @@
+"""Influence tables, time series and what-if analysis over the influence graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecosystem.errors import InvalidValue
+from ecosystem.metrics import brokerage, communities, influence
+from ecosystem.metrics.influence import InfluenceGraph, influence_graph
+from ecosystem.model import NodeKind, RelKind, node_key, parse_rel_kind, split_node_key
+from ecosystem.scanning.profiles import resolve_company
+from ecosystem.stores.base import AsOf, Store
+
+__all__ = ["METRICS", "Change", "WhatIf", "influence_table", "influence_timeseries",
+           "parse_change", "what_if"]
+
+_Metric = Callable[[InfluenceGraph], np.ndarray]
+#: Metrics by name; each takes the influence graph and returns one value per node.
+METRICS: dict[str, _Metric] = {
+    "pagerank": influence.pagerank,
+    "strength": influence.degree,
+    "degree": lambda g: influence.degree(g, weighted=False),
+    "eigenvector": influence.eigenvector,
+    "betweenness": lambda g: influence.betweenness(g).values,
+    "closeness": influence.harmonic_closeness,
+    "reach": influence.reach,
+    "constraint": brokerage.constraint,
+    "effective_size": brokerage.effective_size,
+    "hierarchy": brokerage.hierarchy,
+}
+_ASCENDING = {"constraint", "hierarchy"}  # low constraint: a broker
+
+
+def _check(names: Iterable[str]) -> list[str]:
+    chosen = list(names)
+    unknown = [m for m in chosen if m not in METRICS]
+    if unknown:
+        raise InvalidValue(f"Unknown metric {unknown[0]!r}; choose from "
+                           f"{', '.join(METRICS)}.", field="metric", value=unknown[0])
+    return chosen
+
+
+def influence_table(store: Store, *, as_of: AsOf = None,
+                    metrics: Sequence[str] | None = None,
+                    kinds: Sequence[NodeKind] = (NodeKind.COMPANY,)) -> pd.DataFrame:
+    """One row per node of ``kinds`` with every metric (columns), ordered by PageRank.
+
+    The graph is the whole ecosystem (companies and programmes); ``kinds`` only picks the
+    rows shown.
+    """
+    chosen = _check(metrics or list(METRICS))
+    graph = influence_graph(store, as_of=as_of)
+    names = {n.key: n.name for kind in kinds for n in store.nodes(kind)}
+    table = pd.DataFrame({name: METRICS[name](graph) for name in chosen},
+                         index=pd.Index(graph.keys, name="node"))
+    keep = [k for k in graph.keys if split_node_key(k)[0] in kinds]
+    table = table.loc[keep]
+    table.insert(0, "name", [names.get(k, k) for k in keep])
+    sort = chosen[0]
+    return table.sort_values(sort, ascending=sort in _ASCENDING, kind="stable")
+
+
+def influence_timeseries(store: Store, dates: Sequence[str], *, metric: str = "pagerank",
+                         nodes: Sequence[str] | None = None) -> pd.DataFrame:
+    """``metric`` of ``nodes`` (keys ``kind:id``; default: every company) at each date."""
+    (chosen,) = _check([metric])
+    columns = {}
+    for day in dates:
+        graph = influence_graph(store, as_of=day)
+        values = METRICS[chosen](graph)
+        columns[day] = pd.Series(values, index=graph.keys)
+    frame = pd.DataFrame(columns).T
+    if nodes is not None:
+        return frame[list(nodes)]
+    return frame[[c for c in frame.columns if c.startswith("company:")]]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A tie to add or remove: ``kind`` from the focal company to ``target``."""
+
+    kind: RelKind
+    target: str
+    weight: float = 1.0
+
+
+def parse_change(text: str) -> Change:
+    """Parse ``KIND:TARGET[:WEIGHT]``, e.g. ``partners_with:cortex`` or ``member_of:cncf:3``.
+
+    Examples
+    --------
+    >>> parse_change("member_of:cncf:3")
+    Change(kind=<RelKind.MEMBER_OF: 'member_of'>, target='cncf', weight=3.0)
+    """
+    kind, sep, rest = text.partition(":")
+    if not sep or not rest:
+        raise InvalidValue(f"{text!r} is not KIND:TARGET[:WEIGHT], e.g. "
+                           "partners_with:cortex or member_of:cncf:3.", field="change",
+                           value=text)
+    target, _, raw_weight = rest.partition(":")
+    rel_kind = parse_rel_kind(kind)
+    if rel_kind not in influence.KIND_WEIGHTS:
+        raise InvalidValue(f"{rel_kind.value} ties carry no influence; use one of "
+                           f"{', '.join(k.value for k in influence.KIND_WEIGHTS)}.",
+                           field="change", value=text)
+    try:
+        weight = float(raw_weight) if raw_weight else influence.KIND_WEIGHTS[rel_kind]
+    except ValueError:
+        raise InvalidValue(f"{text!r}: the weight {raw_weight!r} is not a number.",
+                           field="change", value=text) from None
+    return Change(rel_kind, target, weight)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The focal company's metrics before and after the changes."""
+
+    company: str
+    changes: tuple[str, ...]
+    before: dict[str, float]
+    after: dict[str, float]
+
+    @property
+    def delta(self) -> dict[str, float]:
+        return {k: self.after[k] - self.before[k] for k in self.before}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"company": self.company, "changes": list(self.changes),
+                "before": self.before, "after": self.after, "delta": self.delta}
+
+
+_WHATIF_METRICS = ("pagerank", "strength", "degree", "reach", "constraint",
+                   "effective_size", "betweenness")
+
+
+def _focal_metrics(graph: InfluenceGraph, i: int) -> dict[str, float]:
+    values = {name: float(METRICS[name](graph)[i]) for name in _WHATIF_METRICS}
+    labels = communities.communities(graph)
+    neighbours = graph.binary.indices[graph.binary.indptr[i]:graph.binary.indptr[i + 1]]
+    values["communities_reached"] = float(len(set(labels[neighbours]) | {labels[i]}))
+    return {k: (v if np.isfinite(v) else float("nan")) for k, v in values.items()}
+
+
+def what_if(store: Store, company: str, *, add: Sequence[Change] = (),
+            remove: Sequence[Change] = (), as_of: AsOf = None) -> WhatIf:
+    """How the focal company's influence would change with ties added or removed.
+
+    Reports PageRank, strength, degree, two-step reach, constraint, effective size,
+    betweenness and the number of communities its ties reach, before and after.
+    """
+    if not add and not remove:
+        raise InvalidValue("Nothing to try: give a tie to add or to remove, e.g. "
+                           "--add partners_with:cortex.", field="changes", value=None)
+    focal = resolve_company(store, company)
+    graph = influence_graph(store, as_of=as_of)
+    me = node_key(NodeKind.COMPANY, focal)
+
+    def other(change: Change) -> str:
+        kind = NodeKind.PROGRAMME if change.kind is RelKind.MEMBER_OF else NodeKind.COMPANY
+        target = change.target
+        if kind is NodeKind.COMPANY:
+            target = resolve_company(store, target)
+        else:
+            store.node(kind, target)  # NodeNotFound with suggestions
+        return node_key(kind, target)
+
+    add = [Change(RelKind(c.kind), c.target, c.weight) for c in add]
+    remove = [Change(RelKind(c.kind), c.target, c.weight) for c in remove]
+    added = [(me, other(c), c.weight) for c in add]
+    removed = [(me, other(c)) for c in remove]
+    for _, key in removed:
+        i, j = graph.position[me], graph.position[key]
+        if graph.A[i, j] == 0:
+            raise InvalidValue(f"{focal} has no tie to {key} to remove.", field="remove",
+                               value=key)
+    changed = graph.with_changes(add=added, remove=removed)
+    described = tuple([f"+ {c.kind.value} {c.target}" for c in add]
+                      + [f"- {c.kind.value} {c.target}" for c in remove])
+    return WhatIf(focal, described, _focal_metrics(graph, graph.position[me]),
+                  _focal_metrics(changed, changed.position[me]))
