@@ -187,10 +187,97 @@ SCAN = [
 ]
 
 
+INFLUENCE = [
+    new_markdown_cell(
+        "# Influence in the Linux Foundation ecosystem (METHOD.md, stages 1 and 4)\n\n"
+        "Who is central, who brokers between communities, and did joining a programme raise "
+        "a company's influence? The influence graph joins companies and programmes, weighted "
+        "by tie strength (membership tier, relationship kind); every view can be taken as "
+        "of a date."
+    ),
+    new_code_cell(
+        "import tempfile, pathlib\n"
+        "import pandas as pd\n"
+        "import matplotlib.pyplot as plt\n"
+        "import networkx as nx\n"
+        "from ecosystem import open_store\n"
+        "from ecosystem.demo import build_demo\n"
+        "from ecosystem.metrics.influence import influence_graph\n"
+        "from ecosystem.metrics.communities import communities, summarise, bridges\n"
+        "from ecosystem.metrics.report import (influence_table, influence_timeseries,\n"
+        "                                      what_if, parse_change)\n\n"
+        "store = open_store(pathlib.Path(tempfile.mkdtemp()) / 'demo.db')\n"
+        "build_demo(store);"
+    ),
+    new_markdown_cell("## Who is central today"),
+    new_code_cell(
+        "influence_table(store, as_of='2024-06-30',\n"
+        "                metrics=['pagerank', 'strength', 'constraint', 'effective_size']"
+        ").head(10).round(4)"
+    ),
+    new_markdown_cell(
+        "## How CNCF membership shifted influence, 2019-2024\n\nPageRank of the CNCF "
+        "programme node and of the companies most central in 2024, each year on 30 June."
+    ),
+    new_code_cell(
+        "years = [f'{y}-06-30' for y in range(2019, 2025)]\n"
+        "top = list(influence_table(store, as_of='2024-06-30', metrics=['pagerank'])"
+        ".index[:6])\n"
+        "series = influence_timeseries(store, years, nodes=top + ['programme:cncf'])\n"
+        "series.index = [y[:4] for y in series.index]\n"
+        "ax = series.plot(figsize=(9, 4), marker='o', title='PageRank, 30 June each year')\n"
+        "ax.legend(fontsize=7, ncol=2); plt.show()\n"
+        "series.round(5)"
+    ),
+    new_markdown_cell(
+        "## What if BMW joined the CNCF as a Platinum member?\n\nBMW belongs to the Linux "
+        "Foundation and the TODO Group. The what-if adds the tie (weight 3, the Platinum "
+        "tier) and recomputes BMW's position."
+    ),
+    new_code_cell(
+        "result = what_if(store, 'bmw', add=[parse_change('member_of:cncf:3')],\n"
+        "                 as_of='2024-06-30')\n"
+        "pd.DataFrame({'before': result.before, 'after': result.after, "
+        "'change': result.delta}).round(5)"
+    ),
+    new_markdown_cell(
+        "## Communities and the bridges between them\n\nLouvain communities (fixed seed), "
+        "what dominates each, and the pairs with far fewer ties than their size predicts: "
+        "the structural side of the cross-industry opportunity radar."
+    ),
+    new_code_cell(
+        "graph = influence_graph(store, as_of='2024-06-30')\n"
+        "labels = communities(graph)\n"
+        "found = summarise(store, graph, labels, as_of='2024-06-30')\n"
+        "display(pd.DataFrame([{'community': c.label, 'size': c.size,\n"
+        "    'programmes': ', '.join(c.programmes),\n"
+        "    'capabilities': ', '.join(n for n, _ in c.capabilities)} for c in found[:8]]))\n"
+        "pd.DataFrame([{'between': f'{b.a} and {b.b}', 'ties': b.ties,\n"
+        "    'expected': round(b.expected, 1), 'could bridge': ', '.join(b.brokers)}\n"
+        "    for b in bridges(graph, labels)[:8]])"
+    ),
+    new_code_cell(
+        "keys = list(influence_table(store, as_of='2024-06-30', metrics=['pagerank'],\n"
+        "    kinds=['company', 'programme']).index[:70])\n"
+        "G = graph.to_networkx().subgraph(keys)\n"
+        "pos = nx.spring_layout(G, seed=3, weight='weight')\n"
+        "colour = [labels[graph.position[k]] for k in G]\n"
+        "plt.figure(figsize=(10, 8))\n"
+        "nx.draw_networkx(G, pos, node_color=colour, cmap='tab10', node_size=90,\n"
+        "                 font_size=6, width=0.3,\n"
+        "                 labels={k: k.split(':', 1)[1][:14] for k in G})\n"
+        "plt.axis('off'); plt.title('The 70 most central nodes, coloured by community')\n"
+        "plt.show()"
+    ),
+    new_code_cell("store.close()"),
+]
+
+
 def main() -> None:
     folder = ROOT / "notebooks"
     folder.mkdir(exist_ok=True)
-    for name, cells in (("01_ecosystem_tour.ipynb", TOUR), ("02_partner_scan.ipynb", SCAN)):
+    for name, cells in (("01_ecosystem_tour.ipynb", TOUR), ("02_partner_scan.ipynb", SCAN),
+                        ("03_influence.ipynb", INFLUENCE)):
         notebook = new_notebook(cells=cells)
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                            "language": "python"}

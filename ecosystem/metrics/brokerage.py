@@ -36,11 +36,11 @@ def _proportions(A: sp.csr_array) -> sp.csr_array:
 def _dyadic_constraint(A: sp.csr_array) -> sp.csr_array:
     """:math:`c_{ij} = (p_{ij} + \\sum_{q \\ne i, j} p_{iq} p_{qj})^2` on i's ties only."""
     P = _proportions(A)
-    pattern = A.copy()
-    pattern.data = np.ones_like(pattern.data)
-    # p_ii = p_jj = 0 (no self ties), so (P @ P)_ij already leaves out q = i and q = j
-    total = sp.csr_array((P + P @ P).multiply(pattern))
-    return sp.csr_array(total.multiply(total))
+    # p_ii = p_jj = 0 (no self ties), so (P @ P)_ij already leaves out q = i and q = j;
+    # P has i's ties as its pattern, so masking the two-step part keeps only those
+    total = sp.csr_array(P + sp.csr_array(P @ P).multiply(P > 0))
+    total.data **= 2
+    return total
 
 
 def constraint(graph: InfluenceGraph) -> np.ndarray:

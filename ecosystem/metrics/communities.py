@@ -107,30 +107,35 @@ def bridges(graph: InfluenceGraph, labels: np.ndarray, *, top: int = 10,
     configuration-model expectation :math:`S_a S_b / 2W`, with their likeliest brokers:
     the members whose ties already reach the other community most (pairs with no such
     member are left out)."""
-    k = int(labels.max()) + 1 if graph.n else 0
-    G = sp.csr_array((np.ones(graph.n), (np.arange(graph.n), labels)), shape=(graph.n, k))
-    between = sp.csr_array(G.T @ graph.A @ G).toarray()  # tie weight between communities
     strength = np.asarray(graph.A.sum(axis=1)).ravel()
-    community_strength = G.T @ strength
     total = strength.sum()
-    sizes = np.asarray(G.sum(axis=0)).ravel()
+    counts = np.bincount(labels, minlength=int(labels.max()) + 1) if graph.n else np.zeros(0)
+    sizeable = np.flatnonzero(counts >= min_size)  # only these pairs are considered
+    if total == 0 or len(sizeable) < 2:
+        return []
+    column = {c: x for x, c in enumerate(sizeable)}
+    inside = np.isin(labels, sizeable)
+    G = sp.csr_array((np.ones(int(inside.sum())),
+                      (np.flatnonzero(inside), [column[c] for c in labels[inside]])),
+                     shape=(graph.n, len(sizeable)))
     towards = sp.csr_array(graph.A @ G).toarray()  # each node's tie weight to each community
+    between = np.asarray(G.T @ towards)  # tie weight between communities
+    community_strength = G.T @ strength
     found = []
-    for a in range(k):
-        for b in range(a + 1, k):
-            if sizes[a] < min_size or sizes[b] < min_size or total == 0:
-                continue
-            expected = community_strength[a] * community_strength[b] / total
+    for x in range(len(sizeable)):
+        for y in range(x + 1, len(sizeable)):
+            expected = community_strength[x] * community_strength[y] / total
             if expected <= 0:
                 continue
+            a, b = int(sizeable[x]), int(sizeable[y])
             members = np.flatnonzero((labels == a) | (labels == b))
-            other = np.where(labels[members] == a, b, a)
+            other = np.where(labels[members] == a, y, x)
             share = np.divide(towards[members, other], strength[members],
                               out=np.zeros(len(members)), where=strength[members] > 0)
             ranked = members[np.argsort(-share, kind="stable")[:brokers]]
-            best = [i for i in ranked if towards[i, b if labels[i] == a else a] > 0]
+            best = [i for i in ranked if towards[i, y if labels[i] == a else x] > 0]
             if best:  # a pair nobody connects yet has no one to work through
-                found.append(Bridge(a, b, float(between[a, b]), float(expected),
+                found.append(Bridge(a, b, float(between[x, y]), float(expected),
                                     tuple(graph.keys[i] for i in best)))
     found.sort(key=lambda br: (br.ratio, br.a, br.b))
     return found[:top]
