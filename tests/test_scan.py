@@ -132,6 +132,16 @@ def test_weights_change_the_order(scanned: Store) -> None:
         c.company for c in capability_only.candidates]
 
 
+def test_candidates_carry_their_what_if(scanned: Store) -> None:
+    result = scan_partners(scanned, "voltra", what_if=True)
+    lumen = next(c for c in result.candidates if c.company == "lumen")
+    assert lumen.what_if["reach"] == 1  # Lumen has no ties: only itself is new
+    assert lumen.what_if["pagerank"] > 0
+    assert lumen.what_if["communities_reached"] == 1
+    assert any(line.startswith("if partnered:") for line in lumen.explanation)
+    assert scan_partners(scanned, "voltra").candidates[0].what_if == {}
+
+
 def test_window_restricts_the_data(scanned: Store) -> None:
     before = scan_partners(scanned, "voltra", window=(None, "2015-01-01"))
     # before 2015 Lumen's patents (2021) and Cortex's capabilities (2019-) did not exist

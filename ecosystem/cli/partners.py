@@ -89,6 +89,8 @@ def needs_show(obj: Context, company: str, as_json: bool) -> None:
               help="Fit weights, e.g. strategy=0.2,capability=0.6,culture=0.2 (also "
               "complementarity, synergy, overlap).")
 @click.option("--explain", is_flag=True, help="Print each score's decomposition and evidence.")
+@click.option("--whatif", "with_whatif", is_flag=True,
+              help="Also show how each partnership would change your influence.")
 @AS_OF
 @_SINCE
 @_UNTIL
@@ -96,15 +98,16 @@ def needs_show(obj: Context, company: str, as_json: bool) -> None:
 @click.pass_obj
 @handle_errors
 def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: str,
-         weights: str | None, explain: bool, as_of: str | None, since: str | None,
-         until: str | None, as_json: bool) -> None:
+         weights: str | None, explain: bool, with_whatif: bool, as_of: str | None,
+         since: str | None, until: str | None, as_json: bool) -> None:
     """Rank candidate partners for COMPANY (an id or a name) on strategy, capability and
     culture fit, inside its industry and across industries."""
     fit = parse_weights(weights)
     needs_map = read_needs_file(needs_file) if needs_file else None
     with obj.open() as store:
         result = scan_partners(store, company, needs=needs_map, top=top, axis=axis,
-                               weights=fit, as_of=as_of, window=parse_window(since, until))
+                               weights=fit, as_of=as_of, window=parse_window(since, until),
+                               what_if=with_whatif)
     if as_json:
         echo_json([c.as_dict() for c in result.candidates])
         return
@@ -120,6 +123,8 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
         if explain:
             for line in cand.explanation[1:]:
                 click.echo(f"       {line}")
+        elif cand.what_if:
+            click.echo(f"       {cand.explanation[-1]}")
 
 
 @click.command()

@@ -186,6 +186,8 @@ class Candidate:
     culture: Dimension
     flags: tuple[str, ...] = ()
     need_coverage: dict[str, float] = field(default_factory=dict)
+    #: Change in the focal company's influence if this partnership formed (scan what_if).
+    what_if: dict[str, float] = field(default_factory=dict)
 
     @property
     def explanation(self) -> list[str]:
@@ -193,6 +195,9 @@ class Candidate:
                  f"confidence {self.confidence:.2f}", "found: " + "; ".join(self.reasons)]
         lines += [d.explain() for d in (self.strategy, self.capability, self.culture)]
         lines += [f"note: {f}" for f in self.flags]
+        if self.what_if:
+            lines.append("if partnered: " + ", ".join(
+                f"{name} {value:+.4g}" for name, value in self.what_if.items()))
         return lines
 
     def as_dict(self) -> dict[str, Any]:
@@ -207,7 +212,8 @@ class Candidate:
             "reasons": list(self.reasons),
             "strategy": dimension(self.strategy), "capability": dimension(self.capability),
             "culture": dimension(self.culture), "flags": list(self.flags),
-            "need_coverage": self.need_coverage, "explanation": self.explanation,
+            "need_coverage": self.need_coverage, "what_if": self.what_if,
+            "explanation": self.explanation,
         }
 
 
@@ -264,6 +270,7 @@ def scan_partners(
     weights: FitWeights | None = None,
     as_of: AsOf = None,
     window: Window = None,
+    what_if: bool = False,
 ) -> ScanResult:
     """Rank candidate partners for ``company`` (an id or a name).
 
@@ -283,6 +290,9 @@ def scan_partners(
         Fit weights; :class:`FitWeights` by default.
     as_of, window
         Take relationships active on a day, or at some time in a ``(since, until)`` window.
+    what_if
+        Give each candidate the effect a partnership with it would have on the focal
+        company's influence (:func:`~ecosystem.metrics.report.partnership_effects`).
 
     Raises
     ------
@@ -435,6 +445,12 @@ def scan_partners(
             need_coverage=({need.id: round(float(cov.met[j, k]), 4)
                             for k, need in enumerate(cov.needs)} if cov is not None else {}),
         ))
+    if what_if and candidates:
+        from ecosystem.metrics.report import partnership_effects
+
+        effects = partnership_effects(store, focal, [c.company for c in candidates],
+                                      as_of=as_of)
+        candidates = [replace(c, what_if=effects[c.company]) for c in candidates]
     return ScanResult(focal, needs, gaps, tuple(candidates), int(eligible.sum()))
 
 
