@@ -285,4 +285,32 @@ def schema(table: str | None, as_json: bool) -> None:
 
 
 
-COMMANDS = [demo, import_, export, info, nodes, show, relationships, delete, schema]
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--development", is_flag=True,
+              help="Use the well-known development API key (never in production).")
+@click.pass_obj
+@handle_errors
+def serve(obj: Context, host: str, port: int, development: bool) -> None:
+    """Serve the HTTP API (needs the api extra: pip install 'ecosystem[api]').
+
+    Writes need an API key in the X-API-Key header: set ECOSYSTEM_API_KEYS (comma-
+    separated, 12+ characters each), or pass --development for local use. OpenAPI docs are
+    at /docs.
+    """
+    import os
+
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    os.environ.setdefault("ECOSYSTEM_STORE", obj.store_location)
+    settings = (Settings.development(obj.store_location) if development
+                else Settings.from_environment())
+    settings = type(settings)(**{**vars(settings), "store": obj.store_location})
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+COMMANDS = [demo, import_, export, info, nodes, show, relationships, delete, schema, serve]

@@ -1,0 +1,112 @@
+"""One JSON error shape for every failure, and the only place HTTP status codes are chosen.
+
+Every error response is ``{"error": {"type", "message", "details"}}``::
+
+    validation    422  the request or its data are wrong (details: problems or fields)
+    not_found     404  an id is unknown (details: suggestions)
+    conflict      409  the request contradicts the data
+    unauthorized  401  no or wrong API key
+    too_large     413  the body or upload is over the limit
+    unavailable   503  the store cannot be reached
+    internal      500  a bug; the message says so and nothing more
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ecosystem.errors import (
+    Conflict,
+    EcosystemError,
+    ImportRefused,
+    InvalidInput,
+    NodeNotFound,
+    NotFound,
+    StoreUnavailable,
+    UnknownKind,
+)
+
+__all__ = ["ApiError", "error_body", "install"]
+
+log = logging.getLogger(__name__)
+
+_STATUS = {"validation": 422, "not_found": 404, "conflict": 409, "unauthorized": 401,
+           "too_large": 413, "unavailable": 503, "internal": 500, "not_allowed": 405}
+
+
+class ApiError(Exception):
+    """An error raised by the API layer itself (auth, limits)."""
+
+    def __init__(self, type: str, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.type = type
+        self.message = message
+        self.details = details
+
+
+def error_body(type: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"type": type, "message": message, "details": details}}
+
+
+def _response(type: str, message: str, details: Any = None) -> JSONResponse:
+    return JSONResponse(error_body(type, message, details), status_code=_STATUS[type])
+
+
+def _library(exc: EcosystemError) -> JSONResponse:
+    if isinstance(exc, ImportRefused):
+        return _response("validation", str(exc).splitlines()[0], {
+            "total": exc.total,
+            "problems": [{"file": p.file, "row": p.row, "column": p.column,
+                          "value": p.value if p.value is None or isinstance(
+                              p.value, str | int | float) else str(p.value),
+                          "message": p.message, "fix": p.fix} for p in exc.problems]})
+    if isinstance(exc, NodeNotFound):
+        return _response("not_found", str(exc), {"kind": exc.kind, "id": exc.id,
+                                                 "suggestions": exc.suggestions})
+    if isinstance(exc, UnknownKind):
+        return _response("validation", str(exc), {"suggestions": exc.suggestions})
+    if isinstance(exc, NotFound):
+        return _response("not_found", str(exc))
+    if isinstance(exc, Conflict):
+        return _response("conflict", str(exc))
+    if isinstance(exc, StoreUnavailable):
+        return _response("unavailable", str(exc))
+    if isinstance(exc, InvalidInput):
+        return _response("validation", str(exc), {"field": getattr(exc, "field", None)})
+    return _response("internal", "Internal error; it has been logged.")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that give every failure the one shape."""
+
+    @app.exception_handler(EcosystemError)
+    async def library(_: Request, exc: EcosystemError) -> JSONResponse:
+        return _library(exc)
+
+    @app.exception_handler(ApiError)
+    async def api(_: Request, exc: ApiError) -> JSONResponse:
+        return _response(exc.type, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [{"location": list(map(str, e.get("loc", ()))), "message": e.get("msg", ""),
+                   "input": e.get("input") if isinstance(e.get("input"), str | int | float)
+                   else None} for e in exc.errors()]
+        return _response("validation", "The request is not valid; see details.", fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        type = {404: "not_found", 405: "not_allowed", 413: "too_large"}.get(
+            exc.status_code, "validation")
+        return JSONResponse(error_body(type, str(exc.detail)), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def internal(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return _response("internal", "Internal error; it has been logged.")

@@ -1,0 +1,1 @@
+"""Routers, one per resource; each handler parses, makes one library call, shapes."""

@@ -1,0 +1,137 @@
+"""Needs maps, partner scanning, overlap, influence and cross-industry opportunities."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
+from api.schemas import NeedsIn
+from ecosystem.errors import InvalidValue
+from ecosystem.metrics.communities import bridges, communities, summarise
+from ecosystem.metrics.influence import influence_graph
+from ecosystem.metrics.report import METRICS, influence_table
+from ecosystem.model import NodeKind, parse_window
+from ecosystem.scanning.needs import load_needs, parse_needs, save_needs
+from ecosystem.scanning.pair import pair_metrics
+from ecosystem.scanning.profiles import resolve_company
+from ecosystem.scanning.scan import Axis, parse_weights, scan_partners
+
+router = APIRouter(tags=["analysis"], dependencies=[ReadAccess])
+
+Company = Annotated[str, Path(min_length=1, max_length=500, examples=["ibm"])]
+AsOf = Annotated[str | None, Query(max_length=10, examples=["2024-06-30"])]
+Window = Annotated[str | None, Query(max_length=10)]
+
+
+def _top(settings: Any, top: int) -> int:
+    if not 1 <= top <= settings.max_top:
+        raise InvalidValue(f"top is {top}; give 1 to {settings.max_top}.", field="top",
+                           value=top)
+    return top
+
+
+def _needs_json(store: Any, company: str) -> dict[str, Any]:
+    needs = load_needs(store, company)
+    return {"company": needs.company, "needs": [
+        vars(n) | {"capabilities": list(n.capabilities), "classes": list(n.classes)}
+        for n in needs.needs]}
+
+
+@router.get("/companies/{company}/needs")
+def get_needs(store: StoreDep, company: Company) -> dict[str, Any]:
+    """The stored capability-needs map of a company."""
+    return _needs_json(store, resolve_company(store, company))
+
+
+@router.put("/companies/{company}/needs", dependencies=[WriteAccess])
+def put_needs(store: StoreDep, company: Company, body: NeedsIn) -> dict[str, Any]:
+    """Create or update the needs map of a company (needs are upserted by id)."""
+    focal = resolve_company(store, company)
+    needs = parse_needs({"company": focal, "needs": [
+        {k: v for k, v in n.model_dump().items() if v is not None} for n in body.needs]},
+        f"PUT /v1/companies/{company}/needs")
+    save_needs(store, needs)
+    return _needs_json(store, focal)
+
+
+def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: Axis,
+          top: int, weights: str | None, as_of: str | None, since: str | None,
+          until: str | None, whatif: bool) -> list[dict[str, Any]]:
+    needs_map = None
+    if needs is not None:
+        focal = resolve_company(store, company)
+        needs_map = parse_needs({"company": focal, "needs": [
+            {k: v for k, v in n.model_dump().items() if v is not None} for n in needs.needs]},
+            "request body")
+    result = scan_partners(store, company, needs=needs_map, top=_top(settings, top),
+                           axis=axis, weights=parse_weights(weights), as_of=as_of,
+                           window=parse_window(since, until), what_if=whatif)
+    return [c.as_dict() for c in result.candidates]
+
+
+@router.get("/scan/{company}")
+def scan(store: StoreDep, settings: SettingsDep, company: Company,
+         axis: Axis = Axis.BOTH, top: Annotated[int, Query()] = 10,
+         weights: Annotated[str | None, Query(max_length=200,
+                                              examples=["strategy=0.2,capability=0.6"])] = None,
+         as_of: AsOf = None, since: Window = None, until: Window = None,
+         whatif: bool = False) -> list[dict[str, Any]]:
+    """Candidate partners for a company and its stored needs, with the full fit explanation."""
+    return _scan(store, settings, company, None, axis, top, weights, as_of, since, until,
+                 whatif)
+
+
+@router.post("/scan/{company}")
+def scan_for_needs(store: StoreDep, settings: SettingsDep, company: Company, body: NeedsIn,
+                   axis: Axis = Axis.BOTH, top: Annotated[int, Query()] = 10,
+                   weights: Annotated[str | None, Query(max_length=200)] = None,
+                   as_of: AsOf = None, since: Window = None, until: Window = None,
+                   whatif: bool = False) -> list[dict[str, Any]]:
+    """Candidate partners for a company and the needs in the body (not stored)."""
+    return _scan(store, settings, company, body, axis, top, weights, as_of, since, until,
+                 whatif)
+
+
+@router.get("/overlap")
+def overlap(store: StoreDep, a: Annotated[str, Query(min_length=1, max_length=500)],
+            b: Annotated[str, Query(min_length=1, max_length=500)], as_of: AsOf = None,
+            since: Window = None, until: Window = None) -> dict[str, Any]:
+    """Every overlap, proximity and complementarity metric for two companies."""
+    return pair_metrics(store, a, b, as_of=as_of, window=parse_window(since, until))
+
+
+def _clean(value: Any) -> Any:
+    return None if isinstance(value, float) and value != value else value
+
+
+@router.get("/influence")
+def influence(store: StoreDep, settings: SettingsDep, as_of: AsOf = None,
+              top: Annotated[int, Query()] = 20,
+              metric: Annotated[list[str] | None, Query()] = None,
+              programmes: bool = False) -> list[dict[str, Any]]:
+    """Influence ranking of companies (or programmes) as of a date."""
+    chosen = metric or ["pagerank", "strength", "constraint", "effective_size"]
+    if any(m not in METRICS for m in chosen):
+        raise InvalidValue(f"metric must be among {', '.join(METRICS)}.", field="metric",
+                           value=chosen)
+    kinds = (NodeKind.PROGRAMME,) if programmes else (NodeKind.COMPANY,)
+    table = influence_table(store, as_of=as_of, metrics=chosen, kinds=kinds)
+    table = table.head(_top(settings, top))
+    return [{"node": str(key), **{str(k): _clean(v) for k, v in row.items()}}
+            for key, row in table.to_dict(orient="index").items()]
+
+
+@router.get("/opportunities")
+def opportunities(store: StoreDep, settings: SettingsDep, as_of: AsOf = None,
+                  top: Annotated[int, Query()] = 10) -> dict[str, Any]:
+    """Cross-industry opportunities, structurally: communities, and the pairs of them with
+    few ties between them together with the members who could bridge them."""
+    graph = influence_graph(store, as_of=as_of)
+    labels = communities(graph)
+    limit = _top(settings, top)
+    return {"communities": [vars(c) for c in summarise(store, graph, labels,
+                                                        as_of=as_of)[:limit]],
+            "bridges": [vars(b) | {"ratio": b.ratio} for b in bridges(graph, labels,
+                                                                      top=limit)]}

@@ -1,0 +1,116 @@
+"""Request and response bodies, one family per resource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ecosystem.model import Node, Relationship
+
+__all__ = [
+    "CompaniesOut", "CompanyOut", "ErrorOut", "HealthOut", "ImportOut", "NeedIn", "NeedsIn",
+    "NodeOut", "NodesOut", "RelationshipIn", "RelationshipOut", "node_out", "relationship_out",
+]
+
+
+class ErrorBody(BaseModel):
+    type: str = Field(examples=["not_found"])
+    message: str = Field(examples=["No company with id 'voltr' in the store."])
+    details: Any = Field(default=None, examples=[{"suggestions": ["voltra"]}])
+
+
+class ErrorOut(BaseModel):
+    """Every error response has this shape."""
+
+    error: ErrorBody
+
+
+class NodeOut(BaseModel):
+    kind: str = Field(examples=["company"])
+    id: str = Field(examples=["ibm"])
+    name: str = Field(examples=["IBM"])
+    properties: dict[str, Any] = Field(examples=[{"country": "US", "tags": ["cloud"]}])
+
+
+class NodesOut(BaseModel):
+    items: list[NodeOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class RelationshipOut(BaseModel):
+    kind: str = Field(examples=["member_of"])
+    source: str = Field(examples=["ibm"])
+    target: str = Field(examples=["cncf"])
+    since: str | None = Field(default=None, examples=["2015-11-01"])
+    until: str | None = None
+    key: str = ""
+    properties: dict[str, Any] = Field(default_factory=dict, examples=[{"tier": "Platinum"}])
+
+
+class CompanyOut(NodeOut):
+    relationships: list[RelationshipOut]
+
+
+class CompaniesOut(NodesOut):
+    pass
+
+
+class RelationshipIn(BaseModel):
+    """A relationship to create or update; its identity is kind, source, target, since, key."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(examples=["partners_with"])
+    source: str = Field(min_length=1, max_length=500, examples=["voltra"])
+    target: str = Field(min_length=1, max_length=500, examples=["cortex"])
+    since: str | None = Field(default=None, examples=["2023-01-01"])
+    until: str | None = None
+    key: str | None = Field(default=None, max_length=500)
+    properties: dict[str, str | int | float | bool | list[str] | None] = Field(
+        default_factory=dict, examples=[{"scope": "smart cockpit pilot"}])
+
+
+class NeedIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=200, examples=["cockpit-fusion"])
+    name: str | None = Field(default=None, examples=["Cockpit-driving fusion algorithms"])
+    standard: str | None = None
+    capabilities: list[str] = Field(default_factory=list, examples=[["autonomy/fusion"]])
+    classes: list[str] = Field(default_factory=list, examples=[["G06N"]])
+    min_level: float | None = Field(default=None, ge=0)
+    min_patents: int | None = Field(default=None, ge=0)
+    weight: float | None = Field(default=None, ge=0)
+    horizon_years: float | None = Field(default=None, ge=0, le=100)
+
+
+class NeedsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    needs: list[NeedIn] = Field(min_length=1, max_length=200)
+
+
+class HealthOut(BaseModel):
+    status: str = Field(examples=["ok"])
+    store: str
+    generation: int
+    counts: dict[str, dict[str, int]]
+
+
+class ImportOut(BaseModel):
+    nodes_written: dict[str, int]
+    nodes_created: dict[str, int]
+    relationships_written: dict[str, int]
+    relationships_created: dict[str, int]
+    unmatched: dict[str, int]
+
+
+def node_out(node: Node) -> NodeOut:
+    return NodeOut(kind=node.kind.value, id=node.id, name=node.name,
+                   properties=node.properties)
+
+
+def relationship_out(rel: Relationship) -> RelationshipOut:
+    return RelationshipOut(kind=rel.kind.value, source=rel.source, target=rel.target,
+                           since=rel.since, until=rel.until, key=rel.key,
+                           properties=rel.properties)

@@ -1,0 +1,101 @@
+"""Writing single nodes and relationships, and finding companies: what services call.
+
+Every write goes through the same validation as an import (one row is a one-row table),
+so an edit is refused, with the same messages, exactly when an import would be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecosystem.io.batch import ROW, RawTable
+from ecosystem.model import (
+    NODE_SCHEMAS,
+    RELATIONSHIP_SCHEMAS,
+    Node,
+    NodeKind,
+    Relationship,
+    RelKind,
+)
+from ecosystem.stores.base import AsOf, Store, WriteSummary
+
+__all__ = ["company_detail", "find_companies", "upsert_node", "upsert_relationship"]
+
+
+def _table(name: str, row: Mapping[str, Any], source: str) -> RawTable:
+    cells = {k: (";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+             for k, v in row.items() if v is not None}
+    frame = pd.DataFrame([cells], dtype=object)
+    frame[ROW] = [2]
+    return RawTable(name, source, frame)
+
+
+def upsert_node(store: Store, kind: NodeKind, properties: Mapping[str, Any], *,
+                source: str = "request") -> WriteSummary:
+    """Create or update one node (``properties`` holds ``id``; absent fields stay as they
+    are). Raises ImportRefused, naming the field, if anything is wrong."""
+    return store.write([_table(NODE_SCHEMAS[NodeKind(kind)].table, properties, source)])
+
+
+def upsert_relationship(store: Store, kind: RelKind, row: Mapping[str, Any], *,
+                        source: str = "request") -> WriteSummary:
+    """Create or update one relationship (``source``, ``target``, ``since``, ``until``,
+    ``key`` and its fields)."""
+    return store.write([_table(RELATIONSHIP_SCHEMAS[RelKind(kind)].table, row, source)])
+
+
+def find_companies(store: Store, *, search: str | None = None, industry: str | None = None,
+                   capability: str | None = None, programme: str | None = None,
+                   as_of: AsOf = None, limit: int = 50, offset: int = 0
+                   ) -> tuple[list[Node], int]:
+    """Companies matching every filter given, ordered by id, a page at a time.
+
+    ``industry`` matches the industry or any industry below it; ``capability`` a holder of
+    it or of a capability below it; ``programme`` its members (``as_of`` a date, else
+    ever). Returns the page and the total number of matches.
+    """
+    companies = store.nodes(NodeKind.COMPANY, search=search)
+    if industry is not None:
+        store.node(NodeKind.INDUSTRY, industry)  # NodeNotFound with suggestions
+        parent = {n.id: n.properties.get("parent") for n in store.nodes(NodeKind.INDUSTRY)}
+
+        def under(code: str) -> bool:
+            seen: set[str] = set()
+            node: Any = code
+            while node and node not in seen:
+                if node == industry:
+                    return True
+                seen.add(node)
+                node = parent.get(node)
+            return False
+
+        companies = [c for c in companies
+                     if any(under(i) for i in c.properties.get("industries") or [])]
+    for kind, wanted, rel in ((NodeKind.CAPABILITY, capability, RelKind.HAS_CAPABILITY),
+                              (NodeKind.PROGRAMME, programme, RelKind.MEMBER_OF)):
+        if wanted is None:
+            continue
+        store.node(kind, wanted)
+        matrix = store.matrix(rel, as_of=as_of)
+        columns = [j for j, c in enumerate(matrix.columns) if c == wanted]
+        if kind is NodeKind.CAPABILITY:
+            from ecosystem.scanning.hierarchy import descendants
+
+            down = descendants(store, kind, matrix.columns)
+            columns = list(np.flatnonzero(down[:, [matrix.column_index()[wanted]]]
+                                          .toarray().ravel()))
+        held = np.asarray(matrix.matrix[:, columns].sum(axis=1)).ravel() > 0
+        keep = {matrix.rows[i] for i in np.flatnonzero(held)}
+        companies = [c for c in companies if c.id in keep]
+    return companies[offset:offset + limit], len(companies)
+
+
+def company_detail(store: Store, company: str, *, as_of: AsOf = None
+                   ) -> tuple[Node, list[Relationship]]:
+    """One company and its relationships (as of a date, else all)."""
+    node = store.node(NodeKind.COMPANY, company)
+    return node, store.relationships(node=(NodeKind.COMPANY, company), as_of=as_of)

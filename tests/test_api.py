@@ -1,0 +1,208 @@
+"""The HTTP API through the ASGI app: endpoints, auth, limits, the one error shape."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import DEVELOPMENT_KEY, Settings
+from ecosystem import EmbeddedStore, InvalidValue, import_paths
+from ecosystem.scanning.needs import read_needs_file, save_needs
+from tests.conftest import DATA, SMALL
+
+KEY = "test-key-0123456789"
+AUTH = {"X-API-Key": KEY}
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    path = tmp_path / "api.db"
+    with EmbeddedStore(path) as store:
+        import_paths(store, [SMALL])
+        save_needs(store, read_needs_file(DATA / "small_needs.yaml"))
+    return path
+
+
+@pytest.fixture
+def client(store_path: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(store=str(store_path), api_keys=(KEY,)))
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def assert_error(response: object, status: int, type: str) -> dict[str, object]:
+    """The one error shape, pinned."""
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"type", "message", "details"}
+    assert body["error"]["type"] == type and body["error"]["message"]
+    return body["error"]  # type: ignore[no-any-return]
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/v1/health").json()
+    assert body["status"] == "ok" and body["counts"]["nodes"]["company"] == 5
+
+
+def test_companies_search_filters_and_pages(client: TestClient) -> None:
+    assert client.get("/v1/companies").json()["total"] == 5
+    assert [c["id"] for c in client.get("/v1/companies?search=batter").json()["items"]] == [
+        "cellix"]
+    by_industry = client.get("/v1/companies?industry=sic-36").json()  # parent of 3691, 3674
+    assert {c["id"] for c in by_industry["items"]} == {"cellix", "siliq"}
+    by_capability = client.get("/v1/companies?capability=autonomy").json()
+    assert {c["id"] for c in by_capability["items"]} == {"voltra", "cortex"}
+    by_programme = client.get("/v1/companies?programme=battery-alliance&as_of=2024-01-01")
+    assert {c["id"] for c in by_programme.json()["items"]} == {"voltra", "cellix"}
+    page = client.get("/v1/companies?limit=2&offset=2").json()
+    assert [c["id"] for c in page["items"]] == ["shiplane", "siliq"] and page["total"] == 5
+    assert_error(client.get("/v1/companies?limit=100000"), 422, "validation")
+    assert_error(client.get("/v1/companies?industry=sic-99"), 404, "not_found")
+
+
+def test_company_detail_and_not_found(client: TestClient) -> None:
+    body = client.get("/v1/companies/voltra").json()
+    assert body["name"] == "Voltra Motors" and len(body["relationships"]) == 12
+    error = assert_error(client.get("/v1/companies/voltr"), 404, "not_found")
+    assert error["details"]["suggestions"] == ["voltra"]  # type: ignore[index]
+
+
+def test_lists(client: TestClient) -> None:
+    assert client.get("/v1/capabilities").json()["total"] == 7
+    assert client.get("/v1/technology-classes").json()["total"] == 4
+    members = client.get("/v1/programmes/battery-alliance/members?as_of=2021-01-01").json()
+    assert {m["id"]: m["properties"]["tier"] for m in members["items"]} == {
+        "cellix": "Founding", "siliq": "Silver", "voltra": "Gold"}
+
+
+def test_writes_need_a_key(client: TestClient) -> None:
+    body = {"kind": "partners_with", "source": "cortex", "target": "cellix"}
+    assert_error(client.put("/v1/relationships", json=body), 401, "unauthorized")
+    assert_error(client.put("/v1/relationships", json=body,
+                            headers={"X-API-Key": "wrong-key-0123456789"}), 401, "unauthorized")
+    assert client.put("/v1/relationships", json=body, headers=AUTH).status_code == 200
+
+
+def test_relationship_create_update_delete(client: TestClient) -> None:
+    body = {"kind": "partners_with", "source": "cortex", "target": "cellix",
+            "since": "2024-02", "properties": {"scope": "battery AI"}}
+    created = client.put("/v1/relationships", json=body, headers=AUTH).json()
+    assert created["since"] == "2024-02-01" and created["properties"]["scope"] == "battery AI"
+    body["until"] = "2025-01"
+    updated = client.put("/v1/relationships", json=body, headers=AUTH).json()
+    assert updated["until"] == "2025-01-01" and updated["properties"]["scope"] == "battery AI"
+    query = "kind=partners_with&source=cortex&target=cellix&since=2024-02"
+    assert client.delete(f"/v1/relationships?{query}", headers=AUTH).status_code == 204
+    assert_error(client.delete(f"/v1/relationships?{query}", headers=AUTH), 404, "not_found")
+
+
+def test_refused_write_changes_nothing(client: TestClient) -> None:
+    before = client.get("/v1/health").json()["generation"]
+    error = assert_error(client.put("/v1/relationships", headers=AUTH, json={
+        "kind": "partners_with", "source": "cortex", "target": "kortex"}), 422, "validation")
+    problem = error["details"]["problems"][0]  # type: ignore[index]
+    assert problem["column"] == "target" and problem["value"] == "kortex"
+    assert_error(client.put("/v1/relationships", headers=AUTH, json={
+        "kind": "partner_of", "source": "a", "target": "b"}), 422, "validation")
+    assert client.get("/v1/health").json()["generation"] == before
+
+
+def test_company_upsert(client: TestClient) -> None:
+    body = client.put("/v1/companies/lumen", headers=AUTH,
+                      json={"name": "Lumen <img src=x onerror=alert(1)>", "founded": 2019})
+    assert body.json()["name"] == "Lumen <img src=x onerror=alert(1)>"  # data, returned as is
+    assert_error(client.put("/v1/companies/lumen", headers=AUTH, json={"founded": "soon"}),
+                 422, "validation")
+
+
+def test_needs_scan_overlap_influence(client: TestClient) -> None:
+    needs = client.get("/v1/companies/voltra/needs").json()
+    assert {n["id"] for n in needs["needs"]} == {"cells", "cockpit-fusion"}
+    put = client.put("/v1/companies/cortex/needs", headers=AUTH, json={"needs": [
+        {"id": "cells", "capabilities": ["energy/cells"], "weight": 2}]})
+    assert put.json()["needs"][0]["weight"] == 2
+    candidates = client.get("/v1/scan/voltra?top=3").json()
+    assert len(candidates) == 3
+    assert {"company", "score", "axis", "strategy", "capability", "culture",
+            "explanation"} <= set(candidates[0])
+    posted = client.post("/v1/scan/voltra?axis=in-industry", json={"needs": [
+        {"id": "x", "capabilities": ["compute/soc"]}]}).json()
+    assert posted[0]["company"] == "siliq"
+    assert_error(client.get("/v1/scan/voltra?top=5000"), 422, "validation")
+    pair = client.get("/v1/overlap?a=voltra&b=cellix").json()
+    assert pair["overlap_rate"] == pytest.approx(0.5)
+    ranking = client.get("/v1/influence?top=3").json()
+    assert ranking[0]["node"] == "company:voltra"
+    assert_error(client.get("/v1/influence?metric=fame"), 422, "validation")
+    assert "bridges" in client.get("/v1/opportunities").json()
+
+
+def test_import_all_or_nothing(client: TestClient) -> None:
+    good = client.post("/v1/import", headers=AUTH, files=[
+        ("files", ("companies.csv", b"id,name\nnewco,New Co\n", "text/csv")),
+        ("files", ("member_of.csv", b"source,target,tier\nnewco,open-cockpit,Gold\n",
+                   "text/csv"))])
+    assert good.status_code == 200 and good.json()["nodes_created"] == {"company": 1}
+    before = client.get("/v1/health").json()
+    error = assert_error(client.post("/v1/import", headers=AUTH, files=[
+        ("files", ("companies.csv", b"id,name,founded\nbadco,Bad,nineteen\n", "text/csv"))]),
+        422, "validation")
+    assert error["details"]["problems"][0]["column"] == "founded"  # type: ignore[index]
+    assert client.get("/v1/health").json() == before
+
+
+def test_limits_and_cors(store_path: Path) -> None:
+    settings = Settings(store=str(store_path), api_keys=(KEY,), max_body_bytes=1000,
+                        max_upload_bytes=1000)
+    with TestClient(create_app(settings)) as small:
+        big = small.put("/v1/relationships", headers=AUTH, content=b"x" * 5000)
+        assert_error(big, 413, "too_large")
+        assert "access-control-allow-origin" not in small.get(
+            "/v1/health", headers={"Origin": "https://evil.example"}).headers
+    cors = Settings(store=str(store_path), api_keys=(KEY,),
+                    cors_origins=("https://maps.example",))
+    with TestClient(create_app(cors)) as allowed:
+        response = allowed.get("/v1/health", headers={"Origin": "https://maps.example"})
+        assert response.headers["access-control-allow-origin"] == "https://maps.example"
+
+
+def test_settings_refuse_unsafe_keys(store_path: Path) -> None:
+    with pytest.raises(InvalidValue, match="No API key"):
+        Settings(store=str(store_path))
+    with pytest.raises(InvalidValue, match="development API key"):
+        Settings(store=str(store_path), api_keys=(DEVELOPMENT_KEY,))
+    with pytest.raises(InvalidValue, match="12 characters"):
+        Settings(store=str(store_path), api_keys=("short",))
+    assert Settings.development(str(store_path)).api_keys == (DEVELOPMENT_KEY,)
+
+
+def test_reads_can_require_a_key(store_path: Path) -> None:
+    settings = Settings(store=str(store_path), api_keys=(KEY,), keys_for_reads=True)
+    with TestClient(create_app(settings)) as locked:
+        assert_error(locked.get("/v1/companies"), 401, "unauthorized")
+        assert locked.get("/v1/companies", headers=AUTH).status_code == 200
+
+
+def test_keys_are_never_logged(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        client.put("/v1/relationships", headers=AUTH, json={
+            "kind": "partners_with", "source": "cortex", "target": "cellix"})
+        client.get("/v1/companies", headers={"X-API-Key": "wrong-key-0123456789"})
+    assert KEY not in caplog.text and "wrong-key-0123456789" not in caplog.text
+
+
+def test_openapi_documents_every_route(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {"/v1/health", "/v1/companies", "/v1/companies/{company}", "/v1/relationships",
+            "/v1/scan/{company}", "/v1/overlap", "/v1/influence", "/v1/import",
+            "/v1/companies/{company}/needs", "/v1/opportunities"} <= paths
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert operation.get("description") or operation.get("summary"), (path, method)

@@ -1,0 +1,114 @@
+"""The API on a real uvicorn server on loopback: concurrent writers, and a schemathesis run
+against the OpenAPI schema that must find no server error."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ecosystem import EmbeddedStore, NodeKind, RelKind, import_paths
+from tests.conftest import SMALL
+
+pytestmark = pytest.mark.slow
+KEY = "server-key-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`ecosystem serve` on a free port with the small ecosystem; stopped afterwards."""
+    db = tmp_path_factory.mktemp("server") / "server.db"
+    with EmbeddedStore(db) as store:
+        import_paths(store, [SMALL])
+    port = free_port()
+    env = {**os.environ, "ECOSYSTEM_API_KEYS": KEY}
+    env.pop("ECOSYSTEM_API_DEVELOPMENT", None)
+    log = db.parent / "server.log"  # a file: an unread pipe would fill and stall the server
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecosystem.cli", "--store", str(db), "serve", "--port",
+         str(port)], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            output = log.read_text(errors="replace")
+            process.kill()
+            raise RuntimeError(f"the server did not start:\n{output}")
+        time.sleep(0.2)
+    yield url, db
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_served_over_http(server: tuple[str, Path]) -> None:
+    url, _ = server
+    assert httpx.get(f"{url}/v1/companies/voltra").json()["name"] == "Voltra Motors"
+    missing = httpx.get(f"{url}/v1/companies/voltr")
+    assert missing.status_code == 404 and missing.json()["error"]["type"] == "not_found"
+
+
+def test_concurrent_writers_lose_no_update(server: tuple[str, Path]) -> None:
+    """Many clients update one company and add relationships at once: every accepted write
+    is there afterwards, and the company is in the state of one of the writes."""
+    url, db = server
+    accepted: list[tuple[int, int]] = []
+    failures: list[str] = []
+
+    def client(n: int) -> None:
+        with httpx.Client(base_url=url, headers={"X-API-Key": KEY}, timeout=60) as http:
+            for i in range(8):
+                company = http.put("/v1/companies/voltra", json={"description": f"w{n}-{i}"})
+                rel = http.put("/v1/relationships", json={
+                    "kind": "partners_with", "source": "voltra", "target": "siliq",
+                    "key": f"k{n}-{i}", "properties": {"scope": f"s{n}-{i}"}})
+                if company.status_code == rel.status_code == 200:
+                    accepted.append((n, i))
+                else:
+                    failures.append(f"{company.status_code} {rel.status_code} {rel.text}")
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == [] and len(accepted) == 96
+    with EmbeddedStore(db) as store:
+        keys = {r.key for r in store.relationships(RelKind.PARTNERS_WITH)
+                if (r.source, r.target) == ("voltra", "siliq")}
+        assert keys == {f"k{n}-{i}" for n, i in accepted}
+        description = store.node(NodeKind.COMPANY, "voltra").properties["description"]
+        assert description in {f"w{n}-{i}" for n, i in accepted}
+
+
+def test_schemathesis_finds_no_server_error(server: tuple[str, Path], tmp_path: Path) -> None:
+    url, _ = server
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "schemathesis"), "run", f"{url}/openapi.json",
+         "--checks", "not_a_server_error", "--max-examples", "10", "--seed", "7",
+         "--phases", "examples,coverage,fuzzing",
+         "--header", f"X-API-Key: {KEY}",
+         "--exclude-path", "/v1/import"],
+        capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path,
+        stdin=subprocess.DEVNULL, env={**os.environ, "NO_COLOR": "1"})
+    report = run.stdout + run.stderr
+    assert run.returncode == 0, report[-5000:]
+    assert "not_a_server_error" in report or "passed" in report.lower()
