@@ -52,6 +52,9 @@ class RelationshipOut(BaseModel):
 
 class CompanyOut(NodeOut):
     relationships: list[RelationshipOut]
+    patents: dict[str, int] = Field(
+        default_factory=dict, examples=[{"uspc-709": 812, "uspc-707": 640}],
+        description="Patent counts per technology class (the holds_patents_in rows, summed)")
 
 
 class CompaniesOut(NodesOut):

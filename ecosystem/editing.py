@@ -95,7 +95,16 @@ def find_companies(store: Store, *, search: str | None = None, industry: str | N
 
 
 def company_detail(store: Store, company: str, *, as_of: AsOf = None
-                   ) -> tuple[Node, list[Relationship]]:
-    """One company and its relationships (as of a date, else all)."""
+                   ) -> tuple[Node, list[Relationship], dict[str, int]]:
+    """One company, its relationships (as of a date, else all) and its patent counts per
+    class, summed from the cached matrix rather than listed year by year."""
     node = store.node(NodeKind.COMPANY, company)
-    return node, store.relationships(node=(NodeKind.COMPANY, company), as_of=as_of)
+    rels = [rel for kind, schema in RELATIONSHIP_SCHEMAS.items()
+            if kind is not RelKind.HOLDS_PATENTS_IN
+            and NodeKind.COMPANY in (schema.source, schema.target)
+            for rel in store.relationships(kind, node=(NodeKind.COMPANY, company),
+                                           as_of=as_of)]
+    patents = store.matrix(RelKind.HOLDS_PATENTS_IN, as_of=as_of)
+    row = patents.matrix[[patents.row_index()[company]], :].tocoo()
+    counts = {patents.columns[j]: int(v) for j, v in zip(row.col, row.data, strict=True)}
+    return node, rels, dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

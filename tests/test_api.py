@@ -47,7 +47,9 @@ def assert_error(response: object, status: int, type: str) -> dict[str, object]:
 
 def test_health(client: TestClient) -> None:
     body = client.get("/v1/health").json()
-    assert body["status"] == "ok" and body["counts"]["nodes"]["company"] == 5
+    assert body["status"] == "ok" and body["counts"] == {}
+    counted = client.get("/v1/health?counts=true").json()
+    assert counted["counts"]["nodes"]["company"] == 5
 
 
 def test_companies_search_filters_and_pages(client: TestClient) -> None:
@@ -68,7 +70,8 @@ def test_companies_search_filters_and_pages(client: TestClient) -> None:
 
 def test_company_detail_and_not_found(client: TestClient) -> None:
     body = client.get("/v1/companies/voltra").json()
-    assert body["name"] == "Voltra Motors" and len(body["relationships"]) == 12
+    assert body["name"] == "Voltra Motors" and len(body["relationships"]) == 10
+    assert body["patents"] == {"B60L": 120, "B60L53": 30}
     error = assert_error(client.get("/v1/companies/voltr"), 404, "not_found")
     assert error["details"]["suggestions"] == ["voltra"]  # type: ignore[index]
 

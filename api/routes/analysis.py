@@ -78,9 +78,13 @@ def scan(store: StoreDep, settings: SettingsDep, company: Company,
                                               examples=["strategy=0.2,capability=0.6"])] = None,
          as_of: AsOf = None, since: Window = None, until: Window = None,
          whatif: bool = False) -> list[dict[str, Any]]:
-    """Candidate partners for a company and its stored needs, with the full fit explanation."""
-    return _scan(store, settings, company, None, axis, top, weights, as_of, since, until,
-                 whatif)
+    """Candidate partners for a company and its stored needs, with the full fit explanation.
+
+    Results are kept until the stored data change, so repeated requests are cheap.
+    """
+    key = ("api-scan", company, axis, top, weights, as_of, since, until, whatif)
+    return store.cached(key, lambda: _scan(store, settings, company, None, axis, top,
+                                           weights, as_of, since, until, whatif))
 
 
 @router.post("/scan/{company}")

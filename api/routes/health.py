@@ -11,7 +11,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=HealthOut)
-def health(store: StoreDep) -> HealthOut:
-    """Whether the service and its store answer, with the store's counts."""
+def health(store: StoreDep, counts: bool = False) -> HealthOut:
+    """Whether the service and its store answer (with ``counts``, the store's counts)."""
     return HealthOut(status="ok", store=store.location, generation=store.generation(),
-                     counts=store.counts())
+                     counts=store.counts() if counts else {})

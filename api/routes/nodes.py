@@ -45,10 +45,11 @@ def list_companies(store: StoreDep, settings: SettingsDep,
 
 @router.get("/companies/{company}", response_model=CompanyOut)
 def get_company(store: StoreDep, company: Id, as_of: AsOf = None) -> CompanyOut:
-    """One company with its capabilities, programmes and relationships."""
-    node, rels = company_detail(store, company, as_of=as_of)
+    """One company with its capabilities, programmes and relationships; patent counts are
+    summed per class in ``patents`` rather than listed year by year."""
+    node, rels, patents = company_detail(store, company, as_of=as_of)
     return CompanyOut(**node_out(node).model_dump(),
-                      relationships=[relationship_out(r) for r in rels])
+                      relationships=[relationship_out(r) for r in rels], patents=patents)
 
 
 @router.put("/companies/{company}", response_model=NodeOut, dependencies=[WriteAccess])

@@ -152,7 +152,7 @@ def weighted_edges(relationships: Iterable[Relationship]) -> list[tuple[str, str
 class ProjectionCache:
     """A small LRU cache of projections, cleared whenever the store's generation moves."""
 
-    def __init__(self, generation: Callable[[], int], size: int = 64) -> None:
+    def __init__(self, generation: Callable[[], int], size: int = 256) -> None:
         self._generation = generation
         self._size = size
         self._seen = -1
