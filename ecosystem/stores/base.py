@@ -7,6 +7,7 @@ default) and, later, a Neo4j store. ``tests/contract`` holds both to the same be
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -174,6 +175,15 @@ class Store(Protocol):
         in it.
         """
         ...
+
+
+def close_ids(ids: set[str], wanted: str) -> list[str]:
+    """Ids that ``wanted`` was probably meant to be: a case-insensitive match, else up to
+    three close ones (for NodeNotFound suggestions)."""
+    lowered = {i.lower(): i for i in ids}
+    if wanted.lower() in lowered:
+        return [lowered[wanted.lower()]]
+    return difflib.get_close_matches(wanted, sorted(ids)[:50_000], n=3, cutoff=0.6)
 
 
 def open_store(location: str | os.PathLike[str] | None = None) -> Store:

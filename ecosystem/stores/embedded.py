@@ -10,7 +10,6 @@ state. Values always travel as query parameters.
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import sqlite3
@@ -43,7 +42,7 @@ from ecosystem.model import (
     node_key,
     parse_date,
 )
-from ecosystem.stores.base import AsOf, Window, WriteSummary
+from ecosystem.stores.base import AsOf, Window, WriteSummary, close_ids
 from ecosystem.stores.projection import (
     DERIVED_EDGE_KINDS,
     BipartiteMatrix,
@@ -349,11 +348,7 @@ class EmbeddedStore:
         return Node(kind, id, _props(row[0]))
 
     def _suggest(self, kind: NodeKind, id: str) -> list[str]:
-        ids = self.ids(kind)
-        lowered = {i.lower(): i for i in ids}
-        if id.lower() in lowered:
-            return [lowered[id.lower()]]
-        return difflib.get_close_matches(id, sorted(ids)[:50_000], n=3, cutoff=0.6)
+        return close_ids(self.ids(kind), id)
 
     def nodes(
         self,

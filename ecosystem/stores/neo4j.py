@@ -14,7 +14,6 @@ The password is never logged, echoed or put in an error message.
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -43,7 +42,7 @@ from ecosystem.model import (
     overlaps,
     parse_date,
 )
-from ecosystem.stores.base import AsOf, Window, WriteSummary
+from ecosystem.stores.base import AsOf, Window, WriteSummary, close_ids
 from ecosystem.stores.cypher import (
     constraint_file,
     load_query,
@@ -319,11 +318,7 @@ class Neo4jStore:
         return _node(rows[0]["props"])
 
     def _suggest(self, kind: NodeKind, id: str) -> list[str]:
-        ids = self.ids(kind)
-        lowered = {i.lower(): i for i in ids}
-        if id.lower() in lowered:
-            return [lowered[id.lower()]]
-        return difflib.get_close_matches(id, sorted(ids)[:50_000], n=3, cutoff=0.6)
+        return close_ids(self.ids(kind), id)
 
     def nodes(self, kind: NodeKind | None = None, *, search: str | None = None,
               limit: int | None = None, offset: int = 0) -> list[Node]:
