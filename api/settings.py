@@ -38,8 +38,9 @@ class Settings:
     def __post_init__(self) -> None:
         if self.production and not self.api_keys:
             raise InvalidValue(
-                "No API key configured: set ECOSYSTEM_API_KEYS (comma-separated) or start "
-                "with development settings (ECOSYSTEM_API_DEVELOPMENT=1).",
+                "No API key configured: set ECOSYSTEM_API_KEYS (comma-separated, 12+ "
+                "characters each) or, for local use only, start with `ecosystem serve "
+                "--development` (or ECOSYSTEM_API_DEVELOPMENT=1).",
                 field="api_keys", value=None)
         if self.production and DEVELOPMENT_KEY in self.api_keys:
             raise InvalidValue("The development API key may not be used in production; "
