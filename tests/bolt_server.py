@@ -78,7 +78,8 @@ def start_arcadedb(root: Path, databases: tuple[str, ...] = ("neo4j",),
         "com.arcadedb.server.ArcadeDBServer",
     ]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+        # cwd: ArcadeDB writes its log/ folder into the working directory
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=root,
                                    env={**os.environ, "JAVA_HOME": str(home / "jre")})
     server = BoltServer(f"bolt://127.0.0.1:{bolt}", "root", password, databases, process, log)
     deadline = time.monotonic() + timeout
