@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ecosystem.errors import InvalidValue
 from ecosystem.stores.base import DEFAULT_STORE, STORE_ENV
@@ -33,7 +33,6 @@ class Settings:
     max_top: int = 100
     max_page: int = 500
     header: str = "X-API-Key"
-    extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.production and not self.api_keys:

@@ -6,7 +6,7 @@ so an edit is refused, with the same messages, exactly when an import would be.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from ecosystem.model import (
     Relationship,
     RelKind,
 )
+from ecosystem.scanning.hierarchy import descendants
 from ecosystem.stores.base import AsOf, Store, WriteSummary
 
 __all__ = ["company_detail", "find_companies", "upsert_node", "upsert_relationship"]
@@ -61,37 +62,29 @@ def find_companies(store: Store, *, search: str | None = None, industry: str | N
     companies = store.nodes(NodeKind.COMPANY, search=search)
     if industry is not None:
         store.node(NodeKind.INDUSTRY, industry)  # NodeNotFound with suggestions
-        parent = {n.id: n.properties.get("parent") for n in store.nodes(NodeKind.INDUSTRY)}
-
-        def under(code: str) -> bool:
-            seen: set[str] = set()
-            node: Any = code
-            while node and node not in seen:
-                if node == industry:
-                    return True
-                seen.add(node)
-                node = parent.get(node)
-            return False
-
+        under = set(_at_or_below(store, NodeKind.INDUSTRY, sorted(store.ids(NodeKind.INDUSTRY)),
+                                 industry))
         companies = [c for c in companies
-                     if any(under(i) for i in c.properties.get("industries") or [])]
+                     if under.intersection(c.properties.get("industries") or [])]
     for kind, wanted, rel in ((NodeKind.CAPABILITY, capability, RelKind.HAS_CAPABILITY),
                               (NodeKind.PROGRAMME, programme, RelKind.MEMBER_OF)):
         if wanted is None:
             continue
         store.node(kind, wanted)
         matrix = store.matrix(rel, as_of=as_of)
-        columns = [j for j, c in enumerate(matrix.columns) if c == wanted]
-        if kind is NodeKind.CAPABILITY:
-            from ecosystem.scanning.hierarchy import descendants
-
-            down = descendants(store, kind, matrix.columns)
-            columns = list(np.flatnonzero(down[:, [matrix.column_index()[wanted]]]
-                                          .toarray().ravel()))
+        index = matrix.column_index()
+        columns = [index[c] for c in _at_or_below(store, kind, matrix.columns, wanted)]
         held = np.asarray(matrix.matrix[:, columns].sum(axis=1)).ravel() > 0
         keep = {matrix.rows[i] for i in np.flatnonzero(held)}
         companies = [c for c in companies if c.id in keep]
     return companies[offset:offset + limit], len(companies)
+
+
+def _at_or_below(store: Store, kind: NodeKind, ids: Sequence[str], top: str) -> list[str]:
+    """The ids among ``ids`` that are ``top`` or lie below it in the kind's hierarchy."""
+    down = descendants(store, kind, ids)
+    below = np.flatnonzero(down[:, [list(ids).index(top)]].toarray().ravel())
+    return [ids[int(i)] for i in below]
 
 
 def company_detail(store: Store, company: str, *, as_of: AsOf = None

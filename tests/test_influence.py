@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecosystem import InvalidValue, NodeNotFound, Store
+from ecosystem import InvalidValue, NodeNotFound, RelKind, Store
 from ecosystem.cli import cli
 from ecosystem.metrics import brokerage, influence
 from ecosystem.metrics.communities import bridges, communities, summarise
@@ -208,8 +208,8 @@ def test_what_if_adds_a_partnership(small_store: Store) -> None:
     assert result.delta["degree"] == 1 and result.delta["strength"] == 1
     assert result.after["pagerank"] > result.before["pagerank"]
     assert result.delta["constraint"] < 0  # a tie outside its cluster opens a hole
-    removed = what_if(small_store, "voltra", remove=[Change(
-        influence.RelKind.MEMBER_OF, "open-cockpit")])  # type: ignore[attr-defined]
+    removed = what_if(small_store, "voltra", remove=[Change(RelKind.MEMBER_OF,
+                                                            "open-cockpit")])
     assert removed.delta["degree"] == -1
 
 

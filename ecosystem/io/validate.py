@@ -9,7 +9,7 @@ fix), up to a cap.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -397,7 +397,3 @@ def _check_reference_column(
         fix=f"Add it to {target.table} (in this import or an earlier one), or correct it.",
     )
 
-
-def node_tables() -> Mapping[str, NodeKind]:
-    """Table name -> node kind."""
-    return {name: s.kind for name, s in _NODE_TABLES.items()}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import networkx as nx
@@ -30,7 +30,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import shortest_path
 
 from ecosystem.errors import InvalidValue
-from ecosystem.model import NodeKind, Relationship, RelKind, node_key
+from ecosystem.model import RELATIONSHIP_SCHEMAS, NodeKind, Relationship, RelKind, node_key
 from ecosystem.stores.base import AsOf, Store
 
 __all__ = [
@@ -87,7 +87,6 @@ class InfluenceGraph:
     keys: tuple[str, ...]
     A: sp.csr_array
     as_of: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -143,14 +142,15 @@ def _build(store: Store, as_of: str | None) -> InfluenceGraph:
     position = {k: i for i, k in enumerate(keys)}
     rows, cols, weights = [], [], []
     for kind in KIND_WEIGHTS:
-        schema_source = NodeKind.COMPANY
-        schema_target = NodeKind.PROGRAMME if kind is RelKind.MEMBER_OF else NodeKind.COMPANY
+        schema = RELATIONSHIP_SCHEMAS[kind]
         for rel in store.relationships(kind, as_of=as_of):
+            source = position[node_key(schema.source, rel.source)]
+            target = position[node_key(schema.target, rel.target)]
             w = tie_weight(rel)
-            if w <= 0 or (rel.source == rel.target and schema_target is NodeKind.COMPANY):
+            if w <= 0 or source == target:  # no self ties
                 continue
-            rows.append(position[node_key(schema_source, rel.source)])
-            cols.append(position[node_key(schema_target, rel.target)])
+            rows.append(source)
+            cols.append(target)
             weights.append(w)
     n = len(keys)
     half = sp.coo_array((np.asarray(weights, dtype=float), (rows, cols)), shape=(n, n))
