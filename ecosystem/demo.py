@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from ecosystem.io.importer import ImportFormat, read_paths
 from ecosystem.model import NodeKind, RelKind
 from ecosystem.stores.base import AsOf, Store, WriteSummary
 
-__all__ = ["build_demo", "demo_data_folder", "patent_data_folder", "summarize"]
+__all__ = ["build_demo", "demo_data_folder", "patent_data_folder", "summarize",
+           "write_demo_views"]
 
 
 def demo_data_folder() -> Path:
@@ -91,3 +93,33 @@ def summarize(store: Store, *, as_of: AsOf = None, top: int = 5) -> dict[str, An
             for c, n in patents.most_common(top)
         ],
     }
+
+
+def write_demo_views(store: Store, folder: Path, summary: dict[str, Any]) -> list[Path]:
+    """The demo's main views, as of the summary's date, written into ``folder``: the map of
+    the 300 most influential nodes, the largest programme by tier, the neighbourhood and
+    partner radar of the company in most programmes (or with the largest patent portfolio),
+    and the cross-industry opportunities."""
+    from ecosystem.views import (
+        View,
+        ecosystem_map,
+        focus_view,
+        opportunities_view,
+        partner_radar,
+        programme_view,
+    )
+
+    day = summary["as_of"]
+    ranked = summary["largest_patent_portfolios"] or summary["companies_in_most_programmes"]
+    company = ranked[0]["id"] if ranked else None
+    views: list[tuple[str, Callable[[], View]]] = [
+        ("map.html", lambda: ecosystem_map(store, as_of=day, top=300)),
+        ("opportunities.html", lambda: opportunities_view(store, company=company, as_of=day)),
+    ]
+    if summary["largest_programmes"]:
+        largest = summary["largest_programmes"][0]["id"]
+        views.append(("programme.html", lambda: programme_view(store, largest, as_of=day)))
+    if company is not None:
+        views += [("focus.html", lambda: focus_view(store, company, as_of=day)),
+                  ("radar.html", lambda: partner_radar(store, company, as_of=day))]
+    return [build().save(folder / name) for name, build in views]

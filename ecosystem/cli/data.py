@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
-from ecosystem.demo import build_demo, summarize
+from ecosystem.demo import build_demo, summarize, write_demo_views
 from ecosystem.errors import UnknownKind
 from ecosystem.io.export import ExportFormat, export_store
 from ecosystem.io.formatdoc import field_rows
@@ -29,10 +29,15 @@ __all__ = ["COMMANDS"]
 @click.command()
 @AS_OF
 @click.option("--top", default=5, show_default=True, help="How many rows in each ranking.")
+@click.option("--views", "views_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("views"), show_default=True,
+              help="Folder for the demo's HTML views.")
+@click.option("--no-views", is_flag=True, help="Do not write the views.")
 @JSON
 @click.pass_obj
 @handle_errors
-def demo(obj: Context, as_of: str | None, top: int, as_json: bool) -> None:
+def demo(obj: Context, as_of: str | None, top: int, views_dir: Path, no_views: bool,
+         as_json: bool) -> None:
     """Build the demo store from the bundled real data and print a summary.
 
     The demo is the Linux Foundation ecosystem: 27 programmes (CNCF, LF AI & Data,
@@ -43,8 +48,9 @@ def demo(obj: Context, as_of: str | None, top: int, as_json: bool) -> None:
     with obj.open() as store:
         build_demo(store, progress=obj.progress)
         summary = summarize(store, as_of=as_of, top=top)
+        written = [] if no_views else write_demo_views(store, views_dir, summary)
     if as_json:
-        echo_json(summary)
+        echo_json(summary | {"views": [str(p) for p in written]})
         return
     click.echo(f"Demo ecosystem built in {summary['store']} (as of {summary['as_of']}).")
     _print_counts(summary["counts"], summary["active_relationships"])
@@ -60,6 +66,10 @@ def demo(obj: Context, as_of: str | None, top: int, as_json: bool) -> None:
             click.echo(f"\n{title}:")
             for row in rows:
                 click.echo(f"  {row[field]:>7,}  {row['name']} ({row['id']})")
+    if written:
+        click.echo("\nViews (open in a browser; they need no network):")
+        for path in written:
+            click.echo(f"  {path}")
     click.echo("\nNext: `ecosystem info`, `ecosystem show company ibm`, "
                "`ecosystem export out/`.")
 

@@ -1,0 +1,27 @@
+"""Interactive network views, each written as one self-contained, safe HTML page.
+
+>>> from ecosystem.views import ecosystem_map  # doctest: +SKIP
+>>> ecosystem_map(store, as_of="2024-06-30").save("map.html")  # doctest: +SKIP
+
+Every view is a :class:`View`: ``save("x.html" | "x.png" | "x.svg")``, ``html()``, and
+inline display in notebooks.
+"""
+
+from ecosystem.views.layout import force_layout
+from ecosystem.views.maps import MAP_KINDS, ecosystem_map, focus_view, programme_view
+from ecosystem.views.partners import opportunities_view, partner_radar
+from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
+
+__all__ = [
+    "MAP_KINDS",
+    "LegendEntry",
+    "View",
+    "ViewEdge",
+    "ViewNode",
+    "ecosystem_map",
+    "focus_view",
+    "force_layout",
+    "opportunities_view",
+    "partner_radar",
+    "programme_view",
+]

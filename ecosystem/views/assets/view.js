@@ -1,0 +1,154 @@
+// Draws an ecosystem view from the JSON block #view-data with vis-network, and wires up
+// search, legend filters, the date slider and PNG export. All data text reaches the page
+// through textContent, option.value or vis-network's innerText tooltips, never innerHTML.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("view-data").textContent);
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var container = document.getElementById("network");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  var hiddenGroups = {};
+  var hiddenKinds = {};
+  var day = null;
+
+  window.ecosystemView = { network: network, nodes: nodes, edges: edges, data: data };
+
+  function markReady() {
+    document.body.setAttribute("data-ready", "1");
+  }
+  if (data.physics) {
+    // Settle once, then stand still: the page is ready when the layout is final.
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      network.fit();
+      network.once("afterDrawing", markReady);
+    });
+  } else {
+    network.once("afterDrawing", markReady);
+  }
+
+  if (data.rings.length) {
+    network.on("beforeDrawing", function (ctx) {
+      ctx.save();
+      ctx.strokeStyle = "#d0d0d0";
+      ctx.fillStyle = "#888888";
+      ctx.font = "13px Arial";
+      ctx.setLineDash([6, 6]);
+      data.rings.forEach(function (ring) {
+        ctx.beginPath();
+        ctx.arc(0, 0, ring.radius, 0, 2 * Math.PI);
+        ctx.stroke();
+        ctx.fillText(ring.label, 4, -ring.radius - 4);
+      });
+      ctx.restore();
+    });
+  }
+
+  function isActive(item) {
+    if (day === null) return true;
+    if (item.since && item.since > day) return false;
+    if (item.until && item.until <= day) return false;
+    return true;
+  }
+
+  // Hide nodes of unticked groups; with a date chosen, also edges not active that day and
+  // nodes left with no active edge.
+  function refresh() {
+    var activeDegree = {};
+    var edgeOn = {};
+    edges.forEach(function (e) {
+      var on = !hiddenKinds[e.kind] && isActive(e);
+      edgeOn[e.id] = on;
+      if (on) {
+        activeDegree[e.from] = (activeDegree[e.from] || 0) + 1;
+        activeDegree[e.to] = (activeDegree[e.to] || 0) + 1;
+      }
+    });
+    var shown = {};
+    var nodeUpdates = [];
+    nodes.forEach(function (n) {
+      var hidden = !!hiddenGroups[n.category] || !isActive(n) ||
+        (day !== null && !activeDegree[n.id] && n.dated === true);
+      shown[n.id] = !hidden;
+      if (!!n.hidden !== hidden) nodeUpdates.push({ id: n.id, hidden: hidden });
+    });
+    var edgeUpdates = [];
+    edges.forEach(function (e) {
+      var hidden = !edgeOn[e.id] || !shown[e.from] || !shown[e.to];
+      if (!!e.hidden !== hidden) edgeUpdates.push({ id: e.id, hidden: hidden });
+    });
+    nodes.update(nodeUpdates);
+    edges.update(edgeUpdates);
+  }
+
+  document.querySelectorAll("input[data-filter]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var target = box.getAttribute("data-filter") === "edge" ? hiddenKinds : hiddenGroups;
+      target[box.getAttribute("data-key")] = !box.checked;
+      refresh();
+    });
+  });
+
+  // Search: every label is offered; choosing one selects and centres the node.
+  var names = document.getElementById("node-names");
+  var byLabel = {};
+  nodes.forEach(function (n) {
+    var key = String(n.label).toLowerCase();
+    if (!(key in byLabel)) {
+      byLabel[key] = n.id;
+      var option = document.createElement("option");
+      option.value = String(n.label);
+      names.appendChild(option);
+    }
+  });
+  var search = document.getElementById("search");
+  search.addEventListener("change", function () {
+    var wanted = search.value.trim().toLowerCase();
+    var id = byLabel[wanted];
+    if (id === undefined && wanted) {
+      var hit = nodes.get({ filter: function (n) {
+        return String(n.label).toLowerCase().indexOf(wanted) >= 0;
+      } })[0];
+      id = hit ? hit.id : undefined;
+    }
+    if (id === undefined) return;
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.2, animation: { duration: 400 } });
+    showDetails(id);
+  });
+
+  var details = document.getElementById("details");
+  var detailsText = document.getElementById("details-text");
+  function showDetails(id) {
+    var node = nodes.get(id);
+    if (!node) return;
+    detailsText.textContent = node.title || node.label;
+    details.hidden = false;
+  }
+  network.on("selectNode", function (params) { showDetails(params.nodes[0]); });
+
+  document.getElementById("fit").addEventListener("click", function () { network.fit(); });
+  document.getElementById("png").addEventListener("click", function () {
+    var canvas = container.querySelector("canvas");
+    var link = document.createElement("a");
+    link.download = (data.title || "view").replace(/[^A-Za-z0-9_-]+/g, "-") + ".png";
+    link.href = canvas.toDataURL("image/png");
+    link.click();
+  });
+
+  // The date slider: the last position shows every date.
+  if (data.dates.length) {
+    var slider = document.getElementById("date-slider");
+    var label = document.getElementById("date-label");
+    document.getElementById("timeline").hidden = false;
+    slider.max = String(data.dates.length);
+    slider.value = String(data.dates.length);
+    slider.addEventListener("input", function () {
+      var i = Number(slider.value);
+      day = i >= data.dates.length ? null : data.dates[i];
+      label.textContent = day === null ? "all dates" : day;
+      refresh();
+    });
+  }
+})();

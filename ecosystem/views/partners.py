@@ -1,0 +1,244 @@
+"""Views for partner scanning: the partner radar and the cross-industry opportunity map."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import scipy.sparse as sp
+
+from ecosystem.metrics.communities import Bridge, Community, bridges, communities, summarise
+from ecosystem.metrics.influence import InfluenceGraph, influence_graph
+from ecosystem.model import NodeKind, node_key, parse_date, split_node_key
+from ecosystem.scanning.needs import NeedsMap
+from ecosystem.scanning.scan import Axis, Candidate, FitWeights, ScanResult, scan_partners
+from ecosystem.stores.base import AsOf, Store
+from ecosystem.views.layout import SEED, force_layout
+from ecosystem.views.style import FOCAL, GREY, palette
+from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
+
+__all__ = ["opportunities_view", "partner_radar"]
+
+AXIS_COLOURS = {Axis.IN_INDUSTRY: "#1f77b4", Axis.CROSS_INDUSTRY: "#ff7f0e"}
+RADIUS = 700.0  # a fit of 0 sits this far from the centre
+HOLE = 90.0  # and a fit of 1 this far
+
+
+def _radius(score: float) -> float:
+    return HOLE + RADIUS * (1.0 - min(max(score, 0.0), 1.0))
+
+
+def partner_radar(store: Store, company: str, *, needs: NeedsMap | None = None,
+                  top: int = 20, axis: Axis | str = Axis.BOTH,
+                  weights: FitWeights | None = None, as_of: AsOf = None,
+                  result: ScanResult | None = None,
+                  predicted: Sequence[tuple[str, float]] = ()) -> View:
+    """The focal company in the centre and its candidate partners around it: the better the
+    fit, the closer; in-industry candidates on the left, cross-industry on the right. Each
+    candidate's tooltip is its score explanation.
+
+    Parameters
+    ----------
+    company, needs, top, axis, weights, as_of
+        As for :func:`~ecosystem.scanning.scan.scan_partners`.
+    result
+        A scan already run (the other scan arguments are then ignored).
+    predicted
+        ``(company id, score)`` of predicted ties, drawn as dashed edges.
+    """
+    if result is None:
+        result = _scan_both_sides(store, company, needs=needs, top=top, axis=Axis(axis),
+                                  weights=weights, as_of=as_of)
+    focal = node_key(NodeKind.COMPANY, result.focal)
+    focal_name = store.node(NodeKind.COMPANY, result.focal).name
+    gaps = ", ".join(f"{need} {gap:.0%}" for need, gap in result.gaps.items() if gap > 0)
+    nodes = [ViewNode(focal, focal_name, "focal", FOCAL,
+                      f"{focal_name}\nfocal company\n" + (f"unmet needs: {gaps}" if gaps else
+                                                        "no needs map stored"),
+                      value=3.0, shape="star", x=0.0, y=0.0)]
+    edges = []
+    sides: dict[Axis, list[Candidate]] = {Axis.IN_INDUSTRY: [], Axis.CROSS_INDUSTRY: []}
+    for c in result.candidates:
+        sides[c.axis].append(c)
+    for side, members in sides.items():
+        # In-industry fan out over the left half, cross-industry over the right half.
+        start = math.pi / 2 if side is Axis.IN_INDUSTRY else -math.pi / 2
+        for i, c in enumerate(members):
+            theta = start + math.pi * (i + 0.5) / len(members)
+            r = _radius(c.score)
+            key = node_key(NodeKind.COMPANY, c.company)
+            colour = AXIS_COLOURS[side]
+            nodes.append(ViewNode(key, c.name, side.value, colour, "\n".join(c.explanation),
+                                  value=0.5 + c.score, x=r * math.cos(theta),
+                                  y=-r * math.sin(theta)))
+            edges.append(ViewEdge(focal, key, f"fit-{side.value}", colour,
+                                  f"fit {c.score:.2f} (confidence {c.confidence:.2f})",
+                                  width=0.5 + 4 * c.score))
+    shown = {n.id for n in nodes}
+    for other, score in predicted:
+        key = node_key(NodeKind.COMPANY, other)
+        if key in shown:
+            edges.append(ViewEdge(focal, key, "predicted", "#6a1b9a",
+                                  f"predicted tie, score {score:.3f}", width=1.5,
+                                  dashes=True))
+    legend = [LegendEntry(focal_name, FOCAL, "node", "focal", shape="star"),
+              LegendEntry("in-industry candidate", AXIS_COLOURS[Axis.IN_INDUSTRY], "node",
+                          Axis.IN_INDUSTRY.value),
+              LegendEntry("cross-industry candidate", AXIS_COLOURS[Axis.CROSS_INDUSTRY], "node",
+                          Axis.CROSS_INDUSTRY.value)]
+    if any(e.kind == "predicted" for e in edges):
+        legend.append(LegendEntry("predicted tie", "#6a1b9a", "edge", "predicted", dashes=True))
+    notes = [f"Candidate partners for {focal_name}: the closer to the centre, the better the "
+             f"fit (of {result.considered:,} companies considered). Left: in-industry; right: "
+             "cross-industry. Hover a candidate for the reasons behind its score."]
+    if gaps:
+        notes.append(f"Unmet needs: {gaps}.")
+    rings = [(_radius(s), f"fit {s:.2f}") for s in (0.75, 0.5, 0.25)]
+    return View(f"Partner radar: {focal_name}", nodes, edges, legend, notes, rings=rings)
+
+
+def _scan_both_sides(store: Store, company: str, *, needs: NeedsMap | None, top: int,
+                     axis: Axis, weights: FitWeights | None, as_of: AsOf) -> ScanResult:
+    """For both axes, the best half of ``top`` from each side, so neither side of the radar
+    is empty just because the other side scores higher."""
+    if axis is not Axis.BOTH:
+        return scan_partners(store, company, needs=needs, top=top, axis=axis, weights=weights,
+                             as_of=as_of)
+    inside = scan_partners(store, company, needs=needs, top=(top + 1) // 2,
+                           axis=Axis.IN_INDUSTRY, weights=weights, as_of=as_of)
+    across = scan_partners(store, company, needs=needs, top=top // 2,
+                           axis=Axis.CROSS_INDUSTRY, weights=weights, as_of=as_of)
+    ranked = sorted(inside.candidates + across.candidates, key=lambda c: -c.score)
+    return replace(inside, candidates=tuple(ranked),
+                   considered=inside.considered + across.considered)
+
+
+def _community_label(c: Community, names: dict[str, str]) -> str:
+    """A community by its most connected member (usually its programme)."""
+    return names.get(c.central[0], c.central[0]) if c.central else f"community {c.label}"
+
+
+def opportunities_view(store: Store, *, company: str | None = None, as_of: AsOf = None,
+                       top: int = 10, communities_shown: int = 15, seed: int = SEED) -> View:
+    """Cross-industry opportunities: the ecosystem's communities as single nodes, the pairs of
+    communities with fewer ties than expected (dashed), and the companies placed to bridge
+    them. With ``company``, also its cross-industry candidates, linked to their communities.
+    """
+    graph = influence_graph(store, as_of=as_of)
+    labels = communities(graph, seed=seed)
+    summaries = {c.label: c for c in summarise(store, graph, labels, as_of=as_of, min_size=2)}
+    links = bridges(graph, labels, top=top)
+    names = {n.key: n.name for kind in (NodeKind.COMPANY, NodeKind.PROGRAMME, NodeKind.INDUSTRY)
+             for n in store.nodes(kind)}
+    wanted = [c.label for c in sorted(summaries.values(), key=lambda c: -c.size)]
+    shown = list(dict.fromkeys(wanted[:communities_shown]
+                               + [x for b in links for x in (b.a, b.b)]))
+    colour = {label: palette(i) for i, label in enumerate(shown)}
+    nodes: list[ViewNode] = []
+    edges: list[ViewEdge] = []
+    for label in shown:
+        c = summaries[label]
+        tip = [f"Community {label}: {c.size:,} members ({c.companies:,} companies)",
+               "programmes: " + (", ".join(c.programmes[:8]) or "-"),
+               "industries: " + (", ".join(f"{names.get('industry:' + i, i)} ({k})"
+                                           for i, k in c.industries) or "-"),
+               "capabilities: " + (", ".join(f"{x} ({k})" for x, k in c.capabilities) or "-"),
+               "most connected: " + ", ".join(names.get(k, k) for k in c.central)]
+        nodes.append(ViewNode(f"community:{label}", _community_label(c, names),
+                              "community", colour[label], "\n".join(tip), value=float(c.size),
+                              shape="hexagon"))
+    _add_ties(graph, labels, shown, edges)
+    brokers = _add_bridges(links, names, nodes, edges)
+    if company is not None:
+        _add_candidates(store, company, as_of, graph, labels, set(shown), nodes, edges)
+    position = force_layout([n.id for n in nodes], [(e.source, e.target) for e in edges],
+                            seed=seed)
+    for n in nodes:
+        n.x, n.y = (v * 2.5 for v in position[n.id])
+    when = f" as of {parse_date(as_of)}" if as_of is not None else ""
+    notes = [f"{len(shown)} communities of the ecosystem{when} (Louvain), each drawn as one "
+             "hexagon sized by its members. Dashed orange lines join communities with fewer "
+             "ties than their sizes lead to expect; red dots are the companies whose ties "
+             f"already reach both sides ({brokers} shown): the bridges to work through."]
+    legend = [LegendEntry("community", palette(0), "node", "community", shape="hexagon"),
+              LegendEntry("bridging company", "#d62728", "node", "broker")]
+    if company is not None:
+        legend += [LegendEntry("focal company", FOCAL, "node", "focal"),
+                   LegendEntry("cross-industry candidate", "#ff7f0e", "node", "candidate")]
+    legend += [LegendEntry("ties between communities", GREY, "edge", "ties"),
+               LegendEntry("fewer ties than expected", "#ff7f0e", "edge", "gap", dashes=True),
+               LegendEntry("bridge", "#d62728", "edge", "bridge")]
+    if company is not None:
+        legend.append(LegendEntry("candidate", "#ff7f0e", "edge", "candidate", dashes=True))
+    return View(f"Cross-industry opportunities{when}", nodes, edges, legend, notes,
+                physics=True)
+
+
+def _add_ties(graph: InfluenceGraph, labels: np.ndarray, shown: list[int],
+              edges: list[ViewEdge]) -> None:
+    column = {label: j for j, label in enumerate(shown)}
+    inside = np.flatnonzero(np.isin(labels, shown))
+    member = sp.csr_array((np.ones(len(inside)), (inside, [column[int(labels[i])]
+                                                          for i in inside])),
+                          shape=(graph.n, len(shown)))
+    between = sp.coo_array(member.T @ graph.A @ member)
+    for a, b, w in zip(between.row, between.col, between.data, strict=True):
+        if a < b and w > 0:
+            edges.append(ViewEdge(f"community:{shown[a]}", f"community:{shown[b]}", "ties",
+                                  GREY, f"tie weight {w:.1f}", width=0.5 + math.log1p(w)))
+
+
+def _add_bridges(links: Sequence[Bridge], names: dict[str, str], nodes: list[ViewNode],
+                 edges: list[ViewEdge]) -> int:
+    """The under-connected pairs (dashed) and their brokers, each tied to both sides."""
+    seen: set[str] = set()
+    for b in links:
+        a_key, b_key = f"community:{b.a}", f"community:{b.b}"
+        edges.append(ViewEdge(a_key, b_key, "gap", "#ff7f0e",
+                              f"communities {b.a} and {b.b}: tie weight {b.ties:.1f}, "
+                              f"{b.expected:.1f} expected ({b.ratio:.0%})", width=2.5,
+                              dashes=True))
+        for key in b.brokers:
+            kind, id = split_node_key(key)
+            if key not in seen:
+                seen.add(key)
+                name = names.get(key, id)
+                nodes.append(ViewNode(key, name, "broker", "#d62728",
+                                      f"{name}\n{kind.value} {id}\ncould bridge communities "
+                                      f"{b.a} and {b.b}", value=6.0))
+            edges += [ViewEdge(key, side, "bridge", "#d62728", f"{names.get(key, id)} has ties "
+                               f"in community {side.partition(':')[2]}", width=1.5)
+                      for side in (a_key, b_key)]
+    return len(seen)
+
+
+def _add_candidates(store: Store, company: str, as_of: AsOf, graph: InfluenceGraph,
+                    labels: np.ndarray, shown: set[int], nodes: list[ViewNode],
+                    edges: list[ViewEdge]) -> None:
+    """The focal company and its cross-industry candidates, each tied to its community."""
+    result = scan_partners(store, company, axis=Axis.CROSS_INDUSTRY, top=8, as_of=as_of)
+    focal = node_key(NodeKind.COMPANY, result.focal)
+    name = store.node(NodeKind.COMPANY, result.focal).name
+    present = {n.id for n in nodes}
+
+    def attach(key: str) -> None:
+        i = graph.position.get(key)
+        if i is not None and int(labels[i]) in shown:
+            edges.append(ViewEdge(key, f"community:{labels[i]}", "ties", GREY,
+                                  f"member of community {labels[i]}", width=0.5))
+
+    if focal not in present:
+        nodes.append(ViewNode(focal, name, "focal", FOCAL, f"{name}\nfocal company",
+                              value=8.0, shape="star"))
+        attach(focal)
+    for c in result.candidates:
+        key = node_key(NodeKind.COMPANY, c.company)
+        if key not in present:
+            nodes.append(ViewNode(key, c.name, "candidate", "#ff7f0e",
+                                  "\n".join(c.explanation), value=2.0 + 4 * c.score))
+            present.add(key)
+            attach(key)
+        edges.append(ViewEdge(focal, key, "candidate", "#ff7f0e", f"fit {c.score:.2f}",
+                              width=0.5 + 3 * c.score, dashes=True))
