@@ -97,6 +97,17 @@ TOUR = [
         "    title='US patents granted 1976-2005 (matched LF members)')\n"
         "plt.show()"
     ),
+    new_markdown_cell(
+        "## The interactive map\n\nThe 250 most influential companies and programmes, "
+        "coloured by community and sized by PageRank. The view displays inline; "
+        "`.save('map.html')` writes the same page as one self-contained file to share, and "
+        "`.save('map.png')` a picture for slides. Hover for details, search by name, untick "
+        "legend entries to filter."
+    ),
+    new_code_cell(
+        "from ecosystem.views import ecosystem_map\n"
+        "ecosystem_map(store, as_of='2024-06-30', top=250)"
+    ),
     new_code_cell("store.close()"),
 ]
 
@@ -163,6 +174,13 @@ SCAN = [
         "radar = scan_partners(store, 'toyota', axis='cross-industry', top=8, as_of='2025-06-30')\n"
         "pd.DataFrame([{'candidate': c.name, 'score': round(c.score, 2),\n"
         "               'covers': c.capability.components[0].evidence} for c in radar.candidates])"
+    ),
+    new_markdown_cell("The partner radar draws both axes at once: the closer to Toyota, the "
+                      "better the fit; in-industry on the left, cross-industry on the right. "
+                      "Hover a candidate for its score explanation."),
+    new_code_cell(
+        "from ecosystem.views import partner_radar\n"
+        "partner_radar(store, 'toyota', top=16, as_of='2025-06-30')"
     ),
     new_markdown_cell("## 4. Patent portfolios: overlap and technological proximity\n\n"
                       "On the real TDA patent portfolios of matched LF members: Jaffe's cosine "

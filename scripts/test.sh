@@ -10,6 +10,17 @@ python=${PYTHON:-python3}
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 
+# The view tests open pages in a real headless Chromium: Debian's package (Playwright drives
+# it; no browser download).
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "== installing Debian's chromium for the view tests"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        chromium fonts-dejavu-core >/dev/null
+fi
+
 echo "== ruff"
 .venv/bin/ruff check ecosystem api tests bench scripts
 echo "== mypy --strict"

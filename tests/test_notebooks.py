@@ -11,6 +11,8 @@ from nbclient import NotebookClient
 from tests.conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+#: Notebooks that show an interactive view inline.
+SHOW_VIEWS = {"01_ecosystem_tour.ipynb", "02_partner_scan.ipynb"}
 
 pytestmark = pytest.mark.slow
 
@@ -36,3 +38,10 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     images = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
               if "image/png" in o.get("data", {})]
     assert images, "the notebook should draw at least one picture"
+    if path.name in SHOW_VIEWS:
+        frames = [o["data"]["text/html"] for c in notebook.cells if c.cell_type == "code"
+                  for o in c.outputs if o.get("data", {}).get("text/html", "")
+                  .startswith("<iframe srcdoc=")]
+        assert frames, "a view should display inline, as an iframe holding its whole page"
+        assert all("vis.Network" in html for html in frames)  # the page itself, no link
+

@@ -2,11 +2,14 @@
 same positions as the page.
 
 Text goes in with mathtext off (``parse_math=False``), so a name with ``$`` signs prints as
-written; in SVG, text is drawn as paths, so no name can become markup.
+written; in SVG, text is drawn as paths and matplotlib's comments repeating it are removed,
+so no name can become markup.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +21,7 @@ __all__ = ["save_static"]
 
 _MARKERS = {"dot": "o", "diamond": "D", "square": "s", "box": "s", "triangle": "^",
             "triangleDown": "v", "star": "*", "hexagon": "h"}
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _LABELLED = 40  # label only the biggest nodes, as the page does when zoomed out
 
 
@@ -83,5 +87,12 @@ def save_static(view: View, path: Path, format: str) -> None:
                   bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.autoscale_view()
     ax.set_aspect("equal", adjustable="datalim")
-    fig.savefig(path, format=format, bbox_inches="tight")
+    if format == "svg":
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", bbox_inches="tight")
+        # matplotlib repeats each text as an XML comment beside its glyph paths: drop the
+        # comments, so no name appears in the file as text at all.
+        path.write_text(_COMMENT.sub("", buffer.getvalue()), encoding="utf-8")
+    else:
+        fig.savefig(path, format=format, bbox_inches="tight")
     plt.close(fig)

@@ -1,0 +1,135 @@
+"""Views opened in a real headless Chromium: drawn, complete, offline, and inert to hostile
+names (no dialog, no injected element), with working search, filters and date slider."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecosystem import Store
+from ecosystem.demo import summarize, write_demo_views
+from ecosystem.views import ecosystem_map, focus_view, partner_radar, programme_view
+from tests.views.conftest import HOSTILE, HOSTILE_TIER
+from tests.views.pages import open_page
+
+pytestmark = pytest.mark.slow
+
+#: Each demo view and a node it must show (as of 2024-06-30).
+DEMO_EXPECTED = {
+    "map.html": "programme:cncf",
+    "programme.html": "company:ibm",
+    "focus.html": "programme:cncf",
+    "radar.html": "company:ibm",
+    "opportunities.html": "company:ibm",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_views(demo_store: Store, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("views")
+    paths = write_demo_views(demo_store, folder, summarize(demo_store, as_of="2024-06-30"))
+    return {p.name: p for p in paths}
+
+
+@pytest.mark.parametrize("name", sorted(DEMO_EXPECTED))
+def test_demo_view_draws_offline(browser: Any, demo_views: dict[str, Path], name: str,
+                                 tmp_path: Path) -> None:
+    opened = open_page(browser, demo_views[name])
+    ids = opened.node_ids()
+    assert DEMO_EXPECTED[name] in ids
+    assert opened.external == []
+    assert opened.errors == [] and opened.dialogs == []
+    # the canvas has really been drawn on: many non-white pixels
+    painted = opened.page.evaluate("""() => {
+        const c = document.querySelector('#network canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i+1] < 240 || d[i+2] < 240) n++;
+        return n;
+    }""")
+    assert painted > 2000
+    opened.page.screenshot(path=str(tmp_path / name.replace(".html", ".png")))
+    opened.page.close()
+
+
+def _assert_inert(opened: Any) -> None:
+    page = opened.page
+    assert opened.dialogs == []
+    assert opened.external == []
+    assert opened.errors == []
+    # only our three scripts; no element any name tried to create
+    assert page.evaluate("document.scripts.length") == 3
+    assert page.evaluate("document.querySelectorAll('img, iframe, svg, b, style').length") \
+        == page.evaluate("document.querySelectorAll('style').length")
+    assert page.evaluate("document.querySelectorAll('[onerror], [onload], [onmouseover]')"
+                         ".length") == 0
+
+
+@pytest.mark.parametrize("make", [
+    lambda s: ecosystem_map(s),
+    lambda s: focus_view(s, "voltra", hops=2),
+    lambda s: partner_radar(s, "siliq", top=10),
+    lambda s: programme_view(s, "battery-alliance"),
+], ids=["map", "focus", "radar", "programme"])
+def test_hostile_names_render_as_text(browser: Any, hostile_embedded: Store, tmp_path: Path,
+                                      make: Any) -> None:
+    view = make(hostile_embedded)
+    opened = open_page(browser, view.save(tmp_path / "view.html"))
+    _assert_inert(opened)
+    shown = {n["id"]: n["label"] for n in opened.page.evaluate("ecosystemView.nodes.get()")}
+    for id, name in HOSTILE.items():
+        key = f"company:{id}"
+        if key in shown:
+            assert shown[key] == name
+    hostile = next(k for k in ("company:voltra", "company:cortex") if k in shown)
+    tip = opened.hover(hostile)
+    assert HOSTILE[hostile.partition(":")[2]] in tip  # the tooltip shows the name as text
+    _assert_inert(opened)  # hovering ran nothing either
+    options = opened.page.evaluate(
+        "Array.from(document.querySelectorAll('#node-names option')).map(o => o.value)")
+    assert HOSTILE["cortex"] in options or HOSTILE["voltra"] in options
+    opened.page.close()
+
+
+def test_hostile_tier_in_the_legend_is_text(browser: Any, hostile_embedded: Store,
+                                            tmp_path: Path) -> None:
+    opened = open_page(browser, programme_view(hostile_embedded, "battery-alliance")
+                       .save(tmp_path / "p.html"))
+    legend = opened.page.inner_text("#legend")
+    assert HOSTILE_TIER in legend
+    _assert_inert(opened)
+    opened.page.close()
+
+
+def test_search_filters_and_slider(browser: Any, hostile_embedded: Store,
+                                   tmp_path: Path) -> None:
+    opened = open_page(browser, ecosystem_map(hostile_embedded).save(tmp_path / "m.html"))
+    page = opened.page
+    page.fill("#search", "battery alliance")
+    page.dispatch_event("#search", "change")
+    assert page.evaluate("ecosystemView.network.getSelectedNodes()") == [
+        "programme:battery-alliance"]
+    assert "programme battery-alliance" in page.inner_text("#details-text")
+    total = opened.visible_edges()
+    members = page.evaluate("ecosystemView.edges.get({filter: e => e.kind === 'member_of'})"
+                            ".length")
+    page.uncheck("input[data-filter='edge'][data-key='member_of']")
+    assert opened.visible_edges() == total - members
+    page.check("input[data-filter='edge'][data-key='member_of']")
+    assert opened.visible_edges() == total
+    # the slider's first date: only what had started by then
+    assert page.is_visible("#date-slider")
+    page.eval_on_selector("#date-slider", "s => { s.value = '0'; s.dispatchEvent("
+                          "new Event('input')); }")
+    first = page.inner_text("#date-label")
+    active = page.evaluate("""day => ecosystemView.edges.get({filter: e =>
+        (!e.since || e.since <= day) && (!e.until || e.until > day)}).length""", first)
+    assert opened.visible_edges() == active < total
+    with page.expect_download() as download:
+        page.click("#png")
+    saved = tmp_path / "saved.png"
+    download.value.save_as(saved)
+    assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.close()
