@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from api import errors
-from api.routes import analysis, health, imports, nodes, relationships
+from api.routes import analysis, health, imports, nodes, relationships, views
 from api.schemas import ErrorOut
 from api.settings import Settings
 from ecosystem import __version__
@@ -58,6 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=list(chosen.cors_origins),
                            allow_methods=["GET", "PUT", "POST", "DELETE"],
                            allow_headers=[chosen.header, "Content-Type"])
-    for module in (health, nodes, relationships, analysis, imports):
+    for module in (health, nodes, relationships, analysis, imports, views):
         app.include_router(module.router, prefix="/v1")
     return app

@@ -209,3 +209,26 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             assert operation.get("description") or operation.get("summary"), (path, method)
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/v1/views/map?top=5", "company:voltra"),
+    ("/v1/views/focus/voltra?hops=2", "programme:open-cockpit"),
+    ("/v1/views/radar/voltra?top=4", "company:voltra"),
+    ("/v1/views/opportunities", "community:"),
+    ("/v1/views/programme/battery-alliance?as_of=2024-01-01", "company:cellix"),
+])
+def test_views_are_html_pages(client: TestClient, path: str, expected: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.text.startswith("<!DOCTYPE html>")
+    assert "Content-Security-Policy" in response.text and expected in response.text
+
+
+def test_view_errors_have_the_one_shape(client: TestClient) -> None:
+    assert "nope" in str(assert_error(client.get("/v1/views/programme/nope"), 404,
+                                      "not_found")["message"])
+    assert_error(client.get("/v1/views/focus/voltra?hops=9"), 422, "validation")
+    assert_error(client.get("/v1/views/map?top=0"), 422, "validation")

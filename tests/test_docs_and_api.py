@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ecosystem
+from ecosystem import views
 from ecosystem.io.formatdoc import tabular_format_markdown
 from tests.conftest import ROOT
 
@@ -36,6 +37,10 @@ def test_public_api_is_pinned() -> None:
     ])
     for name in ecosystem.__all__:
         assert hasattr(ecosystem, name), name
+    assert sorted(views.__all__) == sorted([
+        "MAP_KINDS", "LegendEntry", "View", "ViewEdge", "ViewNode", "ecosystem_map",
+        "focus_view", "force_layout", "opportunities_view", "partner_radar", "programme_view",
+    ])
 
 
 def test_every_error_derives_from_the_root() -> None:

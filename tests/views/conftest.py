@@ -13,6 +13,7 @@ from ecosystem import EmbeddedStore, Store, import_paths
 from ecosystem.editing import upsert_node, upsert_relationship
 from ecosystem.model import NodeKind, RelKind
 from tests.conftest import SMALL
+from tests.views.pages import CHROMIUM, CHROMIUM_ARGS
 
 #: Names that would run script if any view put them into the page unescaped.
 HOSTILE = {
@@ -22,11 +23,6 @@ HOSTILE = {
     "siliq": "Siliq\u2028</style><iframe src=javascript:alert(1)>",
 }
 HOSTILE_TIER = "<b onmouseover=alert(1)>Gold</b>"
-CHROMIUM = Path("/usr/bin/chromium")
-#: Flags for a closed network (see the machine notes): no background connections.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
 
 
 def make_hostile(store: Store) -> Store:
