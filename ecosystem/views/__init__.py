@@ -1,7 +1,7 @@
-"""Interactive network views, each written as one self-contained, safe HTML page.
+"""Interactive network views, each written as one self-contained, safe HTML page::
 
->>> from ecosystem.views import ecosystem_map  # doctest: +SKIP
->>> ecosystem_map(store, as_of="2024-06-30").save("map.html")  # doctest: +SKIP
+    from ecosystem.views import ecosystem_map
+    ecosystem_map(store, as_of="2024-06-30").save("map.html")
 
 Every view is a :class:`View`: ``save("x.html" | "x.png" | "x.svg")``, ``html()``, and
 inline display in notebooks.
