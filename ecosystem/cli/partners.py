@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
 from ecosystem.model import parse_window
+from ecosystem.prediction.model import predicted_partners, with_predictions
 from ecosystem.scanning.needs import load_needs, read_needs_file, save_needs
 from ecosystem.scanning.pair import pair_metrics
 from ecosystem.scanning.profiles import resolve_company
@@ -91,6 +93,10 @@ def needs_show(obj: Context, company: str, as_json: bool) -> None:
 @click.option("--explain", is_flag=True, help="Print each score's decomposition and evidence.")
 @click.option("--whatif", "with_whatif", is_flag=True,
               help="Also show how each partnership would change your influence.")
+@click.option("--predict", "predict_kind", default=None, metavar="KIND",
+              help="Add link-prediction evidence from this dated relation (e.g. member_of: "
+              "candidates predicted to join your programmes), trained on its history "
+              "before --as-of (default today).")
 @AS_OF
 @_SINCE
 @_UNTIL
@@ -98,8 +104,8 @@ def needs_show(obj: Context, company: str, as_json: bool) -> None:
 @click.pass_obj
 @handle_errors
 def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: str,
-         weights: str | None, explain: bool, with_whatif: bool, as_of: str | None,
-         since: str | None, until: str | None, as_json: bool) -> None:
+         weights: str | None, explain: bool, with_whatif: bool, predict_kind: str | None,
+         as_of: str | None, since: str | None, until: str | None, as_json: bool) -> None:
     """Rank candidate partners for COMPANY (an id or a name) on strategy, capability and
     culture fit, inside its industry and across industries."""
     fit = parse_weights(weights)
@@ -108,6 +114,10 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
         result = scan_partners(store, company, needs=needs_map, top=top, axis=axis,
                                weights=fit, as_of=as_of, window=parse_window(since, until),
                                what_if=with_whatif)
+        if predict_kind is not None:
+            day = as_of or dt.date.today().isoformat()
+            result = with_predictions(result, predicted_partners(
+                store, result.focal, predict_kind, as_of=day))
     if as_json:
         echo_json([c.as_dict() for c in result.candidates])
         return
@@ -123,6 +133,10 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
         if explain:
             for line in cand.explanation[1:]:
                 click.echo(f"       {line}")
+        elif predict_kind is not None:
+            for reason in cand.reasons:
+                if reason.startswith("predicted"):
+                    click.echo(f"       {reason}")
         elif cand.what_if:
             click.echo(f"       {cand.explanation[-1]}")
 

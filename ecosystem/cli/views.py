@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -9,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from ecosystem.cli.common import AS_OF, Context, handle_errors
+from ecosystem.prediction.model import predicted_partners
 from ecosystem.scanning.needs import read_needs_file
 from ecosystem.scanning.scan import Axis, parse_weights
 from ecosystem.views import (
@@ -105,18 +107,28 @@ def focus(obj: Context, company: str, hops: int, kinds: tuple[str, ...], as_of: 
 @click.option("--axis", type=click.Choice([a.value for a in Axis]), default="both",
               show_default=True, help="In-industry, cross-industry or both (half each).")
 @click.option("--weights", default=None, metavar="NAME=W,...", help="Fit weights, as for scan.")
+@click.option("--predict", "predict_kind", default=None, metavar="KIND",
+              help="Draw predicted ties from this dated relation as dashed edges (e.g. "
+              "member_of: candidates predicted to join your programmes).")
 @AS_OF
 @_out("radar.html")
 @click.pass_obj
 @handle_errors
 def radar(obj: Context, company: str, needs_file: Path | None, top: int, axis: str,
-          weights: str | None, as_of: str | None, out: Path, fmt: str | None) -> None:
+          weights: str | None, predict_kind: str | None, as_of: str | None, out: Path,
+          fmt: str | None) -> None:
     """The partner radar of COMPANY: candidates placed by fit score, in-industry on the
-    left, cross-industry on the right, each with its score explanation."""
+    left, cross-industry on the right, each with its score explanation; with --predict,
+    predicted ties dashed."""
     needs_map = read_needs_file(needs_file) if needs_file else None
     with obj.open() as store:
+        predicted = [] if predict_kind is None else [
+            (other, score) for other, (score, _) in predicted_partners(
+                store, company, predict_kind,
+                as_of=as_of or dt.date.today().isoformat()).items()]
         result = partner_radar(store, company, needs=needs_map, top=top, axis=axis,
-                               weights=parse_weights(weights), as_of=as_of)
+                               weights=parse_weights(weights), as_of=as_of,
+                               predicted=predicted)
     report(result, result.save(out, format=fmt))
 
 

@@ -106,6 +106,8 @@ def network_of(view: View) -> Network:
                    "color": _colour(e.color), "dashes": e.dashes}
         if e.arrows:
             options["arrows"] = "to"
+        if e.curved:
+            options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.35}
         if e.since or e.until:
             options |= {"since": e.since, "until": e.until}
         net.edges.append(Edge(e.source, e.target, **options).options)

@@ -81,8 +81,8 @@ def partner_radar(store: Store, company: str, *, needs: NeedsMap | None = None,
         key = node_key(NodeKind.COMPANY, other)
         if key in shown:
             edges.append(ViewEdge(focal, key, "predicted", "#6a1b9a",
-                                  f"predicted tie, score {score:.3f}", width=1.5,
-                                  dashes=True))
+                                  f"predicted tie, score {score:.3f}", width=2.0,
+                                  dashes=True, curved=True))
     legend = [LegendEntry(focal_name, FOCAL, "node", "focal", shape="star"),
               LegendEntry("in-industry candidate", AXIS_COLOURS[Axis.IN_INDUSTRY], "node",
                           Axis.IN_INDUSTRY.value),

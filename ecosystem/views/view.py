@@ -53,6 +53,8 @@ class ViewEdge:
     arrows: bool = False
     since: str | None = None
     until: str | None = None
+    #: Draw as an arc (to stay visible beside a straight edge between the same nodes).
+    curved: bool = False
 
 
 @dataclass(frozen=True)

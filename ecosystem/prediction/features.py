@@ -1,0 +1,307 @@
+"""Features of candidate pairs on a snapshot: topological scores and the project's own.
+
+Topological scores (Liben-Nowell & Kleinberg [1]_; Katz [2]_). For a one-mode relation
+(company - company) they are the usual ones on the snapshot's graph ``A``: common neighbours
+``A @ A``, Jaccard, Adamic-Adar ``A D^-1log A``, resource allocation ``A D^-1 A``,
+preferential attachment ``d_u d_v`` and Katz ``sum_l beta^l A^l`` (truncated at three hops).
+
+For a bipartite relation (company -> programme) a source and a target are never neighbours
+of the same node, so common neighbours are counted along paths of length three, as the
+local-community paradigm does for bipartite networks [3]_: the neighbours of a company's
+co-members ``N2(u)`` (companies sharing a target with it) that are tied to the target
+``p``: ``CN = |N2(u) & G(p)|``; Jaccard divides by ``|N2(u) | G(p)|``; Adamic-Adar and
+resource allocation weight each such company by ``1/log(1+d)`` and ``1/d``; preferential
+attachment is ``d_u d_p``; Katz sums the odd paths, ``beta A + beta^3 A A^T A + beta^5
+(A A^T)^2 A``.
+
+The project's features (each computed from data as of the snapshot's day): capability
+similarity and complementarity of the source to the target's side (the target itself, or
+a programme's members together), technological proximity (Jaffe's cosine of patent class
+vectors), influence (PageRank of both ends on the influence graph), industry distance, and
+the recent activity and tenure of both ends in this relation. Unknown values are ``nan``.
+
+References
+----------
+.. [1] Liben-Nowell, D. & Kleinberg, J. (2007). The link-prediction problem for social
+   networks. JASIST 58(7), 1019-1031.
+.. [2] Katz, L. (1953). A new status index derived from sociometric analysis.
+   Psychometrika 18(1), 39-43.
+.. [3] Daminelli, S., Thomas, J. M., Duran, C. & Cannistraci, C. V. (2015). Common
+   neighbours and the local-community-paradigm for topological link prediction in
+   bipartite networks. New Journal of Physics 17, 113037.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ecosystem.metrics.influence import influence_graph, pagerank
+from ecosystem.model import NodeKind, RelKind, node_key
+from ecosystem.prediction.history import History, Snapshot, add_duration
+from ecosystem.stores.base import Store
+
+__all__ = ["BASELINES", "FEATURES", "PairFeatures", "pair_features"]
+
+#: The topological baselines, each ranking pairs on its own.
+BASELINES = ("common_neighbours", "jaccard", "adamic_adar", "resource_allocation",
+             "preferential_attachment", "katz")
+#: Every feature the learned model sees, baselines first.
+FEATURES = (*BASELINES, "source_degree", "target_degree", "capability_similarity",
+            "capability_complement", "technology_proximity", "source_pagerank",
+            "target_pagerank", "industry_distance", "source_recent", "target_recent",
+            "source_tenure_years", "target_tenure_years")
+KATZ_BETA = 0.05
+_DENSE_LIMIT = 20_000_000  # candidate pairs scored densely up to this many
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """Candidate pairs of a snapshot (indices into its sources and targets) and their
+    features, one column per name in :data:`FEATURES`."""
+
+    snapshot: Snapshot
+    rows: np.ndarray
+    cols: np.ndarray
+    X: np.ndarray
+    #: Whether every candidate pair was scored (False: only pairs two hops apart).
+    complete: bool
+
+    def column(self, name: str) -> np.ndarray:
+        return self.X[:, FEATURES.index(name)]
+
+    def pairs(self) -> list[tuple[str, str]]:
+        s, t = self.snapshot.sources, self.snapshot.targets
+        return [(s[i], t[j]) for i, j in zip(self.rows, self.cols, strict=True)]
+
+
+def _dense(M: sp.csr_array) -> np.ndarray:
+    return np.asarray(M.toarray(), dtype=float)
+
+
+def _topology(snap: Snapshot) -> tuple[dict[str, sp.csr_array | np.ndarray], np.ndarray,
+                                       np.ndarray]:
+    """The six scores as (sparse or dense) matrices, and the degrees of both sides."""
+    A = snap.A
+    d_s = np.asarray(A.sum(axis=1)).ravel()
+    d_t = np.asarray(A.sum(axis=0)).ravel()
+    if snap.one_mode:
+        inv_log = sp.diags_array(np.divide(1.0, np.log1p(d_s), out=np.zeros_like(d_s),
+                                           where=d_s > 0))
+        inv = sp.diags_array(np.divide(1.0, d_s, out=np.zeros_like(d_s), where=d_s > 0))
+        A2 = sp.csr_array(A @ A)
+        scores: dict[str, sp.csr_array | np.ndarray] = {
+            "common_neighbours": A2,
+            "adamic_adar": sp.csr_array(A @ inv_log @ A),
+            "resource_allocation": sp.csr_array(A @ inv @ A),
+            "katz": sp.csr_array(KATZ_BETA * A + KATZ_BETA ** 2 * A2
+                                 + KATZ_BETA ** 3 * (A2 @ A)),
+        }
+        size_u = size_t = d_s
+    else:
+        co = sp.csr_array(A @ A.T)  # co-membership counts
+        co.setdiag(0)
+        co.eliminate_zeros()
+        N2 = co.copy()
+        N2.data = np.ones_like(N2.data)
+        weights_log = np.divide(1.0, np.log1p(d_s), out=np.zeros_like(d_s), where=d_s > 0)
+        weights = np.divide(1.0, d_s, out=np.zeros_like(d_s), where=d_s > 0)
+        AAT_A = sp.csr_array(co @ A + sp.diags_array(d_s) @ A)  # A A^T A, diagonal included
+        scores = {
+            "common_neighbours": sp.csr_array(N2 @ A),
+            "adamic_adar": sp.csr_array(N2 @ sp.diags_array(weights_log) @ A),
+            "resource_allocation": sp.csr_array(N2 @ sp.diags_array(weights) @ A),
+            "katz": sp.csr_array(KATZ_BETA * A + KATZ_BETA ** 3 * AAT_A
+                                 + KATZ_BETA ** 5 * (A @ (A.T @ AAT_A))),
+        }
+        size_u = np.asarray(N2.sum(axis=1)).ravel()
+        size_t = d_t
+    return scores, size_u, size_t
+
+
+def _candidates(snap: Snapshot, cn: sp.csr_array) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Pairs with no tie before the snapshot: all of them when few enough, else those with
+    a common neighbour."""
+    n_s, n_t = len(snap.sources), len(snap.targets)
+    ever = snap.ever
+    if n_s * n_t <= _DENSE_LIMIT:
+        blocked = _dense(ever) > 0
+        if snap.one_mode:
+            blocked |= np.tril(np.ones((n_s, n_t), dtype=bool))  # each pair once, no self
+        rows, cols = np.nonzero(~blocked)
+        return rows, cols, True
+    C = cn.tocoo()
+    keep = np.asarray(ever[C.row, C.col]).ravel() == 0
+    if snap.one_mode:
+        keep &= C.row < C.col
+    return C.row[keep], C.col[keep], False
+
+
+def _at(M: sp.csr_array | np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    if sp.issparse(M):
+        return np.asarray(sp.csr_array(M)[rows, cols], dtype=float).ravel()
+    return np.asarray(np.asarray(M)[rows, cols], dtype=float)
+
+
+def _unit(M: sp.csr_array) -> sp.csr_array:
+    norms = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return sp.csr_array(sp.diags_array(scale) @ M)
+
+
+def _profile(store: Store, kind: RelKind, day: str, snap: Snapshot
+             ) -> tuple[sp.csr_array, sp.csr_array, np.ndarray, np.ndarray]:
+    """Company profiles (capabilities or patent classes) as of ``day`` for the sources and
+    for the target side (a company's own, or the sum of a programme's active members')."""
+    M = store.matrix(kind, as_of=add_duration(day, 0, 1, sign=-1))  # strictly before day
+    index = M.row_index()
+    width = M.matrix.shape[1]
+
+    def rows(ids: tuple[str, ...]) -> sp.csr_array:
+        picked = [index.get(i, -1) for i in ids]
+        take = sp.csr_array(M.matrix)[[max(p, 0) for p in picked], :] if ids else \
+            sp.csr_array((0, width))
+        mask = sp.diags_array(np.array([p >= 0 for p in picked], dtype=float))
+        return sp.csr_array(mask @ take) if ids else take
+
+    S = rows(snap.sources)
+    # a target's side: the company itself, or a programme's active members together
+    T = S if snap.one_mode else sp.csr_array(snap.A.T @ S)
+    known_s = np.asarray(S.sum(axis=1)).ravel() > 0
+    known_t = np.asarray(T.sum(axis=1)).ravel() > 0
+    return S, T, known_s, known_t
+
+
+def _cosine(S: sp.csr_array, T: sp.csr_array, known_s: np.ndarray, known_t: np.ndarray,
+            rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    Su, Tu = _unit(S), _unit(T)
+    value = np.asarray(Su[rows, :].multiply(Tu[cols, :]).sum(axis=1)).ravel()
+    return np.where(known_s[rows] & known_t[cols], value, np.nan)
+
+
+def _complement(S: sp.csr_array, T: sp.csr_array, known_s: np.ndarray, known_t: np.ndarray,
+                rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Share of the source's capabilities that the target side lacks."""
+    Sb = S.copy()
+    Sb.data = np.ones_like(Sb.data)
+    Tb = T.copy()
+    Tb.data = np.ones_like(Tb.data)
+    mine = np.asarray(Sb.sum(axis=1)).ravel()[rows]
+    shared = np.asarray(Sb[rows, :].multiply(Tb[cols, :]).sum(axis=1)).ravel()
+    value = np.divide(mine - shared, mine, out=np.full(len(rows), np.nan), where=mine > 0)
+    return np.where(known_s[rows] & known_t[cols], value, np.nan)
+
+
+def _pagerank(store: Store, day: str, kind: NodeKind, ids: tuple[str, ...]) -> np.ndarray:
+    graph = influence_graph(store, as_of=add_duration(day, 0, 1, sign=-1))
+    if kind not in (NodeKind.COMPANY, NodeKind.PROGRAMME) or graph.n == 0:
+        return np.full(len(ids), np.nan)
+    rank = pagerank(graph)
+    where = graph.position
+    return np.array([rank[where[k]] if (k := node_key(kind, i)) in where else np.nan
+                     for i in ids])
+
+
+def _industries(store: Store) -> tuple[dict[str, set[str]], dict[str, str]]:
+    companies = {n.id: set(n.properties.get("industries") or [])
+                 for n in store.nodes(NodeKind.COMPANY)}
+    parents = {n.id: str(n.properties["parent"]) for n in store.nodes(NodeKind.INDUSTRY)
+               if n.properties.get("parent")}
+    return companies, parents
+
+
+def _industry_distance(store: Store, snap: Snapshot, target_kind: NodeKind,
+                       rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """0 when the two share an industry, 1 when they share only a parent industry, 2 when
+    neither; for a programme, the smallest distance to any of its active members; nan when
+    an industry is unknown."""
+    of, parents = _industries(store)
+
+    def distance(a: set[str], b: set[str]) -> float:
+        if not a or not b:
+            return np.nan
+        if a & b:
+            return 0.0
+        up_a = {parents.get(i, i) for i in a}
+        up_b = {parents.get(i, i) for i in b}
+        return 1.0 if up_a & up_b else 2.0
+
+    source_sets = [of.get(s, set()) for s in snap.sources]
+    if target_kind is NodeKind.COMPANY:
+        target_sets = [of.get(t, set()) for t in snap.targets]
+    elif target_kind is NodeKind.PROGRAMME:
+        members = snap.A.T.tocsr()
+        target_sets = [set().union(*(source_sets[i] for i in members[[j], :].indices))
+                       for j in range(len(snap.targets))]
+    else:
+        return np.full(len(rows), np.nan)
+    memo: dict[tuple[int, int], float] = {}
+    out = np.empty(len(rows))
+    for k, (i, j) in enumerate(zip(rows, cols, strict=True)):
+        if not source_sets[i] or not target_sets[j]:
+            out[k] = np.nan
+            continue
+        key = (int(i), int(j))
+        if key not in memo:
+            memo[key] = distance(source_sets[i], target_sets[j])
+        out[k] = memo[key]
+    return out
+
+
+def _tenure(history: History, day: str, ids: tuple[str, ...], side: str) -> np.ndarray:
+    first: dict[str, str] = {}
+    ends = (history.source, history.target) if history.one_mode else \
+        ((history.source,) if side == "source" else (history.target,))
+    for column in ends:
+        for node, since in zip(column, history.since, strict=True):
+            if since < day and since != "0000-00-00" and since < first.get(node, "9999"):
+                first[node] = since
+    today = np.datetime64(day)
+    return np.array([(today - np.datetime64(first[i])).astype(float) / 365.25
+                     if i in first else np.nan for i in ids])
+
+
+def pair_features(store: Store, history: History, day: str, *,
+                  recent_months: int = 12) -> PairFeatures:
+    """Every candidate pair on ``day`` (no tie before it) with its features, from data dated
+    before ``day`` only."""
+    snap = history.snapshot(day)
+    scores, size_u, size_t = _topology(snap)
+    rows, cols, complete = _candidates(snap, sp.csr_array(scores["common_neighbours"]))
+    if not len(rows):
+        return PairFeatures(snap, rows, cols, np.zeros((0, len(FEATURES))), complete)
+    cn = _at(scores["common_neighbours"], rows, cols)
+    union = size_u[rows] + size_t[cols] - cn
+    d_s = np.asarray(snap.A.sum(axis=1)).ravel()
+    d_t = np.asarray(snap.A.sum(axis=0)).ravel() if not snap.one_mode else d_s
+    caps = _profile(store, RelKind.HAS_CAPABILITY, day, snap)
+    patents = _profile(store, RelKind.HOLDS_PATENTS_IN, day, snap)
+    source_rank = _pagerank(store, day, history.source_kind, snap.sources)
+    target_rank = _pagerank(store, day, history.target_kind, snap.targets)
+    recent_s, recent_t = history.recent(add_duration(day, recent_months, sign=-1), day)
+    columns = {
+        "common_neighbours": cn,
+        "jaccard": np.divide(cn, union, out=np.zeros_like(cn), where=union > 0),
+        "adamic_adar": _at(scores["adamic_adar"], rows, cols),
+        "resource_allocation": _at(scores["resource_allocation"], rows, cols),
+        "preferential_attachment": d_s[rows] * d_t[cols],
+        "katz": _at(scores["katz"], rows, cols),
+        "source_degree": d_s[rows],
+        "target_degree": d_t[cols],
+        "capability_similarity": _cosine(*caps, rows, cols),
+        "capability_complement": _complement(*caps, rows, cols),
+        "technology_proximity": _cosine(*patents, rows, cols),
+        "source_pagerank": source_rank[rows],
+        "target_pagerank": target_rank[cols],
+        "industry_distance": _industry_distance(store, snap, history.target_kind, rows, cols),
+        "source_recent": np.array([recent_s.get(s, 0) for s in snap.sources],
+                                  dtype=float)[rows],
+        "target_recent": np.array([(recent_s if snap.one_mode else recent_t).get(t, 0)
+                                   for t in snap.targets], dtype=float)[cols],
+        "source_tenure_years": _tenure(history, snap.day, snap.sources, "source")[rows],
+        "target_tenure_years": _tenure(history, snap.day, snap.targets, "target")[cols],
+    }
+    X = np.column_stack([columns[name] for name in FEATURES])
+    return PairFeatures(snap, rows, cols, X, complete)

@@ -1,0 +1,214 @@
+"""The learned link predictor: gradient-boosted trees on the pair features, trained on the
+relation's own past (scikit-learn's HistGradientBoostingClassifier, which takes missing
+values as they are).
+
+Training never looks past the cut-off ``T``: for ``k = 1 .. windows`` it takes the features
+of the snapshot at ``T - k h`` and, as labels, the pairs whose first tie formed in
+``[T - k h, T - (k-1) h)``; every one of those dates is before ``T``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from ecosystem.errors import InvalidValue
+from ecosystem.model import NodeKind, RelKind, parse_date
+from ecosystem.prediction.features import FEATURES, PairFeatures, pair_features
+from ecosystem.prediction.history import History, add_duration, parse_horizon
+from ecosystem.scanning.profiles import resolve_company
+from ecosystem.scanning.scan import ScanResult
+from ecosystem.stores.base import Store
+
+__all__ = ["Prediction", "Trained", "labels", "predict_links", "predicted_partners", "train",
+           "with_predictions"]
+
+log = logging.getLogger(__name__)
+SEED = 0
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A fitted model and what it was trained on."""
+
+    estimator: HistGradientBoostingClassifier
+    windows: tuple[tuple[str, str], ...]
+    pairs: int
+    positives: int
+
+
+def labels(features: PairFeatures, formed: set[tuple[str, str]]) -> np.ndarray:
+    """1 for each candidate pair whose first tie formed in the window, else 0 (unlabelled)."""
+    s, t = features.snapshot.sources, features.snapshot.targets
+    one_mode = features.snapshot.one_mode
+    out = np.zeros(len(features.rows), dtype=np.int8)
+    for k, (i, j) in enumerate(zip(features.rows, features.cols, strict=True)):
+        a, b = s[i], t[j]
+        if ((min(a, b), max(a, b)) if one_mode else (a, b)) in formed:
+            out[k] = 1
+    return out
+
+
+def train(store: Store, history: History, cutoff: str, horizon: tuple[int, int], *,
+          windows: int = 3) -> Trained:
+    """Fit the model on up to ``windows`` horizons before ``cutoff``.
+
+    Raises
+    ------
+    InvalidValue
+        If no tie formed in any training window (nothing to learn from).
+    """
+    months, days = horizon
+    first, _ = history.dates()
+    X, y, used = [], [], []
+    end = cutoff
+    for _ in range(windows):
+        start = add_duration(end, months, days, sign=-1)
+        if start <= first:
+            break
+        found = pair_features(store, history, start)
+        target = labels(found, history.formed(start, end))
+        if len(target):
+            X.append(found.X)
+            y.append(target)
+            used.append((start, end))
+        end = start
+    total = int(sum(t.sum() for t in y))
+    if total == 0:
+        raise InvalidValue(
+            f"no {history.kind.value} tie formed between known nodes in the "
+            f"{len(used)} training window(s) before {cutoff}; choose a later cut-off or a "
+            "longer horizon.", field="cutoff", value=cutoff)
+    estimator = HistGradientBoostingClassifier(
+        max_iter=200, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0,
+        random_state=SEED)
+    estimator.fit(np.vstack(X), np.concatenate(y))
+    log.info("trained on %d windows, %d pairs, %d positives", len(used),
+             sum(len(t) for t in y), total)
+    return Trained(estimator, tuple(used), int(sum(len(t) for t in y)), total)
+
+
+def scores(trained: Trained, features: PairFeatures) -> np.ndarray:
+    """The model's probability that each candidate pair forms a tie within the horizon."""
+    if not len(features.rows):
+        return np.zeros(0)
+    return np.asarray(trained.estimator.predict_proba(features.X)[:, 1], dtype=float)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A pair likely to form a tie, its score and the evidence behind it."""
+
+    source: str
+    target: str
+    score: float
+    evidence: dict[str, float | None] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target, "score": round(self.score, 6),
+                "evidence": self.evidence}
+
+    def explain(self) -> str:
+        e = self.evidence
+
+        def num(name: str) -> str:
+            value = e.get(name)
+            return "unknown" if value is None else f"{value:.3g}"
+
+        return (f"{num('common_neighbours')} common neighbours (Adamic-Adar "
+                f"{num('adamic_adar')}), degrees {num('source_degree')} and "
+                f"{num('target_degree')}, recent ties {num('source_recent')} and "
+                f"{num('target_recent')}, capability similarity "
+                f"{num('capability_similarity')}")
+
+
+def _evidence(features: PairFeatures, k: int) -> dict[str, float | None]:
+    return {name: (None if np.isnan(v) else round(float(v), 6))
+            for name, v in zip(FEATURES, features.X[k], strict=True)}
+
+
+def predict_links(store: Store, relation: RelKind | str, *, as_of: str,
+                  company: str | None = None, top: int = 20, horizon: str = "1y",
+                  windows: int = 3) -> list[Prediction]:
+    """The pairs most likely to form a ``relation`` tie within ``horizon`` after ``as_of``,
+    scored by the learned model trained on the history before ``as_of``.
+
+    Parameters
+    ----------
+    relation
+        A dated relationship kind, e.g. ``member_of`` or ``partners_with``.
+    as_of
+        The day to predict from; nothing dated on or after it is used.
+    company
+        Only pairs involving this company (an id or a name).
+    top
+        How many pairs.
+    horizon
+        The window the model is trained to look ahead (``1y``, ``18m``, ``90d``).
+
+    Raises
+    ------
+    InvalidValue
+        For an unknown relation, an undated history, a bad horizon or ``top``, or a
+        history too short to train on.
+    NodeNotFound
+        For an unknown company.
+    """
+    if not 1 <= top <= 10_000:
+        raise InvalidValue(f"top is {top}; give 1 to 10000.", field="top", value=top)
+    day = parse_date(as_of)
+    history = History(store, relation)
+    trained = train(store, history, day, parse_horizon(horizon), windows=windows)
+    features = pair_features(store, history, day)
+    score = scores(trained, features)
+    s, t = features.snapshot.sources, features.snapshot.targets
+    chosen = np.arange(len(score))
+    if company is not None:
+        focal = resolve_company(store, company)
+        on_source = history.source_kind is NodeKind.COMPANY
+        hit = np.array([(on_source and s[i] == focal) or
+                        (history.target_kind is NodeKind.COMPANY and t[j] == focal)
+                        for i, j in zip(features.rows, features.cols, strict=True)],
+                       dtype=bool)
+        chosen = chosen[hit] if len(hit) else chosen[:0]
+    order = chosen[np.argsort(-score[chosen], kind="stable")][:top]
+    return [Prediction(s[features.rows[k]], t[features.cols[k]], float(score[k]),
+                       _evidence(features, k)) for k in order]
+
+
+def predicted_partners(store: Store, company: str, relation: RelKind | str, *, as_of: str,
+                       top: int = 200, horizon: str = "1y") -> dict[str, tuple[float, str]]:
+    """Companies the model expects to come closer to ``company``: for a company-company
+    relation, those predicted to tie with it; for a company-programme relation, those
+    predicted to join a programme it is in. ``{company id: (score, why)}``, best score per
+    company."""
+    focal = resolve_company(store, company)
+    history = History(store, relation)
+    if history.one_mode:
+        found = predict_links(store, relation, as_of=as_of, company=focal, top=top,
+                              horizon=horizon)
+        return {(p.target if p.source == focal else p.source):
+                (p.score, f"predicted {history.kind.value} tie, score {p.score:.3f}")
+                for p in found}
+    day = parse_date(as_of)
+    mine = {r.target for r in store.relationships(history.kind, node=(history.source_kind,
+                                                                      focal), as_of=day)
+            if r.source == focal}
+    out: dict[str, tuple[float, str]] = {}
+    for p in predict_links(store, relation, as_of=day, top=10_000, horizon=horizon):
+        if p.target in mine and p.source != focal and (p.source not in out
+                                                       or p.score > out[p.source][0]):
+            out[p.source] = (p.score, f"predicted to join {p.target} ({history.kind.value}), "
+                                      f"where {focal} is, score {p.score:.3f}")
+    return dict(sorted(out.items(), key=lambda kv: -kv[1][0])[:top])
+
+
+def with_predictions(result: ScanResult, predicted: dict[str, tuple[float, str]]) -> ScanResult:
+    """The scan result with each predicted candidate's prediction added to its reasons."""
+    return replace(result, candidates=tuple(
+        replace(c, reasons=(*c.reasons, predicted[c.company][1])) if c.company in predicted
+        else c for c in result.candidates))
