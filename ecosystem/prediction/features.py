@@ -198,7 +198,11 @@ def _pagerank(store: Store, day: str, kind: NodeKind, ids: tuple[str, ...]) -> n
     graph = influence_graph(store, as_of=add_duration(day, 0, 1, sign=-1))
     if kind not in (NodeKind.COMPANY, NodeKind.PROGRAMME) or graph.n == 0:
         return np.full(len(ids), np.nan)
-    rank = pagerank(graph)
+    # Normalised over the nodes with ties, so that nodes with none (companies that only
+    # appear later, say) do not shift anyone's value.
+    tied = np.asarray(graph.A.sum(axis=1)).ravel() > 0
+    rank = np.where(tied, pagerank(graph), 0.0)
+    rank = rank / rank.sum() if rank.sum() > 0 else rank
     where = graph.position
     return np.array([rank[where[k]] if (k := node_key(kind, i)) in where else np.nan
                      for i in ids])

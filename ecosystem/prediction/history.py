@@ -145,8 +145,9 @@ class History:
                              shape=(len(sources), len(targets)))
             if self.one_mode:
                 M = sp.csr_array(M + M.T)
-                M.setdiag(0)  # no self ties
             M.data = np.ones_like(M.data)  # several periods of one pair count once
+            if self.one_mode:
+                M.setdiag(0)  # no self ties (after the line above, which would undo it)
             M.eliminate_zeros()
             return M
 

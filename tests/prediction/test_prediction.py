@@ -1,0 +1,219 @@
+"""Link prediction: hand-computed scores on named graphs, no information from after the
+cut-off (Hypothesis), back-tests on the real LF memberships, and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ecosystem import EmbeddedStore, Store, import_paths
+from ecosystem.cli import cli
+from ecosystem.errors import InvalidValue
+from ecosystem.prediction import (
+    BASELINES,
+    FEATURES,
+    History,
+    backtest,
+    pair_features,
+    parse_horizon,
+    predict_links,
+)
+from ecosystem.prediction.backtest import _score
+from ecosystem.prediction.features import KATZ_BETA
+
+BETA = KATZ_BETA
+
+
+def _write(folder: Path, tables: dict[str, list[list[str]]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+    return folder
+
+
+def _store(tmp_path: Path, tables: dict[str, list[list[str]]]) -> Store:
+    store = EmbeddedStore(tmp_path / "p.db")
+    import_paths(store, [_write(tmp_path / "tables", tables)])
+    return store
+
+
+def _value(features: object, pair: tuple[str, str], name: str) -> float:
+    f = features
+    pairs = f.pairs()  # type: ignore[attr-defined]
+    return float(f.column(name)[pairs.index(pair)])  # type: ignore[attr-defined]
+
+
+BIPARTITE = {
+    "companies": [["id", "name"], *[[c, c.upper()] for c in "abcd"]],
+    "programmes": [["id", "name"], *[[p, p.upper()] for p in "pqr"]],
+    "member_of": [["source", "target", "since"], ["a", "p", "2019"], ["b", "p", "2019"],
+                  ["b", "q", "2019"], ["c", "q", "2020"], ["d", "r", "2021"],
+                  ["a", "q", "2020-09"]],
+}
+
+
+def test_bipartite_scores_count_paths_of_length_three(tmp_path: Path) -> None:
+    store = _store(tmp_path, BIPARTITE)
+    history = History(store, "member_of")
+    f = pair_features(store, history, "2020-06-01")
+    # known before June 2020: a, b, c and p, q (r and d come later)
+    assert f.snapshot.sources == ("a", "b", "c") and f.snapshot.targets == ("p", "q")
+    assert sorted(f.pairs()) == [("a", "q"), ("c", "p")]
+    assert _value(f, ("a", "q"), "common_neighbours") == 1  # b, co-member in p, is in q
+    assert _value(f, ("a", "q"), "jaccard") == pytest.approx(1 / 2)  # {b} / {b, c}
+    assert _value(f, ("a", "q"), "adamic_adar") == pytest.approx(1 / math.log(3))
+    assert _value(f, ("a", "q"), "resource_allocation") == pytest.approx(1 / 2)
+    assert _value(f, ("a", "q"), "preferential_attachment") == 2
+    assert _value(f, ("a", "q"), "katz") == pytest.approx(BETA ** 3 + 4 * BETA ** 5)
+    assert history.formed("2020-06-01", "2021-06-01") == {("a", "q"), ("d", "r")}
+    store.close()
+
+
+def test_one_mode_scores(tmp_path: Path) -> None:
+    store = _store(tmp_path, {
+        "companies": [["id", "name"], *[[c, c.upper()] for c in "abcd"]],
+        "partners_with": [["source", "target", "since"], ["a", "b", "2019"],
+                          ["b", "c", "2019"], ["c", "d", "2022"]],
+    })
+    f = pair_features(store, History(store, "partners_with"), "2020-01-01")
+    assert sorted(f.pairs()) == [("a", "c")]  # d has no tie yet; pairs are unordered
+    assert _value(f, ("a", "c"), "common_neighbours") == 1
+    assert _value(f, ("a", "c"), "jaccard") == 1
+    assert _value(f, ("a", "c"), "adamic_adar") == pytest.approx(1 / math.log(3))
+    assert _value(f, ("a", "c"), "resource_allocation") == pytest.approx(1 / 2)
+    assert _value(f, ("a", "c"), "preferential_attachment") == 1
+    assert _value(f, ("a", "c"), "katz") == pytest.approx(BETA ** 2)
+    store.close()
+
+
+DAYS = st.dates(min_value=__import__("datetime").date(2015, 1, 1),
+                max_value=__import__("datetime").date(2024, 12, 1))
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(past=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2), DAYS), min_size=3,
+                     max_size=14),
+       future=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 3), DAYS), min_size=1,
+                       max_size=8))
+def test_no_information_from_after_the_cutoff(tmp_path_factory: pytest.TempPathFactory,
+                                              past: list[tuple[int, int, object]],
+                                              future: list[tuple[int, int, object]]) -> None:
+    """Features on the cut-off day are the same whatever happens on or after it, even when
+    new companies and programmes appear."""
+    cutoff = "2020-01-01"
+    before = [(c, p, str(d)) for c, p, d in past if str(d) < cutoff]
+    after = [(c, p, max(str(d), cutoff)) for c, p, d in future]
+    tables = {"companies": [["id", "name"], *[[f"c{i}", f"C{i}"] for i in range(8)]],
+              "programmes": [["id", "name"], *[[f"p{i}", f"P{i}"] for i in range(4)]]}
+
+    def features(rows: list[tuple[int, int, str]]) -> dict[tuple[str, str], list[float]]:
+        folder = tmp_path_factory.mktemp("leak")
+        store = _store(folder, tables | {"member_of": [
+            ["source", "target", "since", "key"],
+            *[[f"c{c}", f"p{p}", d, str(k)] for k, (c, p, d) in enumerate(rows)]]})
+        try:
+            f = pair_features(store, History(store, "member_of"), cutoff)
+            return {pair: [round(v, 9) for v in row] for pair, row in zip(f.pairs(), f.X.tolist(),
+                                                                          strict=True)}
+        finally:
+            store.close()
+
+    if not before:
+        before = [(0, 0, "2016-01-01")]
+    alone = features(before)
+    with_future = features(before + after)
+    assert alone.keys() == with_future.keys()
+    for pair, row in alone.items():
+        assert np.allclose(np.array(row, dtype=float), np.array(with_future[pair], dtype=float),
+                           equal_nan=True), pair
+
+
+def test_perfect_and_reversed_scorers(tmp_path: Path) -> None:
+    store = _store(tmp_path, BIPARTITE)
+    f = pair_features(store, History(store, "member_of"), "2020-06-01")
+    y = np.array([1 if pair == ("a", "q") else 0 for pair in f.pairs()])
+    tiebreak = np.arange(len(y))
+    perfect = _score("perfect", f, y.astype(float), y, 1, tiebreak)
+    assert perfect.map == 1.0 and perfect.recall_at_k == 1.0 and perfect.auc == 1.0
+    worst = _score("worst", f, -y.astype(float), y, 1, tiebreak)
+    assert worst.auc == 0.0
+    store.close()
+
+
+def test_horizons() -> None:
+    assert parse_horizon("2 years") == (24, 0)
+    with pytest.raises(InvalidValue, match="1y, 18m or 90d"):
+        parse_horizon("0y")
+    with pytest.raises(InvalidValue, match="1y, 18m or 90d"):
+        parse_horizon("soon")
+
+
+@pytest.fixture(scope="module")
+def lf_2024(demo_store: Store) -> object:
+    return backtest(demo_store, "member_of", cutoff="2024-01-01", horizon="1y", k=5)
+
+
+def test_backtest_on_the_lf_memberships(lf_2024: object) -> None:
+    b = lf_2024
+    assert [r.method for r in b.results] == [*BASELINES, "model"]  # type: ignore[attr-defined]
+    # every tie formed in the window is either a test tie or made by a new node
+    assert b.test_ties + b.new_node_ties == b.formed_in_window  # type: ignore[attr-defined]
+    assert 0 < b.test_ties < b.candidates  # type: ignore[attr-defined]
+    assert all(w[1] <= "2024-01-01" for w in b.training_windows)  # type: ignore[attr-defined]
+    for r in b.results:  # type: ignore[attr-defined]
+        for value in (r.auc, r.average_precision, r.map, r.hits_at_k, r.recall_at_k):
+            assert 0.0 <= value <= 1.0
+        assert r.per_company_recall and all(0 <= v <= 1 for v in r.per_company_recall.values())
+    data = b.as_dict()  # type: ignore[attr-defined]
+    assert {"auc", "average_precision", "map", "hits_at_5", "recall_at_5"} <= set(
+        data["results"][0])
+    assert "unlabelled" in data["note"]
+    json.dumps(data)
+    assert "model" in b.table() and "MAP" in b.table()  # type: ignore[attr-defined]
+
+
+def test_backtest_refuses_a_cutoff_with_no_test_ties(demo_store: Store) -> None:
+    with pytest.raises(InvalidValue, match="nothing to test"):
+        backtest(demo_store, "member_of", cutoff="2012-01-01", horizon="30d")
+
+
+def test_undated_relations_cannot_be_predicted(small_store: Store) -> None:
+    with pytest.raises(InvalidValue, match="start date"):
+        History(small_store, "has_need")
+    with pytest.raises(InvalidValue, match="relationship kind"):
+        History(small_store, "member")
+
+
+def test_predict_for_a_company(demo_store: Store) -> None:
+    found = predict_links(demo_store, "member_of", as_of="2025-01-01", company="IBM", top=3)
+    assert len(found) == 3 and all(p.source == "ibm" for p in found)
+    assert [p.score for p in found] == sorted((p.score for p in found), reverse=True)
+    mine = {r.target for r in demo_store.relationships(node=("company", "ibm"))  # type: ignore[arg-type]
+            if r.kind.value == "member_of" and r.since and r.since < "2025-01-01"}
+    assert not {p.target for p in found} & mine  # only ties that do not exist yet
+    assert set(found[0].evidence) == set(FEATURES)
+
+
+def test_cli_predict_and_backtest_json(demo_store: Store) -> None:
+    runner = CliRunner()
+    location = demo_store.location
+    out = runner.invoke(cli, ["--store", location, "predict", "--relation", "member_of",
+                              "--as-of", "2025-01-01", "--top", "4", "--json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    assert len(rows) == 4 and all({"source", "target", "score"} <= set(r) for r in rows)
+    companies = demo_store.ids("company")  # type: ignore[arg-type]
+    assert all(r["source"] in companies for r in rows)
+    bad = runner.invoke(cli, ["--store", location, "backtest", "--relation", "member_of",
+                              "--cutoff", "2024", "--horizon", "a while"])
+    assert bad.exit_code == 1 and "1y, 18m or 90d" in bad.output
