@@ -291,11 +291,76 @@ INFLUENCE = [
 ]
 
 
+BACKTEST = [
+    new_markdown_cell(
+        "# Who joins which programme next? Back-tests on the LF memberships\n\n"
+        "Link prediction ranks the ties most likely to form next. Here the relation is "
+        "programme membership (`member_of`, company -> programme). For each cut-off *T* the "
+        "predictors know only what was there before *T* and are scored on the memberships "
+        "that formed in the year after it. Six topological baselines (common neighbours, "
+        "Jaccard, Adamic-Adar, resource allocation, preferential attachment, Katz; for this "
+        "bipartite relation along paths of length three) are compared with a learned model "
+        "(gradient-boosted trees on those scores plus capability, patent, influence, "
+        "industry and activity features), trained on the three years before *T*.\n\n"
+        "Pairs without a tie in the test year are *unlabelled*, not certain negatives: AUC "
+        "and average precision count them as negatives (lower bounds); MAP, Hits@k and "
+        "recall are computed per company over the programmes it could still join."
+    ),
+    new_code_cell(
+        "import tempfile, pathlib\n"
+        "import pandas as pd\n"
+        "import matplotlib.pyplot as plt\n"
+        "from ecosystem import open_store\n"
+        "from ecosystem.demo import build_demo\n"
+        "from ecosystem.prediction import backtest, predict_links\n\n"
+        "store = open_store(pathlib.Path(tempfile.mkdtemp()) / 'demo.db')\n"
+        "build_demo(store)\n"
+        "cutoffs = ['2021-01-01', '2022-01-01', '2023-01-01', '2024-01-01', '2025-01-01']\n"
+        "runs = [backtest(store, 'member_of', cutoff=c, horizon='1y', k=5) for c in cutoffs]\n"
+        "pd.DataFrame([{'cutoff': b.cutoff, 'candidate pairs': b.candidates,\n"
+        "               'test ties': b.test_ties, 'formed in the year': b.formed_in_window,\n"
+        "               'by new companies (not scored)': b.new_node_ties,\n"
+        "               'training ties': b.training_positives} for b in runs])"
+    ),
+    new_markdown_cell("## MAP by method and cut-off"),
+    new_code_cell(
+        "table = pd.DataFrame({b.cutoff[:4]: {r.method: r.map for r in b.results} for b in runs})\n"
+        "ax = table.T.plot(figsize=(9, 4.5), marker='o', title='MAP of each predictor, '\n"
+        "                  'memberships formed in the year after each cut-off')\n"
+        "ax.set_xlabel('cut-off (1 January)'); ax.set_ylabel('MAP'); plt.show()\n"
+        "table.round(3)"
+    ),
+    new_markdown_cell(
+        "## Does the learned model beat the best baseline?\n\nThe target is a 10% relative "
+        "MAP gain over the best topological baseline of the same cut-off. Every cut-off "
+        "tried is shown, including those where it does not."
+    ),
+    new_code_cell(
+        "gain = pd.DataFrame([{'cutoff': b.cutoff[:4], 'best baseline': b.best_baseline.method,\n"
+        "                      'baseline MAP': b.best_baseline.map, 'model MAP': b.model.map,\n"
+        "                      'relative gain': b.map_gain, 'model AUC': b.model.auc}\n"
+        "                     for b in runs]).set_index('cutoff')\n"
+        "gain['relative gain'].plot.bar(figsize=(7, 3.5), color=['tab:green' if g >= 0.1 else\n"
+        "    'tab:red' for g in gain['relative gain']], title='Model MAP vs best baseline')\n"
+        "plt.axhline(0.1, color='grey', linestyle='--'); plt.ylabel('relative gain'); plt.show()\n"
+        "gain.round(3)"
+    ),
+    new_markdown_cell("## Predictions today\n\nThe programmes IBM is most likely to join in "
+                      "the next year, with the evidence behind each:"),
+    new_code_cell(
+        "pd.DataFrame([{'programme': p.target, 'score': round(p.score, 3), 'why': p.explain()}\n"
+        "              for p in predict_links(store, 'member_of', as_of='2026-01-01',\n"
+        "                                     company='ibm', top=5)])"
+    ),
+    new_code_cell("store.close()"),
+]
+
+
 def main() -> None:
     folder = ROOT / "notebooks"
     folder.mkdir(exist_ok=True)
     for name, cells in (("01_ecosystem_tour.ipynb", TOUR), ("02_partner_scan.ipynb", SCAN),
-                        ("03_influence.ipynb", INFLUENCE)):
+                        ("03_influence.ipynb", INFLUENCE), ("05_backtest.ipynb", BACKTEST)):
         notebook = new_notebook(cells=cells)
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                            "language": "python"}
