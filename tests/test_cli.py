@@ -128,12 +128,17 @@ def test_export_formats(tmp_path: Path) -> None:
     assert Path(path).stat().st_size > 0
 
 
-def test_demo_summary(tmp_path: Path) -> None:
+def test_demo_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the demo writes its views into ./views
     db = tmp_path / "demo.db"
     data = json.loads(run("demo", "--json", "--as-of", "2024-06-30", store=db).output)
     assert data["counts"]["nodes"]["programme"] == 27
     top = data["largest_programmes"][0]
     assert top["id"] == "lf"
     assert any(c["id"] == "ibm" for c in data["companies_in_most_programmes"])
-    text = run("demo", store=db).output
+    assert sorted(Path(p).name for p in data["views"]) == [
+        "focus.html", "map.html", "opportunities.html", "programme.html", "radar.html"]
+    assert all((tmp_path / p).stat().st_size > 10_000 for p in data["views"])
+    text = run("demo", "--no-views", store=db).output
     assert "Largest programmes" in text and "Cloud Native Computing Foundation" in text
+    assert "Views" not in text
