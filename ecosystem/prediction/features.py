@@ -241,17 +241,8 @@ def _industry_distance(store: Store, snap: Snapshot, target_kind: NodeKind,
                        for j in range(len(snap.targets))]
     else:
         return np.full(len(rows), np.nan)
-    memo: dict[tuple[int, int], float] = {}
-    out = np.empty(len(rows))
-    for k, (i, j) in enumerate(zip(rows, cols, strict=True)):
-        if not source_sets[i] or not target_sets[j]:
-            out[k] = np.nan
-            continue
-        key = (int(i), int(j))
-        if key not in memo:
-            memo[key] = distance(source_sets[i], target_sets[j])
-        out[k] = memo[key]
-    return out
+    return np.array([distance(source_sets[i], target_sets[j])
+                     for i, j in zip(rows, cols, strict=True)], dtype=float)
 
 
 def _tenure(history: History, day: str, ids: tuple[str, ...], side: str) -> np.ndarray:

@@ -153,14 +153,19 @@ class History:
 
         return Snapshot(day, sources, targets, matrix(active), matrix(before), self.one_mode)
 
-    def formed(self, start: str, end: str) -> set[tuple[str, str]]:
-        """Pairs whose first tie started in ``[start, end)`` (unordered for one-mode)."""
+    @cached_property
+    def _first(self) -> dict[tuple[str, str], str]:
+        """The start of each pair's first tie (pairs unordered for one-mode)."""
         first: dict[tuple[str, str], str] = {}
         for s, t, since in zip(self.source, self.target, self.since, strict=True):
             key = (min(s, t), max(s, t)) if self.one_mode else (s, t)
             if key not in first or since < first[key]:
                 first[key] = since
-        return {pair for pair, since in first.items() if start <= since < end}
+        return first
+
+    def formed(self, start: str, end: str) -> set[tuple[str, str]]:
+        """Pairs whose first tie started in ``[start, end)`` (unordered for one-mode)."""
+        return {pair for pair, since in self._first.items() if start <= since < end}
 
     def recent(self, start: str, end: str) -> tuple[dict[str, int], dict[str, int]]:
         """How many ties each source and each target started in ``[start, end)``."""

@@ -53,8 +53,25 @@ MAX_NODES = 5000
 _COLOURED = 12  # communities or industries with their own colour; the rest are grey
 
 
-def _names(store: Store, kinds: Iterable[NodeKind]) -> dict[str, str]:
+def node_names(store: Store, kinds: Iterable[NodeKind]) -> dict[str, str]:
+    """``"kind:id" -> name`` for every node of the given kinds."""
     return {n.key: n.name for kind in kinds for n in store.nodes(kind)}
+
+
+def community_ties(graph: InfluenceGraph, labels: np.ndarray, parts: Sequence[int], *,
+                   width: float) -> list[ViewEdge]:
+    """An edge between each two of the communities ``parts`` whose members have ties, with
+    the total tie weight; edge width ``width + log(1 + weight)``."""
+    column = {label: j for j, label in enumerate(parts)}
+    inside = np.flatnonzero(np.isin(labels, parts))
+    member = sp.csr_array((np.ones(len(inside)), (inside, [column[int(labels[i])]
+                                                          for i in inside])),
+                          shape=(graph.n, len(parts)))
+    between = sp.coo_array(member.T @ graph.A @ member)
+    return [ViewEdge(f"community:{parts[a]}", f"community:{parts[b]}", "ties", GREY,
+                     f"tie weight {w:.1f}", width=width + math.log1p(w))
+            for a, b, w in zip(between.row, between.col, between.data, strict=True)
+            if a < b and w > 0]
 
 
 def _period(since: str | None, until: str | None) -> str:
@@ -170,7 +187,7 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
     keep = keep[np.argsort(-rank[keep], kind="stable")]
     if top is not None:
         keep = keep[:top]
-    names = _names(store, (NodeKind.COMPANY, NodeKind.PROGRAMME))
+    names = node_names(store, (NodeKind.COMPANY, NodeKind.PROGRAMME))
     when = f" as of {parse_date(as_of)}" if as_of is not None else ""
     heading = title or f"Ecosystem map{when}"
     notes = [f"{len(keep):,} of {graph.n:,} companies and programmes"
@@ -226,12 +243,8 @@ def _aggregated(graph: InfluenceGraph, labels: np.ndarray, keep: np.ndarray,
                 seed: int) -> View:
     """One node per community, sized by its members; edges carry the tie weight between."""
     parts = sorted({int(labels[i]) for i in keep})
-    column = {label: j for j, label in enumerate(parts)}
-    member = sp.csr_array((np.ones(len(keep)), (keep, [column[int(labels[i])] for i in keep])),
-                          shape=(graph.n, len(parts)))
-    between = sp.coo_array(member.T @ graph.A @ member)
     strength = np.asarray(graph.A.sum(axis=1)).ravel()
-    nodes, edges = [], []
+    nodes = []
     for j, label in enumerate(parts):
         members = keep[labels[keep] == label]
         ranked = members[np.argsort(-strength[members], kind="stable")][:5]
@@ -241,10 +254,7 @@ def _aggregated(graph: InfluenceGraph, labels: np.ndarray, keep: np.ndarray,
                                   [f"Community {label}: {len(members):,} members",
                                    "most connected: " + ", ".join(top)]),
                               value=float(len(members))))
-    for a, b, w in zip(between.row, between.col, between.data, strict=True):
-        if a < b and w > 0:
-            edges.append(ViewEdge(f"community:{parts[a]}", f"community:{parts[b]}", "ties",
-                                  GREY, f"tie weight {w:.1f}", width=1 + math.log1p(w)))
+    edges = community_ties(graph, labels, parts, width=1.0)
     position = force_layout([n.id for n in nodes], [(e.source, e.target) for e in edges],
                             seed=seed)
     for n in nodes:
@@ -403,7 +413,7 @@ def programme_view(store: Store, programme: str, *, as_of: AsOf = None,
     if programme not in ids:
         raise NodeNotFound(NodeKind.PROGRAMME.value, programme, close_ids(ids, programme))
     centre = node_key(NodeKind.PROGRAMME, programme)
-    names = _names(store, (NodeKind.COMPANY, NodeKind.PROGRAMME))
+    names = node_names(store, (NodeKind.COMPANY, NodeKind.PROGRAMME))
     latest: dict[str, Relationship] = {}
     elsewhere: dict[str, set[str]] = defaultdict(set)
     for rel in store.relationships(RelKind.MEMBER_OF, as_of=as_of):

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
-import scipy.sparse as sp
 
 from ecosystem.metrics.communities import Bridge, Community, bridges, communities, summarise
 from ecosystem.metrics.influence import InfluenceGraph, influence_graph
@@ -16,6 +15,7 @@ from ecosystem.scanning.needs import NeedsMap
 from ecosystem.scanning.scan import Axis, Candidate, FitWeights, ScanResult, scan_partners
 from ecosystem.stores.base import AsOf, Store
 from ecosystem.views.layout import SEED, force_layout
+from ecosystem.views.maps import community_ties, node_names
 from ecosystem.views.style import FOCAL, GREY, palette
 from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
 
@@ -130,8 +130,7 @@ def opportunities_view(store: Store, *, company: str | None = None, as_of: AsOf 
     labels = communities(graph, seed=seed)
     summaries = {c.label: c for c in summarise(store, graph, labels, as_of=as_of, min_size=2)}
     links = bridges(graph, labels, top=top)
-    names = {n.key: n.name for kind in (NodeKind.COMPANY, NodeKind.PROGRAMME, NodeKind.INDUSTRY)
-             for n in store.nodes(kind)}
+    names = node_names(store, (NodeKind.COMPANY, NodeKind.PROGRAMME, NodeKind.INDUSTRY))
     wanted = [c.label for c in sorted(summaries.values(), key=lambda c: -c.size)]
     shown = list(dict.fromkeys(wanted[:communities_shown]
                                + [x for b in links for x in (b.a, b.b)]))
@@ -149,7 +148,7 @@ def opportunities_view(store: Store, *, company: str | None = None, as_of: AsOf 
         nodes.append(ViewNode(f"community:{label}", _community_label(c, names),
                               "community", colour[label], "\n".join(tip), value=float(c.size),
                               shape="hexagon"))
-    _add_ties(graph, labels, shown, edges)
+    edges += community_ties(graph, labels, shown, width=0.5)
     brokers = _add_bridges(links, names, nodes, edges)
     if company is not None:
         _add_candidates(store, company, as_of, graph, labels, set(shown), nodes, edges)
@@ -174,20 +173,6 @@ def opportunities_view(store: Store, *, company: str | None = None, as_of: AsOf 
         legend.append(LegendEntry("candidate", "#ff7f0e", "edge", "candidate", dashes=True))
     return View(f"Cross-industry opportunities{when}", nodes, edges, legend, notes,
                 physics=True)
-
-
-def _add_ties(graph: InfluenceGraph, labels: np.ndarray, shown: list[int],
-              edges: list[ViewEdge]) -> None:
-    column = {label: j for j, label in enumerate(shown)}
-    inside = np.flatnonzero(np.isin(labels, shown))
-    member = sp.csr_array((np.ones(len(inside)), (inside, [column[int(labels[i])]
-                                                          for i in inside])),
-                          shape=(graph.n, len(shown)))
-    between = sp.coo_array(member.T @ graph.A @ member)
-    for a, b, w in zip(between.row, between.col, between.data, strict=True):
-        if a < b and w > 0:
-            edges.append(ViewEdge(f"community:{shown[a]}", f"community:{shown[b]}", "ties",
-                                  GREY, f"tie weight {w:.1f}", width=0.5 + math.log1p(w)))
 
 
 def _add_bridges(links: Sequence[Bridge], names: dict[str, str], nodes: list[ViewNode],
