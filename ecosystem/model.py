@@ -25,8 +25,12 @@ from ecosystem.errors import InvalidValue, UnknownKind
 K = TypeVar("K", bound=StrEnum)
 
 __all__ = [
+    "LEVELS",
+    "LIFECYCLE_KINDS",
+    "METRICS",
     "NODE_SCHEMAS",
     "RELATIONSHIP_SCHEMAS",
+    "STAGES",
     "Field",
     "FieldType",
     "Node",
@@ -56,6 +60,16 @@ class NodeKind(StrEnum):
     PATENT = "patent"
     PROGRAMME = "programme"
     NEED = "need"
+    # The partnership lifecycle (METHOD.md stages 2-5): a partnership and its records.
+    PARTNERSHIP = "partnership"
+    STAGE_CHANGE = "stage_change"
+    RISK = "risk"
+    MILESTONE = "milestone"
+    KPI = "kpi"
+    KPI_ACTUAL = "kpi_actual"
+    MEETING = "meeting"
+    INCIDENT = "incident"
+    EXIT_STEP = "exit_step"
 
 
 class RelKind(StrEnum):
@@ -157,6 +171,197 @@ class RelationshipSchema:
 _ID = Field("id", required=True, doc="Stable identifier, unique within the kind.")
 _NAME = Field("name", required=True, doc="Display name.")
 _DESCRIPTION = Field("description", doc="Free text.")
+
+#: The stages of a partnership, in the order the method walks them (METHOD.md 2-5).
+STAGES = ("identified", "evaluating", "negotiating", "active", "under_review",
+          "buffer_period", "exiting", "transformed", "ended")
+#: The three communication levels and their default cadence in days (METHOD.md stage 3).
+LEVELS = ("executive", "management", "team")
+#: The KPI metrics the method names (stage 4), and "other".
+METRICS = ("joint_revenue_share", "cost_saving_rate", "joint_patents", "time_to_market",
+           "satisfaction", "user_experience", "rd_cycle_time", "other")
+
+_PARTNERSHIP_REF = Field("partnership", required=True, references=NodeKind.PARTNERSHIP,
+                         doc="Id of the partnership.", example="voltra-lumen")
+_LIFECYCLE_SCHEMAS = (
+    NodeSchema(
+        NodeKind.PARTNERSHIP,
+        "partnerships",
+        (
+            replace(_ID, example="voltra-lumen"),
+            replace(_NAME, example="Smart cockpit"),
+            Field("company", required=True, references=NodeKind.COMPANY,
+                  doc="Id of our company (the one that manages the partnership).",
+                  example="voltra"),
+            Field("partner", required=True, references=NodeKind.COMPANY,
+                  doc="Id of the partner company.", example="lumen"),
+            Field("need", references=NodeKind.NEED, doc="Id of the need it answers."),
+            Field("form", doc="The form of the relationship (joint R&D, licence, joint "
+                  "venture, alliance ...).", example="joint R&D"),
+            Field("goals", doc="Master agreement goals with target figures.",
+                  example="3 joint products in 3 years; 30% of the SEA market"),
+            Field("ip_ownership", doc="Who owns the IP created.", example="shared patents"),
+            Field("cost_share", FieldType.FLOAT, minimum=0, maximum=1,
+                  doc="Our share of the joint costs, 0 to 1.", example="0.6"),
+            Field("exit_mechanism", doc="How either side may leave (agreement clause)."),
+            Field("signed", FieldType.DATE, doc="Day the master agreement was signed."),
+            Field("review_months", FieldType.INT, minimum=1, maximum=24,
+                  doc="Length of a health-diagnosis period in months; default 6."),
+            Field("executive_days", FieldType.INT, minimum=1, maximum=366,
+                  doc="Executive meeting cadence in days; default 91 (quarterly)."),
+            Field("management_days", FieldType.INT, minimum=1, maximum=366,
+                  doc="Management meeting cadence in days; default 30 (monthly)."),
+            Field("team_days", FieldType.INT, minimum=1, maximum=366,
+                  doc="Team meeting cadence in days; default 7 (weekly)."),
+            Field("lead", doc="Our project manager."),
+            Field("partner_lead", doc="The partner's project manager."),
+            _DESCRIPTION,
+        ),
+        "A partnership between a company and a partner; its stage, risks, milestones, KPIs, "
+        "meetings, incidents and exit steps are the records below (METHOD.md stages 2-5).",
+    ),
+    NodeSchema(
+        NodeKind.STAGE_CHANGE,
+        "stage_changes",
+        (
+            replace(_ID, example="voltra-lumen/stage/1"),
+            _PARTNERSHIP_REF,
+            Field("date", FieldType.DATE, required=True, doc="Day the stage began."),
+            Field("stage", FieldType.ENUM, required=True, choices=STAGES),
+            Field("form", doc="The new form of the relationship, when it was transformed.",
+                  example="technology licence + ecosystem partnership"),
+            Field("reason", doc="Why the stage changed."),
+        ),
+        "One change of a partnership's stage; the changes in date order are its history.",
+    ),
+    NodeSchema(
+        NodeKind.RISK,
+        "risks",
+        (
+            replace(_ID, example="voltra-lumen/risk/gdpr"),
+            _PARTNERSHIP_REF,
+            replace(_NAME, example="Data protection (GDPR)"),
+            Field("category", FieldType.ENUM, required=True,
+                  choices=("operational", "compliance", "cultural", "strategic", "financial")),
+            Field("severity", FieldType.INT, required=True, minimum=1, maximum=5,
+                  doc="1 (minor) to 5 (critical)."),
+            Field("likelihood", FieldType.INT, required=True, minimum=1, maximum=5,
+                  doc="1 (rare) to 5 (almost certain)."),
+            Field("owner", doc="Who owns the risk."),
+            Field("mitigation", doc="What is done about it."),
+            Field("assessed", FieldType.DATE, doc="Day it was assessed."),
+        ),
+        "One entry of a partnership's due-diligence risk map.",
+    ),
+    NodeSchema(
+        NodeKind.MILESTONE,
+        "milestones",
+        (
+            replace(_ID, example="voltra-lumen/m/2025q1"),
+            _PARTNERSHIP_REF,
+            replace(_NAME, example="Algorithm version 1 delivered"),
+            Field("annex", doc="The agreement annex it belongs to.", example="technology"),
+            Field("due", FieldType.DATE, required=True, doc="Due date."),
+            Field("owner_side", FieldType.ENUM, choices=("company", "partner", "joint"),
+                  doc="Which side delivers it."),
+            Field("resources", doc="Resources committed (who provides what).",
+                  example="company: compute; partner: scenario tests"),
+            Field("acceptance", doc="Acceptance criterion."),
+            Field("delivered", FieldType.DATE,
+                  doc="Day it was delivered and accepted; empty while it is not."),
+        ),
+        "One row of an agreement annex: milestone, resources and assessment.",
+    ),
+    NodeSchema(
+        NodeKind.KPI,
+        "kpis",
+        (
+            replace(_ID, example="voltra-lumen/ux"),
+            _PARTNERSHIP_REF,
+            replace(_NAME, example="User-experience score"),
+            Field("metric", FieldType.ENUM, required=True, choices=METRICS),
+            Field("unit", example="%"),
+            Field("direction", FieldType.ENUM, choices=("higher", "lower"),
+                  doc="Whether higher or lower is better; default higher, lower for "
+                  "time_to_market and rd_cycle_time."),
+            Field("target", FieldType.FLOAT, doc="Target per period (actuals may override)."),
+            Field("scale_max", FieldType.FLOAT, minimum=0,
+                  doc="Top of the survey scale for satisfaction; default 5."),
+            Field("weight", FieldType.FLOAT, minimum=0, doc="Weight in the health index; "
+                  "default 1."),
+        ),
+        "A key performance indicator of a partnership, with its target per period.",
+    ),
+    NodeSchema(
+        NodeKind.KPI_ACTUAL,
+        "kpi_actuals",
+        (
+            replace(_ID, example="voltra-lumen/ux/2025h1"),
+            Field("kpi", required=True, references=NodeKind.KPI, doc="Id of the KPI."),
+            Field("period", FieldType.DATE, required=True,
+                  doc="First day of the period measured.", example="2025-01"),
+            Field("actual", FieldType.FLOAT, required=True, doc="The figure measured."),
+            Field("target", FieldType.FLOAT, doc="The target for this period, if it differs "
+                  "from the KPI's."),
+            Field("reported", FieldType.DATE,
+                  doc="Day the figure became known; default the end of the period."),
+        ),
+        "The actual (and target) of one KPI in one period.",
+    ),
+    NodeSchema(
+        NodeKind.MEETING,
+        "meetings",
+        (
+            replace(_ID, example="voltra-lumen/meet/2025-01-15"),
+            _PARTNERSHIP_REF,
+            Field("level", FieldType.ENUM, required=True, choices=LEVELS),
+            Field("date", FieldType.DATE, required=True),
+            Field("topic", doc="What was discussed or decided."),
+        ),
+        "A meeting held at one of the three communication levels.",
+    ),
+    NodeSchema(
+        NodeKind.INCIDENT,
+        "incidents",
+        (
+            replace(_ID, example="voltra-lumen/inc/1"),
+            _PARTNERSHIP_REF,
+            replace(_NAME, example="Customer data leak"),
+            Field("date", FieldType.DATE, required=True),
+            Field("category", FieldType.ENUM, required=True,
+                  choices=("compliance", "operational", "cultural", "conflict",
+                           "strategy_change")),
+            Field("severity", FieldType.ENUM, required=True,
+                  choices=("minor", "major", "critical")),
+            Field("root_cause", doc="Root cause (5 whys)."),
+            Field("responsibility", doc="Agreed loss sharing, e.g. 60/40."),
+            Field("remedy", doc="Compensation or remedial project."),
+            Field("resolved", FieldType.DATE, doc="Day it was resolved."),
+        ),
+        "An incident, conflict or change of direction on either side.",
+    ),
+    NodeSchema(
+        NodeKind.EXIT_STEP,
+        "exit_steps",
+        (
+            replace(_ID, example="voltra-lumen/exit/1"),
+            _PARTNERSHIP_REF,
+            Field("date", FieldType.DATE, required=True),
+            Field("action", FieldType.ENUM, required=True,
+                  choices=("licence_reduction", "staff_withdrawal", "customer_notice",
+                           "after_sales_owner", "statement", "other")),
+            replace(_NAME, doc="What is done.", example="API quota down to 90%"),
+            Field("quota", FieldType.FLOAT, minimum=0, maximum=1,
+                  doc="Share of the licence quota left after the step, 0 to 1."),
+            Field("owner", doc="Who does it (for after-sales: who owns the service)."),
+            Field("done", FieldType.BOOL, doc="Whether the step has been carried out."),
+        ),
+        "One dated step of a stepwise exit plan.",
+    ),
+)
+
+#: The node kinds that hold the partnership lifecycle.
+LIFECYCLE_KINDS: tuple[NodeKind, ...] = tuple(s.kind for s in _LIFECYCLE_SCHEMAS)
 
 NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
     s.kind: s
@@ -291,6 +496,7 @@ NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
             "A strategic capability need of a company (METHOD.md stage 1): link it with "
             "`has_need`, `requires_capability` and `requires_class`.",
         ),
+        *_LIFECYCLE_SCHEMAS,
     )
 }
 

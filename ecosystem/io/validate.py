@@ -24,6 +24,7 @@ from ecosystem.model import (
     RELATIONSHIP_SCHEMAS,
     Field,
     FieldType,
+    Node,
     NodeKind,
     RelKind,
 )
@@ -41,6 +42,8 @@ _ALL_TABLES = [*_NODE_TABLES, *_REL_TABLES, GENERIC_RELATIONSHIPS_TABLE]
 
 #: Looks up the ids a store already holds for a node kind.
 KnownIds = Callable[[NodeKind], set[str]]
+#: Reads every node a store holds of one kind.
+StoredNodes = Callable[[NodeKind], list[Node]]
 
 
 @dataclass
@@ -100,6 +103,7 @@ def validate_tables(
     known_ids: KnownIds,
     *,
     cap: int = DEFAULT_PROBLEM_CAP,
+    stored: StoredNodes | None = None,
 ) -> GraphBatch:
     """Check and convert raw tables into a batch; raise ImportRefused listing every problem.
 
@@ -112,6 +116,9 @@ def validate_tables(
         The ids the store holds already, by node kind; references may point at them.
     cap
         Keep at most this many problems in the error (all are counted).
+    stored
+        Reads the stored nodes of a kind; given, the partnership lifecycle's rules
+        (:mod:`ecosystem.lifecycle.checks`) are checked against the stored history too.
     """
     problems = Problems(cap=cap)
     node_parts: dict[NodeKind, list[pd.DataFrame]] = {}
@@ -154,6 +161,12 @@ def validate_tables(
         )
     if not problems.total:
         _check_references(batch, known_ids, problems)
+    if not problems.total and stored is not None:
+        # Imported here: the lifecycle package reads stores, which import this module.
+        from ecosystem.lifecycle.checks import check_lifecycle
+
+        for problem in check_lifecycle(batch, stored):
+            problems.add(problem)
     if not problems.total and batch.is_empty():
         sources = ", ".join(sorted({t.source for t in tables})) or "the input"
         problems.add(

@@ -145,6 +145,12 @@ class Store(Protocol):
         """
         ...
 
+    def delete_nodes(self, nodes: Sequence[tuple[NodeKind, str]], *,
+                     cascade: bool = False) -> int:
+        """Delete several nodes in one transaction, as :meth:`delete_node` does one: all
+        of them or, if any is absent or linked (without cascade), none."""
+        ...
+
     def delete_relationship(
         self, kind: RelKind, source: str, target: str, *, since: str | None = None, key: str = ""
     ) -> None:

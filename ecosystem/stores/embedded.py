@@ -219,7 +219,7 @@ class EmbeddedStore:
 
     def write(self, tables: Sequence[RawTable], *, progress: bool = False) -> WriteSummary:
         with self._transaction():
-            batch = validate_tables(tables, self.ids)
+            batch = validate_tables(tables, self.ids, stored=self._stored_nodes)
             before = self._count_rows()
             summary = WriteSummary()
             stored = sum(before["relationships"].values())
@@ -280,22 +280,30 @@ class EmbeddedStore:
                 break
 
     def delete_node(self, kind: NodeKind, id: str, *, cascade: bool = False) -> int:
-        kind = NodeKind(kind)
+        return self.delete_nodes([(kind, id)], cascade=cascade)
+
+    def delete_nodes(self, nodes: Sequence[tuple[NodeKind, str]], *,
+                     cascade: bool = False) -> int:
+        linked_total = 0
         with self._transaction():
-            self.node(kind, id)
-            touching = self._touching_clause(kind)
-            (linked,) = self._db.execute(
-                f"SELECT count(*) FROM relationships WHERE {touching}", {"id": id}
-            ).fetchone()
-            if linked and not cascade:
-                raise Conflict(
-                    f"{kind.value} {id!r} has {linked} relationship(s). Delete them first, "
-                    "or delete with cascade (CLI: --cascade)."
-                )
-            self._db.execute(f"DELETE FROM relationships WHERE {touching}", {"id": id})
-            self._db.execute("DELETE FROM nodes WHERE kind = ? AND id = ?", (kind.value, id))
+            for kind, id in nodes:
+                kind = NodeKind(kind)
+                self.node(kind, id)
+                touching = self._touching_clause(kind)
+                (linked,) = self._db.execute(
+                    f"SELECT count(*) FROM relationships WHERE {touching}", {"id": id}
+                ).fetchone()
+                if linked and not cascade:
+                    raise Conflict(
+                        f"{kind.value} {id!r} has {linked} relationship(s). Delete them "
+                        "first, or delete with cascade (CLI: --cascade)."
+                    )
+                self._db.execute(f"DELETE FROM relationships WHERE {touching}", {"id": id})
+                self._db.execute("DELETE FROM nodes WHERE kind = ? AND id = ?",
+                                 (kind.value, id))
+                linked_total += int(linked)
             self._bump_generation()
-        return int(linked)
+        return linked_total
 
     @staticmethod
     def _touching_clause(kind: NodeKind) -> str:
@@ -349,6 +357,9 @@ class EmbeddedStore:
 
     def _suggest(self, kind: NodeKind, id: str) -> list[str]:
         return close_ids(self.ids(kind), id)
+
+    def _stored_nodes(self, kind: NodeKind) -> list[Node]:
+        return self.nodes(kind)
 
     def nodes(
         self,

@@ -212,7 +212,10 @@ class Neo4jStore:
         def work(tx: Any) -> WriteSummary:
             batch = validate_tables(
                 tables, lambda kind: {r["id"] for r in self._tx_run(tx, "read_ids.cypher",
-                                                                    kind=kind.value)})
+                                                                    kind=kind.value)},
+                stored=lambda kind: [_node(r["props"]) for r in self._tx_run(
+                    tx, "list_nodes.cypher", kind=kind.value, search=None, skip=0,
+                    limit=NO_LIMIT)])
             before = self._tx_counts(tx, None)
             summary = WriteSummary()
             self._write_batch(tx, batch, summary, progress)
@@ -262,22 +265,28 @@ class Neo4jStore:
             bar.update(len(chunk))
 
     def delete_node(self, kind: NodeKind, id: str, *, cascade: bool = False) -> int:
-        kind = NodeKind(kind)
-        uid = node_key(kind, id)
+        return self.delete_nodes([(kind, id)], cascade=cascade)
 
+    def delete_nodes(self, nodes: Sequence[tuple[NodeKind, str]], *,
+                     cascade: bool = False) -> int:
         def work(tx: Any) -> int:
-            if not self._tx_run(tx, "read_node.cypher", uid=uid):
-                raise NodeNotFound(kind.value, id, self._suggest(kind, id))
-            linked = int(self._tx_run(tx, "count_node_relationships.cypher",
-                                      uid=uid)[0]["count"])
-            if linked and not cascade:
-                raise Conflict(
-                    f"{kind.value} {id!r} has {linked} relationship(s). Delete them first, "
-                    "or delete with cascade (CLI: --cascade)."
-                )
-            self._tx_run(tx, "delete_node.cypher", uid=uid)
+            total = 0
+            for kind, id in nodes:
+                kind = NodeKind(kind)
+                uid = node_key(kind, id)
+                if not self._tx_run(tx, "read_node.cypher", uid=uid):
+                    raise NodeNotFound(kind.value, id, self._suggest(kind, id))
+                linked = int(self._tx_run(tx, "count_node_relationships.cypher",
+                                          uid=uid)[0]["count"])
+                if linked and not cascade:
+                    raise Conflict(
+                        f"{kind.value} {id!r} has {linked} relationship(s). Delete them "
+                        "first, or delete with cascade (CLI: --cascade)."
+                    )
+                self._tx_run(tx, "delete_node.cypher", uid=uid)
+                total += linked
             self._tx_run(tx, "bump_generation.cypher")
-            return linked
+            return total
 
         with self._driver.session(database=self._database) as session:
             linked: int = session.execute_write(work)

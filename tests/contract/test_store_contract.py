@@ -220,6 +220,18 @@ def test_delete_node_refuses_when_linked(small_store: Store) -> None:
     assert not small_store.relationships(node=(NodeKind.COMPANY, "shiplane"))
 
 
+def test_delete_nodes_is_all_or_nothing(small_store: Store) -> None:
+    before = small_store.counts()
+    with pytest.raises(NodeNotFound):
+        small_store.delete_nodes([(NodeKind.INDUSTRY, "sic-3711"), (NodeKind.COMPANY, "nope")])
+    with pytest.raises(Conflict):
+        small_store.delete_nodes([(NodeKind.INDUSTRY, "sic-3711"),
+                                  (NodeKind.COMPANY, "shiplane")])
+    assert small_store.counts() == before
+    small_store.delete_nodes([(NodeKind.COMPANY, "shiplane")], cascade=True)
+    assert "shiplane" not in small_store.ids(NodeKind.COMPANY)
+
+
 def test_delete_relationship(small_store: Store) -> None:
     small_store.delete_relationship(RelKind.OWNS, "voltra", "shiplane", since="2015-07")
     assert small_store.relationships(RelKind.OWNS) == []

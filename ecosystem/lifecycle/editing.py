@@ -1,0 +1,330 @@
+"""Recording a partnership's life: creation, stage changes, records, transformation, exit.
+
+Every function here is one atomic write through the store's validation, so the lifecycle
+rules of :mod:`ecosystem.lifecycle.checks` apply exactly as they do to an import: a bad
+date, figure or stage change is refused with a message naming the field and the value,
+and nothing is saved.
+
+The partnership is also drawn on the graph: when it becomes ``active`` a ``partners_with``
+relationship starts (its ``scope`` is the partnership's form); a transformation ends that
+relationship and starts one with the new form, keeping the history; ending the
+partnership ends the relationship.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ecosystem.errors import ImportRefused, InvalidValue, Problem
+from ecosystem.io.batch import ROW, RawTable
+from ecosystem.io.tabular import read_table_file
+from ecosystem.lifecycle.records import (
+    Partnership,
+    StageChange,
+    add_months,
+    load_partnership,
+)
+from ecosystem.model import (
+    LIFECYCLE_KINDS,
+    NODE_SCHEMAS,
+    NodeKind,
+    RelKind,
+    parse_date,
+    parse_node_kind,
+)
+from ecosystem.stores.base import Store, WriteSummary
+
+__all__ = ["RECORD_TABLES", "add_records", "change_stage", "create_partnership",
+           "delete_partnership", "exit_plan", "import_records", "record_table",
+           "save_exit_plan", "transform"]
+
+#: The record tables that can be added to a partnership, by table name.
+RECORD_TABLES: Mapping[str, NodeKind] = {
+    NODE_SCHEMAS[k].table: k for k in LIFECYCLE_KINDS if k is not NodeKind.PARTNERSHIP}
+_PREFIX = {NodeKind.STAGE_CHANGE: "stage", NodeKind.RISK: "risk",
+           NodeKind.MILESTONE: "milestone", NodeKind.KPI: "kpi",
+           NodeKind.MEETING: "meeting", NodeKind.INCIDENT: "incident",
+           NodeKind.EXIT_STEP: "exit"}
+_TIES = (RelKind.PARTNERS_WITH,)
+
+
+def record_table(name: str) -> NodeKind:
+    """The record kind of a table name or kind name (``milestones``, ``milestone``)."""
+    if name in RECORD_TABLES:
+        return RECORD_TABLES[name]
+    kind = parse_node_kind(name)
+    if kind not in RECORD_TABLES.values():
+        raise InvalidValue(f"{name!r} is not a partnership record; give one of "
+                           f"{', '.join(RECORD_TABLES)}.", field="table", value=name)
+    return kind
+
+
+def _cells(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (";".join(map(str, v)) if isinstance(v, list | tuple) else
+                v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in row.items() if v is not None}
+
+
+def _tables(name: str, rows: Sequence[Mapping[str, Any]], source: str) -> list[RawTable]:
+    """``rows`` as a one-table list; row numbers are positions (first = 2, as in a sheet).
+
+    In a table an empty cell clears a stored value, so callers restate the stored values
+    of rows that update a record (see :func:`_restated`).
+    """
+    frame = pd.DataFrame([_cells(row) for row in rows], dtype=object)
+    frame[ROW] = range(2, len(frame) + 2)
+    return [RawTable(name, source, frame)]
+
+
+def _table(kind: NodeKind, rows: Sequence[Mapping[str, Any]], source: str) -> RawTable:
+    return _tables(NODE_SCHEMAS[kind].table, rows, source)[0]
+
+
+def _restated(store: Store, kind: NodeKind, rows: Sequence[Mapping[str, Any]]
+              ) -> list[dict[str, Any]]:
+    """Rows over the stored properties of the records they update."""
+    stored = {n.id: n.properties for n in store.nodes(kind)} if any(
+        r.get("id") for r in rows) else {}
+    return [{**stored.get(str(r.get("id")), {}), **r} for r in rows]
+
+
+def _next_ids(store: Store, kind: NodeKind, partnership: str, count: int,
+              taken: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    prefix = f"{partnership}/{_PREFIX[kind]}/"
+    numbers = [int(m.group(1)) for i in store.ids(kind) | taken
+               if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", i))]
+    start = max(numbers, default=0) + 1
+    return [f"{prefix}{n:03d}" for n in range(start, start + count)]
+
+
+def create_partnership(store: Store, id: str, company: str, partner: str, *,
+                       name: str | None = None, stage: str = "identified",
+                       date: str | dt.date | None = None, reason: str | None = None,
+                       source: str = "request", **fields: Any) -> Partnership:
+    """Record a new partnership in its first ``stage`` (default ``identified``) on
+    ``date`` (default today); ``fields`` are further partnership fields (``form``,
+    ``goals``, ``cost_share`` ...). Raises Conflict if the id is taken."""
+    from ecosystem.errors import Conflict
+
+    if id in store.ids(NodeKind.PARTNERSHIP):
+        raise Conflict(f"A partnership with id {id!r} exists already; give another id or "
+                       "change the existing one.")
+    day = parse_date(date or dt.date.today(), field="date")
+    row = {"id": id, "name": name or id, "company": company, "partner": partner, **fields}
+    tables = [_table(NodeKind.PARTNERSHIP, [row], source),
+              _table(NodeKind.STAGE_CHANGE, [{"id": f"{id}/stage/001", "partnership": id,
+                                              "date": day, "stage": stage,
+                                              "reason": reason}], source)]
+    tables += _tie_tables(store, row, stage, day, source)
+    store.write(tables)
+    return load_partnership(store, id)
+
+
+def change_stage(store: Store, partnership: str, stage: str, *,
+                 date: str | dt.date | None = None, reason: str | None = None,
+                 form: str | None = None, source: str = "request") -> StageChange:
+    """Move ``partnership`` to ``stage`` on ``date`` (default today).
+
+    Raises ImportRefused, naming the rule, if the change skips the stage rules (for
+    example ``ended -> active``) or is dated before the recorded history.
+    """
+    p = load_partnership(store, partnership)
+    day = parse_date(date or dt.date.today(), field="date")
+    (change_id,) = _next_ids(store, NodeKind.STAGE_CHANGE, p.id, 1)
+    row = {"id": change_id, "partnership": p.id, "date": day, "stage": stage,
+           "reason": reason, "form": form}
+    tables = [_table(NodeKind.STAGE_CHANGE, [row], source)]
+    properties = dict(p.properties)
+    if form:
+        tables.append(_table(NodeKind.PARTNERSHIP, [{"id": p.id, "form": form}], source))
+        properties["form"] = form
+    tables += _tie_tables(store, {**properties, "id": p.id}, stage, day, source)
+    store.write(tables)
+    return load_partnership(store, p.id).stages[-1]
+
+
+def transform(store: Store, partnership: str, *, form: str,
+              date: str | dt.date | None = None, reason: str | None = None,
+              source: str = "request") -> StageChange:
+    """Record a transformation (METHOD.md 5): the stage becomes ``transformed`` and the
+    relationship takes its new ``form`` (for example ``technology licence + ecosystem
+    partnership``); the old ``partners_with`` relationship ends that day and a new one
+    starts, so the history stays on the graph."""
+    if not form.strip():
+        raise InvalidValue("form is empty; say what the relationship becomes, e.g. "
+                           "'loose alliance'.", field="form", value=form)
+    return change_stage(store, partnership, "transformed", date=date, reason=reason,
+                        form=form, source=source)
+
+
+def _tie_tables(store: Store, partnership: Mapping[str, Any], stage: str, day: str,
+                source: str) -> list[RawTable]:
+    """The partners_with rows that keep the graph in step with a stage change."""
+    company, partner = str(partnership["company"]), str(partnership["partner"])
+    current = [r for r in store.relationships(RelKind.PARTNERS_WITH, as_of=day,
+                                              node=(NodeKind.COMPANY, company))
+               if {r.source, r.target} == {company, partner}]
+    rows: list[dict[str, Any]] = []
+    operating = stage in ("active", "transformed", "under_review", "buffer_period")
+    if stage in ("transformed", "ended"):
+        # A tie that began the same day cannot end that day ('until' must follow 'since').
+        rows += [{**r.properties, "source": r.source, "target": r.target,
+                  "since": r.since or "", "key": r.key, "until": day}
+                 for r in current if (r.since or "") < day]
+    if (operating and not current) or stage == "transformed":
+        rows.append({"source": company, "target": partner, "since": day,
+                     "scope": partnership.get("form") or partnership.get("name"),
+                     "note": f"partnership {partnership['id']}"})
+    if not rows:
+        return []
+    return _tables(RelKind.PARTNERS_WITH.value, rows, source)
+
+
+def add_records(store: Store, kind: NodeKind | str, rows: Sequence[Mapping[str, Any]], *,
+                partnership: str | None = None, source: str = "request") -> WriteSummary:
+    """Add or update records of one kind (milestones, KPI actuals, meetings ...).
+
+    Rows without an ``id`` get one (``<partnership>/<kind>/<n>``; KPI actuals
+    ``<kpi>/<period>``). ``partnership`` fills the partnership of rows that lack it, and
+    lets KPI actuals name their KPI by its id within the partnership (``ux`` for
+    ``<partnership>/ux``).
+    """
+    kind = record_table(kind) if isinstance(kind, str) else kind
+    if kind not in RECORD_TABLES.values():
+        raise InvalidValue(f"{kind.value!r} is not a partnership record; give one of "
+                           f"{', '.join(RECORD_TABLES)}.", field="table", value=kind.value)
+    tables = _tables(NODE_SCHEMAS[kind].table, _restated(store, kind, rows), source)
+    taken: set[str] = set()
+    return store.write([_completed(store, kind, t, partnership, taken) for t in tables])
+
+
+def import_records(store: Store, path: str | Path, *, table: str | None = None,
+                   partnership: str | None = None) -> WriteSummary:
+    """Import records from a CSV, Parquet or Excel file (each sheet a table named like
+    ``milestones`` or ``kpi_actuals``, or the whole file the ``table`` given) in one
+    atomic write; ids and partnership are completed as in :func:`add_records`."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportRefused([Problem(file=str(path), message="no such file",
+                                     fix="Check the path.")])
+    raw = list(read_table_file(path))
+    if table is not None:
+        kind = record_table(table)
+        raw = [RawTable(NODE_SCHEMAS[kind].table, t.source, t.frame) for t in raw]
+    tables = []
+    taken: set[str] = set()
+    for t in raw:
+        name = t.name.strip().lower()
+        if name not in RECORD_TABLES:
+            raise ImportRefused([Problem(
+                file=t.source, value=t.name, message=f"'{t.name}' is not a record table",
+                fix="Name the file or sheet after a record table, or pass table=; tables: "
+                f"{', '.join(RECORD_TABLES)}.")])
+        tables.append(_completed(store, RECORD_TABLES[name],
+                                 RawTable(name, t.source, t.frame), partnership, taken))
+    return store.write(tables)
+
+
+def _completed(store: Store, kind: NodeKind, table: RawTable, partnership: str | None,
+               taken: set[str]) -> RawTable:
+    frame = table.frame.copy()
+    def blank(column):
+        return (frame[column].isna() | (frame[column].astype(str).str.strip()
+                                                        == "")
+                 if column in frame.columns else pd.Series(True, index=frame.index))
+    if partnership is not None:
+        store.node(NodeKind.PARTNERSHIP, partnership)  # NodeNotFound with suggestions
+        if kind is NodeKind.KPI_ACTUAL and "kpi" in frame.columns:
+            known = store.ids(NodeKind.KPI)
+            frame["kpi"] = [f"{partnership}/{v}" if isinstance(v, str) and v not in known
+                            and f"{partnership}/{v}" in known else v for v in frame["kpi"]]
+        elif kind is not NodeKind.KPI_ACTUAL:
+            missing = blank("partnership")
+            if missing.any():
+                frame.loc[missing, "partnership"] = partnership
+    missing_id = blank("id")
+    if missing_id.any():
+        if kind is NodeKind.KPI_ACTUAL:
+            if "kpi" in frame.columns and "period" in frame.columns:
+                frame.loc[missing_id, "id"] = [f"{k}/{str(p)[:10]}" for k, p in zip(
+                    frame.loc[missing_id, "kpi"], frame.loc[missing_id, "period"],
+                    strict=True)]
+        elif "partnership" in frame.columns:
+            ids = []
+            for owner in frame.loc[missing_id, "partnership"]:
+                (new,) = _next_ids(store, kind, str(owner), 1, taken)
+                taken.add(new)
+                ids.append(new)
+            frame.loc[missing_id, "id"] = ids
+    return RawTable(table.name, table.source, frame)
+
+
+def exit_plan(partnership: Partnership, start: str | dt.date, *, quota_step: float = 0.1,
+              staff_steps: int = 3, notice_months: int = 6,
+              after_sales_owner: str | None = None) -> list[dict[str, Any]]:
+    """A stepwise exit plan (METHOD.md 5) starting on ``start``, as exit-step rows.
+
+    Customers are told first, ``notice_months`` before the end; the licence quota goes
+    down by ``quota_step`` a month until it is 0; seconded staff return in ``staff_steps``
+    even steps over the same span; after-sales gets a named owner; an "upgrade" statement
+    closes the plan. Save it with :func:`save_exit_plan`.
+    """
+    if not 0 < quota_step <= 1:
+        raise InvalidValue(f"quota_step is {quota_step!r}; give a share above 0 and at most "
+                           "1, such as 0.1 for 10% a month.", field="quota_step",
+                           value=quota_step)
+    if staff_steps < 1 or notice_months < 0:
+        raise InvalidValue("staff_steps must be 1 or more and notice_months 0 or more.",
+                           field="staff_steps", value=(staff_steps, notice_months))
+    day = dt.date.fromisoformat(parse_date(start, field="start"))
+    months = max(round(1 / quota_step + 1e-9), 1)
+    end = add_months(day, max(months, notice_months))
+    owner = after_sales_owner or partnership.properties.get("lead") or partnership.company
+    notice = max(add_months(end, -notice_months), day)
+    steps: list[dict[str, Any]] = [
+        {"date": notice, "action": "customer_notice", "name": f"Tell customers the "
+         f"partnership changes on {end.isoformat()} ({notice_months} months' notice)"},
+        {"date": day, "action": "after_sales_owner", "owner": owner,
+         "name": f"After-sales service owned by {owner}"},
+    ]
+    for k in range(1, months + 1):
+        quota = max(1 - k * quota_step, 0.0)
+        steps.append({"date": add_months(day, k), "action": "licence_reduction",
+                      "quota": round(quota, 6),
+                      "name": f"Licence / API quota down to {quota:.0%}"})
+    span = (end - day).days
+    for k in range(1, staff_steps + 1):
+        steps.append({"date": day + dt.timedelta(days=round(span * k / staff_steps)),
+                      "action": "staff_withdrawal",
+                      "name": f"Seconded staff withdrawn: step {k} of {staff_steps}"})
+    steps.append({"date": end, "action": "statement",
+                  "name": "Publish an 'upgrade' statement on the new relationship"})
+    return sorted(steps, key=lambda s: (s["date"], s["action"]))
+
+
+def save_exit_plan(store: Store, partnership: str, steps: Sequence[Mapping[str, Any]],
+                   *, source: str = "request") -> WriteSummary:
+    """Record the steps of an exit plan (from :func:`exit_plan` or hand-written)."""
+    return add_records(store, NodeKind.EXIT_STEP,
+                       [{**s, "partnership": partnership} for s in steps],
+                       partnership=partnership, source=source)
+
+
+def delete_partnership(store: Store, id: str) -> int:
+    """Delete a partnership and every record of it, in one transaction; returns how many
+    records went. Its ``partners_with`` relationships stay: they are graph history."""
+    p = load_partnership(store, id)
+    records = [(NodeKind.KPI_ACTUAL, a.id) for a in p.actuals]
+    for kind, items in ((NodeKind.STAGE_CHANGE, p.stages), (NodeKind.RISK, p.risks),
+                        (NodeKind.MILESTONE, p.milestones), (NodeKind.KPI, p.kpis),
+                        (NodeKind.MEETING, p.meetings), (NodeKind.INCIDENT, p.incidents),
+                        (NodeKind.EXIT_STEP, p.exit_steps)):
+        records += [(kind, r.id) for r in items]
+    store.delete_nodes([*records, (NodeKind.PARTNERSHIP, p.id)])
+    return len(records)

@@ -1,0 +1,376 @@
+"""A partnership and its records, read from the store into typed objects.
+
+The records are nodes of the lifecycle kinds (:data:`~ecosystem.model.LIFECYCLE_KINDS`)
+that point at their partnership; :func:`load_partnership` gathers them into one
+:class:`Partnership` that the health diagnosis and the rules read. The objects can also be
+built directly (the tests build hand-made histories that way).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, TypeVar
+
+from ecosystem.errors import InvalidValue
+from ecosystem.model import LEVELS, Node, NodeKind
+from ecosystem.stores.base import Store
+
+__all__ = [
+    "DEFAULT_CADENCE_DAYS",
+    "OPERATING_STAGES",
+    "TRANSITIONS",
+    "ExitStep",
+    "Incident",
+    "Kpi",
+    "KpiActual",
+    "Meeting",
+    "Milestone",
+    "Partnership",
+    "Risk",
+    "StageChange",
+    "add_months",
+    "check_transition",
+    "load_partnership",
+    "load_partnerships",
+]
+
+#: Which stage may follow which (METHOD.md stages 2-5). A partnership may be recorded
+#: starting at any stage; ``ended`` is final.
+TRANSITIONS: Mapping[str, frozenset[str]] = {
+    "identified": frozenset({"evaluating", "ended"}),
+    "evaluating": frozenset({"identified", "negotiating", "ended"}),
+    "negotiating": frozenset({"evaluating", "active", "ended"}),
+    "active": frozenset({"under_review", "buffer_period", "exiting", "transformed", "ended"}),
+    "under_review": frozenset({"active", "buffer_period", "exiting", "transformed", "ended"}),
+    "buffer_period": frozenset({"active", "under_review", "exiting", "transformed", "ended"}),
+    "exiting": frozenset({"ended", "transformed"}),
+    "transformed": frozenset({"active", "under_review", "buffer_period", "exiting",
+                              "transformed", "ended"}),
+    "ended": frozenset(),
+}
+#: Stages in which the partnership runs: meetings are due and milestones count.
+OPERATING_STAGES = frozenset({"active", "under_review", "buffer_period", "transformed",
+                              "exiting"})
+#: The method's default cadence per communication level, in days.
+DEFAULT_CADENCE_DAYS: Mapping[str, int] = {"executive": 91, "management": 30, "team": 7}
+_CADENCE_FIELDS = {level: f"{level}_days" for level in LEVELS}
+
+
+def check_transition(before: str | None, after: str) -> str | None:
+    """Why ``before -> after`` breaks the stage rules, or None when it is allowed.
+
+    Examples
+    --------
+    >>> check_transition("negotiating", "active") is None
+    True
+    >>> print(check_transition("ended", "active"))
+    an ended partnership cannot change stage; record a new partnership instead
+    """
+    if before is None or after in TRANSITIONS[before]:
+        return None
+    if before == "ended":
+        return "an ended partnership cannot change stage; record a new partnership instead"
+    allowed = ", ".join(sorted(TRANSITIONS[before]))
+    return f"'{before}' cannot be followed by '{after}'; from '{before}' go to one of: {allowed}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months``, clipped to the end of the month.
+
+    Examples
+    --------
+    >>> add_months(dt.date(2025, 8, 31), 6)
+    datetime.date(2026, 2, 28)
+    """
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+R = TypeVar("R")
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _build(cls: type[R], values: Mapping[str, Any]) -> R:
+    """A record from node properties: dates parsed, unknown properties ignored."""
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        if f.type in ("dt.date", "dt.date | None"):
+            value = _as_date(value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """The partnership entered ``stage`` on ``date``."""
+
+    id: str
+    date: dt.date
+    stage: str
+    form: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Risk:
+    """One due-diligence risk; ``score`` is severity x likelihood (1 to 25)."""
+
+    id: str
+    name: str
+    category: str
+    severity: int
+    likelihood: int
+    owner: str | None = None
+    mitigation: str | None = None
+    assessed: dt.date | None = None
+
+    @property
+    def score(self) -> int:
+        return int(self.severity) * int(self.likelihood)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One annex row. It is *on time* when delivered on or before its due day."""
+
+    id: str
+    due: dt.date
+    name: str = ""
+    annex: str | None = None
+    owner_side: str | None = None
+    resources: str | None = None
+    acceptance: str | None = None
+    delivered: dt.date | None = None
+
+    @property
+    def is_on_time(self) -> bool:
+        return self.delivered is not None and self.delivered <= self.due
+
+    def is_late(self, day: dt.date) -> bool:
+        """Known to be late on ``day``: it was due before ``day`` and not delivered on time.
+
+        This uses nothing from after ``day``: a milestone due before ``day`` that was
+        delivered on time was delivered before ``day`` too.
+        """
+        return self.due < day and not self.is_on_time
+
+    def late_from(self) -> dt.date | None:
+        """The first day on which it is known to be late (None if delivered on time)."""
+        return None if self.is_on_time else self.due + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A KPI of the partnership."""
+
+    id: str
+    metric: str
+    name: str = ""
+    unit: str | None = None
+    direction: str | None = None
+    target: float | None = None
+    scale_max: float | None = None
+    weight: float | None = None
+
+    @property
+    def is_lower_better(self) -> bool:
+        if self.direction:
+            return self.direction == "lower"
+        return self.metric in ("time_to_market", "rd_cycle_time")
+
+
+@dataclass(frozen=True)
+class KpiActual:
+    """One KPI figure for the period starting on ``period``."""
+
+    id: str
+    kpi: str
+    period: dt.date
+    actual: float
+    target: float | None = None
+    reported: dt.date | None = None
+
+    @property
+    def known_from(self) -> dt.date:
+        """The day the figure became known (``reported``, else the period's first day)."""
+        return self.reported or self.period
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    level: str
+    date: dt.date
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str
+    date: dt.date
+    category: str
+    severity: str
+    name: str = ""
+    root_cause: str | None = None
+    responsibility: str | None = None
+    remedy: str | None = None
+    resolved: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ExitStep:
+    id: str
+    date: dt.date
+    action: str
+    name: str = ""
+    quota: float | None = None
+    owner: str | None = None
+    done: bool | None = None
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """A partnership with every record that points at it, each list in date order."""
+
+    id: str
+    company: str
+    partner: str
+    name: str = ""
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    stages: tuple[StageChange, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    actuals: tuple[KpiActual, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    incidents: tuple[Incident, ...] = ()
+    exit_steps: tuple[ExitStep, ...] = ()
+
+    def stage_on(self, day: dt.date | None = None) -> str | None:
+        """The stage on ``day`` (None: the latest); None before the first change."""
+        current = None
+        for change in self.stages:
+            if day is not None and change.date > day:
+                break
+            current = change.stage
+        return current
+
+    def stage_since(self, day: dt.date | None = None) -> dt.date | None:
+        """The day the stage held on ``day`` began."""
+        began = None
+        for change in self.stages:
+            if day is not None and change.date > day:
+                break
+            began = change.date
+        return began
+
+    def cadence(self) -> dict[str, int]:
+        """The tracked communication levels and their cadence in days.
+
+        A level is tracked when the partnership sets its cadence (``executive_days`` ...)
+        or a meeting at that level is on record; the method's defaults (quarterly, monthly,
+        weekly) fill in a level that has meetings but no cadence set.
+        """
+        held = {m.level for m in self.meetings}
+        out: dict[str, int] = {}
+        for level, name in _CADENCE_FIELDS.items():
+            days = self.properties.get(name)
+            if days is not None:
+                out[level] = int(days)
+            elif level in held:
+                out[level] = DEFAULT_CADENCE_DAYS[level]
+        return out
+
+    @property
+    def review_months(self) -> int:
+        return int(self.properties.get("review_months") or 6)
+
+    def kpi(self, id: str) -> Kpi:
+        for kpi in self.kpis:
+            if kpi.id == id:
+                return kpi
+        raise InvalidValue(f"partnership {self.id!r} has no KPI {id!r}; its KPIs are "
+                           f"{', '.join(k.id for k in self.kpis) or 'none yet'}.",
+                           field="kpi", value=id)
+
+
+def _sorted(records: Iterable[R], *keys: str) -> tuple[R, ...]:
+    return tuple(sorted(records, key=attrgetter(*keys)))
+
+
+def partnership_from_nodes(node: Node, records: Mapping[NodeKind, Iterable[Node]]
+                           ) -> Partnership:
+    """Assemble a :class:`Partnership` from its node and its record nodes by kind."""
+    def props(n: Node) -> dict[str, Any]:
+        return {**n.properties, "id": n.id}
+
+    def build(kind: NodeKind, cls: type[R]) -> list[R]:
+        return [_build(cls, props(n)) for n in records.get(kind, ())]
+
+    kpis = build(NodeKind.KPI, Kpi)
+    return Partnership(
+        id=node.id,
+        company=str(node.properties["company"]),
+        partner=str(node.properties["partner"]),
+        name=str(node.properties.get("name") or node.id),
+        properties=dict(node.properties),
+        stages=_sorted(build(NodeKind.STAGE_CHANGE, StageChange), "date", "id"),
+        risks=tuple(sorted(build(NodeKind.RISK, Risk), key=lambda r: (-r.score, r.id))),
+        milestones=_sorted(build(NodeKind.MILESTONE, Milestone), "due", "id"),
+        kpis=_sorted(kpis, "id"),
+        actuals=_sorted(build(NodeKind.KPI_ACTUAL, KpiActual), "kpi", "period", "id"),
+        meetings=_sorted(build(NodeKind.MEETING, Meeting), "date", "id"),
+        incidents=_sorted(build(NodeKind.INCIDENT, Incident), "date", "id"),
+        exit_steps=_sorted(build(NodeKind.EXIT_STEP, ExitStep), "date", "id"),
+    )
+
+
+def load_partnerships(store: Store, *, company: str | None = None) -> list[Partnership]:
+    """Every partnership in the store (those of ``company``, on either side, if given),
+    with its records, ordered by id."""
+    nodes = store.nodes(NodeKind.PARTNERSHIP)
+    if company is not None:
+        nodes = [n for n in nodes
+                 if company in (n.properties.get("company"), n.properties.get("partner"))]
+    if not nodes:
+        return []
+    wanted = {n.id for n in nodes}
+    kpi_owner = {n.id: str(n.properties.get("partnership"))
+                 for n in store.nodes(NodeKind.KPI)}
+    grouped: dict[str, dict[NodeKind, list[Node]]] = {pid: {} for pid in wanted}
+    for kind in (NodeKind.STAGE_CHANGE, NodeKind.RISK, NodeKind.MILESTONE, NodeKind.KPI,
+                 NodeKind.KPI_ACTUAL, NodeKind.MEETING, NodeKind.INCIDENT,
+                 NodeKind.EXIT_STEP):
+        for record in store.nodes(kind):
+            if kind is NodeKind.KPI_ACTUAL:
+                owner = kpi_owner.get(str(record.properties.get("kpi")))
+            else:
+                owner = str(record.properties.get("partnership"))
+            if owner in grouped:
+                grouped[owner].setdefault(kind, []).append(record)
+    return [partnership_from_nodes(n, grouped[n.id]) for n in nodes]
+
+
+def load_partnership(store: Store, id: str) -> Partnership:
+    """One partnership with its records; NodeNotFound (with close ids) if absent."""
+    node = store.node(NodeKind.PARTNERSHIP, id)
+    return next(p for p in load_partnerships(store) if p.id == node.id)
