@@ -67,7 +67,7 @@ def is_possible(value: float, metric: str, scale_max: float | None = None) -> bo
 
 def _rows(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
     for record in frame.to_dict("records"):
-        yield {k: (None if _blank(v) else v) for k, v in record.items()}
+        yield {str(k): (None if _blank(v) else v) for k, v in record.items()}
 
 
 def _blank(value: Any) -> bool:

@@ -234,10 +234,12 @@ def import_records(store: Store, path: str | Path, *, table: str | None = None,
 def _completed(store: Store, kind: NodeKind, table: RawTable, partnership: str | None,
                taken: set[str]) -> RawTable:
     frame = table.frame.copy()
-    def blank(column):
-        return (frame[column].isna() | (frame[column].astype(str).str.strip()
-                                                        == "")
-                 if column in frame.columns else pd.Series(True, index=frame.index))
+
+    def blank(column: str) -> pd.Series:
+        if column not in frame.columns:
+            return pd.Series(True, index=frame.index)
+        return frame[column].isna() | (frame[column].astype(str).str.strip() == "")
+
     if partnership is not None:
         store.node(NodeKind.PARTNERSHIP, partnership)  # NodeNotFound with suggestions
         if kind is NodeKind.KPI_ACTUAL and "kpi" in frame.columns:

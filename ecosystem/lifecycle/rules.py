@@ -162,7 +162,8 @@ class Alert:
         for key in ("date", "resolved", "buffer_until"):
             out[key] = out[key].isoformat() if out[key] else None
         out["open"] = self.is_open
-        return json.loads(json.dumps(out, default=str))
+        clean: dict[str, Any] = json.loads(json.dumps(out, default=str))
+        return clean
 
 
 def evaluate(partnership: Partnership, *, as_of: dt.date | None = None,
