@@ -19,8 +19,8 @@ from ecosystem.io.importer import ImportFormat, read_paths
 from ecosystem.model import NodeKind, RelKind
 from ecosystem.stores.base import AsOf, Store, WriteSummary
 
-__all__ = ["build_demo", "demo_data_folder", "patent_data_folder", "summarize",
-           "write_demo_views"]
+__all__ = ["build_demo", "build_worked_case", "demo_data_folder", "patent_data_folder",
+           "summarize", "worked_case_folder", "write_demo_views"]
 
 
 def demo_data_folder() -> Path:
@@ -32,6 +32,22 @@ def patent_data_folder() -> Path | None:
     """The matched patent portfolios in a source checkout's ``data/tdapatents``, if present."""
     folder = Path(__file__).resolve().parent.parent / "data" / "tdapatents"
     return folder if (folder / "companies.csv").is_file() else None
+
+
+def worked_case_folder() -> Path:
+    """The METHOD.md worked case: a small EV ecosystem (tables and ``needs.yaml``) and,
+    in ``lifecycle/``, the partnership records that notebook 04 imports."""
+    return demo_data_folder() / "worked_case"
+
+
+def build_worked_case(store: Store) -> WriteSummary:
+    """Import the worked case's ecosystem and Voltra's needs map (METHOD.md stage 1) into
+    ``store``; the partnership itself is then recorded step by step (notebook 04)."""
+    from ecosystem.scanning.needs import read_needs_file, save_needs
+
+    summary = store.write(read_paths([worked_case_folder()], format=ImportFormat.TABULAR))
+    save_needs(store, read_needs_file(worked_case_folder() / "needs.yaml"))
+    return summary
 
 
 def build_demo(store: Store, *, progress: bool = False) -> WriteSummary:

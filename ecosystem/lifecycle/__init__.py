@@ -29,6 +29,7 @@ from ecosystem.lifecycle.records import (
     load_partnership,
     load_partnerships,
 )
+from ecosystem.lifecycle.status import PartnershipStatus, partnership_report, status, statuses
 from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate, evaluate_all, load_rule_config
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Alert",
     "HealthWeights",
     "Partnership",
+    "PartnershipStatus",
     "PeriodHealth",
     "RuleConfig",
     "add_records",
@@ -52,6 +54,9 @@ __all__ = [
     "load_partnership",
     "load_partnerships",
     "load_rule_config",
+    "partnership_report",
     "save_exit_plan",
+    "status",
+    "statuses",
     "transform",
 ]

@@ -10,7 +10,9 @@ diagnosis reports
   rest (delivered late, or overdue), and the mean delay in days;
 * **satisfaction**: the latest partner-satisfaction score as a share of its scale, and its
   change from the previous score (the trend);
-* **communication**: meetings held per tracked level against the cadence.
+* **communication**: meetings held per tracked level against the cadence, counting only
+  the days the partnership was operating (active, under review, in a buffer period,
+  transformed or exiting).
 
 The **health index** (0-100) is the weighted mean of four component scores in [0, 1]:
 
@@ -49,6 +51,28 @@ class HealthWeights:
     milestones: float = 0.3
     satisfaction: float = 0.2
     communication: float = 0.1
+
+    @classmethod
+    def parse(cls, text: str) -> HealthWeights:
+        """Weights from ``name=weight,...``; components not named get 0.
+
+        Examples
+        --------
+        >>> HealthWeights.parse("kpis=2,milestones=1")
+        HealthWeights(kpis=2.0, milestones=1.0, satisfaction=0.0, communication=0.0)
+        """
+        values = dict.fromkeys(asdict(cls()), 0.0)
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            name, _, number = part.partition("=")
+            if name.strip() not in values:
+                raise InvalidValue(f"unknown health weight {name.strip()!r}; weights: "
+                                   f"{', '.join(values)}.", field="weights", value=part)
+            try:
+                values[name.strip()] = float(number)
+            except ValueError:
+                raise InvalidValue(f"health weight {part!r} is not name=number; write it "
+                                   "like kpis=0.5.", field="weights", value=part) from None
+        return cls(**values)
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
@@ -190,7 +214,9 @@ def _period(p: Partnership, start: dt.date, end: dt.date, as_of: dt.date,
     if satisfaction is not None:
         components["satisfaction"] = satisfaction
     communication = {}
-    span = (cut - start).days
+    # Meetings are expected only while the partnership operates.
+    span = sum((min(e, cut) - max(b, start)).days for b, e in p.operating_spans(cut)
+               if e > start)
     for level, every in p.cadence().items():
         held = sum(1 for m in p.meetings if m.level == level and start <= m.date < cut)
         expected = span / every

@@ -304,6 +304,23 @@ class Partnership:
     def review_months(self) -> int:
         return int(self.properties.get("review_months") or 6)
 
+    def operating_spans(self, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+        """``[begin, end)`` spans, up to ``end``, in which the partnership was in an
+        operating stage (:data:`OPERATING_STAGES`)."""
+        spans: list[tuple[dt.date, dt.date]] = []
+        begin = None
+        for change in self.stages:
+            if change.date >= end:
+                break
+            if change.stage in OPERATING_STAGES and begin is None:
+                begin = change.date
+            elif change.stage not in OPERATING_STAGES and begin is not None:
+                spans.append((begin, change.date))
+                begin = None
+        if begin is not None:
+            spans.append((begin, end))
+        return spans
+
     def kpi(self, id: str) -> Kpi:
         for kpi in self.kpis:
             if kpi.id == id:

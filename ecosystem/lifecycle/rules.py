@@ -38,7 +38,7 @@ from typing import Any
 
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.health import period_start, satisfaction_series
-from ecosystem.lifecycle.records import OPERATING_STAGES, Partnership, add_months
+from ecosystem.lifecycle.records import Partnership, add_months
 
 __all__ = ["LEVEL_ORDER", "RULES", "Alert", "RuleConfig", "evaluate", "evaluate_all",
            "load_rule_config"]
@@ -309,7 +309,7 @@ def _satisfaction_decline(p: Partnership, as_of: dt.date, config: RuleConfig
 
 
 def _cadence(p: Partnership, as_of: dt.date, config: RuleConfig) -> list[Alert]:
-    operating = _operating_spans(p, as_of)
+    operating = p.operating_spans(as_of + ONE_DAY)
     alerts = []
     for level, every in p.cadence().items():
         held = sorted(m.date for m in p.meetings if m.level == level)
@@ -332,21 +332,6 @@ def _cadence(p: Partnership, as_of: dt.date, config: RuleConfig) -> list[Alert]:
                     break
                 last = later[0]
     return alerts
-
-
-def _operating_spans(p: Partnership, as_of: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """``[begin, end)`` spans in which the partnership was in an operating stage."""
-    spans: list[tuple[dt.date, dt.date]] = []
-    begin = None
-    for change in p.stages:
-        if change.stage in OPERATING_STAGES and begin is None:
-            begin = change.date
-        elif change.stage not in OPERATING_STAGES and begin is not None:
-            spans.append((begin, change.date))
-            begin = None
-    if begin is not None:
-        spans.append((begin, as_of + ONE_DAY))
-    return spans
 
 
 def _buffer_expired(p: Partnership, as_of: dt.date, config: RuleConfig) -> list[Alert]:

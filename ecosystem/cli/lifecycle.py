@@ -1,0 +1,338 @@
+"""``ecosystem partnership ...`` and ``ecosystem alerts``: the partnership lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ecosystem import lifecycle as lc
+from ecosystem.cli.common import JSON, Context, echo_json, handle_errors
+from ecosystem.errors import InvalidValue
+from ecosystem.lifecycle.editing import record_table
+from ecosystem.lifecycle.health import HealthWeights
+from ecosystem.lifecycle.rules import RuleConfig
+from ecosystem.model import NODE_SCHEMAS, STAGES, parse_date
+
+__all__ = ["COMMANDS"]
+
+AS_OF = click.option("--as-of", "as_of", metavar="DATE", default=None,
+                     help="Evaluate as on this day, with only what was known then "
+                     "(default: today).")
+RULES = click.option("--rules", type=click.Path(dir_okay=False, path_type=Path),
+                     default=None, metavar="FILE",
+                     help="Rule settings (YAML or JSON), e.g. 'delay_threshold: 0.3'.")
+DATE = click.option("--date", metavar="DATE", default=None, help="The day (default: today).")
+_LEVEL_MARK = {"hard_trigger": "!!", "executive": "! ", "warning": "~ ", "reminder": ". "}
+
+
+def _day(as_of: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(parse_date(as_of)) if as_of else None
+
+
+def _config(path: Path | None) -> RuleConfig | None:
+    return lc.load_rule_config(path) if path is not None else None
+
+
+def _pairs(values: tuple[str, ...], what: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise InvalidValue(f"{what} {value!r} is not FIELD=VALUE; write it like "
+                               "due=2025-03-31.", field=what, value=value)
+        out[name.strip()] = text
+    return out
+
+
+@click.group()
+def partnership() -> None:
+    """Partnerships through their lifecycle: stages, risks, milestones, KPIs, meetings,
+    incidents, health, transformation and exit (METHOD.md stages 2-5).
+
+    \b
+    ecosystem partnership new voltra-lumen --company voltra --partner lumen
+    ecosystem partnership stage voltra-lumen evaluating --date 2025-02-01
+    ecosystem partnership add voltra-lumen milestones name="Prototype" due=2025-05-31
+    ecosystem partnership import annex.xlsx --partnership voltra-lumen
+    ecosystem partnership show voltra-lumen
+    """
+
+
+@partnership.command("new")
+@click.argument("id")
+@click.option("--company", required=True, help="Id of our company.")
+@click.option("--partner", required=True, help="Id of the partner company.")
+@click.option("--name", default=None, help="Display name (default: the id).")
+@click.option("--stage", type=click.Choice(STAGES), default="identified", show_default=True)
+@DATE
+@click.option("--set", "fields", multiple=True, metavar="FIELD=VALUE",
+              help="Further partnership fields: form, goals, ip_ownership, cost_share, "
+              "exit_mechanism, signed, executive_days ... (repeatable).")
+@click.pass_obj
+@handle_errors
+def new(obj: Context, id: str, company: str, partner: str, name: str | None, stage: str,
+        date: str | None, fields: tuple[str, ...]) -> None:
+    """Record partnership ID between --company and --partner, in its first stage."""
+    with obj.open() as store:
+        p = lc.create_partnership(store, id, company, partner, name=name, stage=stage,
+                                  date=date, source="command line", **_pairs(fields, "--set"))
+    click.echo(f"Recorded partnership {p.id} ({p.company} + {p.partner}), stage "
+               f"{p.stages[-1].stage} since {p.stages[-1].date}.")
+
+
+@partnership.command("list")
+@click.option("--company", default=None, help="Only partnerships of this company.")
+@AS_OF
+@RULES
+@JSON
+@click.pass_obj
+@handle_errors
+def list_(obj: Context, company: str | None, as_of: str | None, rules: Path | None,
+          as_json: bool) -> None:
+    """Every partnership with its stage, latest health index and open alerts."""
+    with obj.open() as store:
+        found = lc.statuses(store, as_of=as_of, company=company, config=_config(rules))
+    if as_json:
+        echo_json([s.as_dict() for s in found])
+        return
+    if not found:
+        click.echo("No partnerships yet: record one with `ecosystem partnership new`.")
+    for s in found:
+        health = f"{s.health:5.1f} {s.band}" if s.health is not None else "  -  no data"
+        click.echo(f"{s.id:<24} {s.company} + {s.partner:<16} {s.stage or '-':<14} "
+                   f"health {health:<14} open alerts {len(s.open_alerts)}")
+
+
+@partnership.command()
+@click.argument("id")
+@AS_OF
+@RULES
+@JSON
+@click.pass_obj
+@handle_errors
+def show(obj: Context, id: str, as_of: str | None, rules: Path | None, as_json: bool) -> None:
+    """Everything about partnership ID: stage history, risk map, annex milestones, KPIs,
+    meetings, incidents, exit steps, health per period and alerts."""
+    with obj.open() as store:
+        report = lc.partnership_report(lc.load_partnership(store, id), as_of=as_of,
+                                       config=_config(rules))
+    if as_json:
+        echo_json(report)
+        return
+    head = report["partnership"]
+    click.echo(f"{head['name']} ({head['id']}): {head['company']} + {head['partner']}")
+    click.echo(f"Stage {report['stage']} since {report['stage_since']}"
+               + (f"; form: {report['form']}" if report["form"] else ""))
+    for key in ("goals", "ip_ownership", "cost_share", "exit_mechanism"):
+        if head.get(key) is not None:
+            click.echo(f"  {key}: {head[key]}")
+    _section("Stage history", [f"{s['date']}  {s['stage']}" + (f"  ({s['reason']})"
+                                                                 if s["reason"] else "")
+                               for s in report["stages"]])
+    _section("Risk map (severity x likelihood)", [
+        f"{r['score']:>3}  {r['category']:<12} {r['name']}"
+        + (f"  owner {r['owner']}" if r["owner"] else "")
+        + (f"; mitigation: {r['mitigation']}" if r["mitigation"] else "")
+        for r in report["risks"]])
+    _section("Milestones", [
+        f"{m['due']}  {m['name'] or m['id']:<36} "
+        + ("delivered " + m["delivered"] if m["delivered"] else "open")
+        + ({True: "  on time", False: "  LATE", None: ""}[m["on_time"]])
+        for m in report["milestones"]])
+    _section("Health", [
+        f"{h['start']}  index {h['index'] if h['index'] is not None else '-':>5}  "
+        f"{h['band'] or '':<9} hit rate "
+        + (f"{h['hit_rate']:.0%}" if h["hit_rate"] is not None else "-")
+        + "  KPI gaps: " + (", ".join(
+            f"{k['name']} {k['actual']:g} vs {k['target']:g}" for k in h["kpis"]
+            if k["target"] is not None) or "-")
+        for h in report["health"]])
+    _section("Alerts", [_alert_line(a) for a in report["alerts"]])
+
+
+def _section(title: str, lines: list[str]) -> None:
+    click.echo(f"\n{title}:")
+    for line in lines or ["(none)"]:
+        click.echo(f"  {line}")
+
+
+def _alert_line(alert: dict[str, Any]) -> str:
+    state = f"resolved {alert['resolved']}" if alert["resolved"] else "OPEN"
+    return (f"{_LEVEL_MARK[alert['level']]} {alert['date']}  {alert['rule']:<21} "
+            f"{alert['partnership']}: {alert['message']} [{state}]\n"
+            f"      next: {alert['recommendation']}")
+
+
+@partnership.command()
+@click.argument("id")
+@click.argument("stage", type=click.Choice(STAGES))
+@DATE
+@click.option("--reason", default=None, help="Why the stage changes.")
+@click.pass_obj
+@handle_errors
+def stage(obj: Context, id: str, stage: str, date: str | None, reason: str | None) -> None:
+    """Move partnership ID to STAGE; changes that skip the stage rules are refused."""
+    with obj.open() as store:
+        change = lc.change_stage(store, id, stage, date=date, reason=reason,
+                                 source="command line")
+    click.echo(f"{id}: stage {change.stage} since {change.date}.")
+
+
+@partnership.command()
+@click.argument("id")
+@click.option("--form", required=True, help="What the relationship becomes, e.g. "
+              "'technology licence + ecosystem partnership'.")
+@DATE
+@click.option("--reason", default=None)
+@click.pass_obj
+@handle_errors
+def transform(obj: Context, id: str, form: str, date: str | None, reason: str | None) -> None:
+    """Transform partnership ID into a new form, keeping its history on the graph."""
+    with obj.open() as store:
+        change = lc.transform(store, id, form=form, date=date, reason=reason,
+                              source="command line")
+    click.echo(f"{id}: transformed into '{change.form}' on {change.date}.")
+
+
+@partnership.command()
+@click.argument("id")
+@click.argument("table", metavar="TABLE")
+@click.argument("fields", nargs=-1, metavar="FIELD=VALUE...")
+@click.pass_obj
+@handle_errors
+def add(obj: Context, id: str, table: str, fields: tuple[str, ...]) -> None:
+    """Add (or update, giving its id) one record of partnership ID.
+
+    TABLE is one of risks, milestones, kpis, kpi_actuals, meetings, incidents,
+    exit_steps (or stage_changes); fields as in docs/tabular-format.md.
+    """
+    kind = record_table(table)
+    with obj.open() as store:
+        lc.add_records(store, kind, [_pairs(fields, "field")], partnership=id,
+                       source="command line")
+    click.echo(f"{id}: {NODE_SCHEMAS[kind].table} recorded.")
+
+
+@partnership.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--table", default=None, help="The record table of a single-table file "
+              "(default: the file or sheet name).")
+@click.option("--partnership", "partnership_id", default=None,
+              help="Fill this partnership into rows without one.")
+@click.pass_obj
+@handle_errors
+def import_(obj: Context, path: Path, table: str | None, partnership_id: str | None) -> None:
+    """Import milestones, KPI actuals or other records from CSV, Parquet or Excel, all or
+    nothing."""
+    with obj.open() as store:
+        summary = lc.import_records(store, path, table=table, partnership=partnership_id)
+    for kind, n in summary.nodes_written.items():
+        click.echo(f"{kind}: {n} row(s) written, {summary.nodes_created.get(kind, 0)} new")
+
+
+@partnership.command()
+@click.argument("id")
+@AS_OF
+@click.option("--months", type=click.IntRange(1, 24), default=None,
+              help="Period length (default: the partnership's review_months, else 6).")
+@click.option("--weights", default=None, metavar="NAME=W,...",
+              help="Index weights, e.g. kpis=0.5,milestones=0.3,satisfaction=0.2 "
+              "(components not named get 0; default 0.4/0.3/0.2/0.1 with communication).")
+@JSON
+@click.pass_obj
+@handle_errors
+def health(obj: Context, id: str, as_of: str | None, months: int | None,
+           weights: str | None, as_json: bool) -> None:
+    """The health diagnosis of partnership ID, period by period."""
+    chosen = HealthWeights.parse(weights) if weights else None
+    day = _day(as_of)
+    with obj.open() as store:
+        periods = lc.diagnose(lc.load_partnership(store, id), as_of=day, months=months,
+                              weights=chosen)
+    if as_json:
+        echo_json([h.as_dict() for h in periods])
+        return
+    for h in periods:
+        index = f"{h.index:5.1f} {h.band}" if h.index is not None else "  -  no data"
+        click.echo(f"{h.start} to {h.end}: {index}")
+        for name, score in h.components.items():
+            click.echo(f"    {name:<14} {score:.2f}")
+        for gap in h.kpis:
+            if gap.target is not None:
+                click.echo(f"    KPI {gap.name}: {gap.actual:g} vs target {gap.target:g} "
+                           f"(gap {gap.gap:+g})")
+
+
+@partnership.command("exit-plan")
+@click.argument("id")
+@click.option("--start", required=True, metavar="DATE", help="First day of the exit.")
+@click.option("--quota-step", default=0.1, show_default=True,
+              help="Licence quota cut per month (0.1 = 10%).")
+@click.option("--staff-steps", default=3, show_default=True)
+@click.option("--notice-months", default=6, show_default=True,
+              help="Tell customers this many months before the end.")
+@click.option("--after-sales-owner", default=None)
+@click.option("--save", is_flag=True, help="Record the steps on the partnership.")
+@JSON
+@click.pass_obj
+@handle_errors
+def exit_plan(obj: Context, id: str, start: str, quota_step: float, staff_steps: int,
+              notice_months: int, after_sales_owner: str | None, save: bool,
+              as_json: bool) -> None:
+    """A stepwise exit plan for partnership ID (printed; recorded with --save)."""
+    with obj.open() as store:
+        steps = lc.exit_plan(lc.load_partnership(store, id), start, quota_step=quota_step,
+                             staff_steps=staff_steps, notice_months=notice_months,
+                             after_sales_owner=after_sales_owner)
+        if save:
+            lc.save_exit_plan(store, id, steps, source="command line")
+    if as_json:
+        echo_json([{**s, "date": s["date"].isoformat()} for s in steps])
+    else:
+        for s in steps:
+            click.echo(f"{s['date']}  {s['action']:<18} {s['name']}")
+        if save:
+            click.echo(f"Saved {len(steps)} exit steps on {id}.")
+
+
+@partnership.command()
+@click.argument("id")
+@click.pass_obj
+@handle_errors
+def delete(obj: Context, id: str) -> None:
+    """Delete partnership ID and its records (its graph relationships stay)."""
+    with obj.open() as store:
+        n = lc.delete_partnership(store, id)
+    click.echo(f"Deleted {id} and {n} record(s).")
+
+
+@click.command()
+@AS_OF
+@click.option("--company", default=None, help="Only partnerships of this company.")
+@click.option("--all", "everything", is_flag=True,
+              help="Also alerts already resolved (the whole history).")
+@RULES
+@JSON
+@click.pass_obj
+@handle_errors
+def alerts(obj: Context, as_of: str | None, company: str | None, everything: bool,
+           rules: Path | None, as_json: bool) -> None:
+    """Open alerts of every partnership (with --all, every alert raised so far), most
+    severe first: which rule fired, on which data, and what the method recommends."""
+    day = _day(as_of)
+    with obj.open() as store:
+        found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=day,
+                                config=_config(rules), open_only=not everything)
+    if as_json:
+        echo_json([a.as_dict() for a in found])
+        return
+    if not found:
+        click.echo("No alerts." if everything else "No open alerts.")
+    for a in found:
+        click.echo(_alert_line(a.as_dict()))
+
+
+COMMANDS = [partnership, alerts]

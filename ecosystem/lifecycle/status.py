@@ -1,0 +1,105 @@
+"""Where each partnership stands on a day: stage, health and open alerts.
+
+What the CLI's ``partnership list`` and ``show``, the API and the views read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ecosystem.lifecycle.health import HealthWeights, PeriodHealth, diagnose
+from ecosystem.lifecycle.records import Partnership, load_partnerships
+from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate
+from ecosystem.model import NodeKind, parse_date
+from ecosystem.stores.base import AsOf, Store
+
+__all__ = ["PartnershipStatus", "partnership_report", "status", "statuses"]
+
+
+@dataclass(frozen=True)
+class PartnershipStatus:
+    """One partnership on one day."""
+
+    id: str
+    name: str
+    company: str
+    partner: str
+    stage: str | None
+    stage_since: dt.date | None
+    form: str | None
+    health: float | None
+    band: str | None
+    open_alerts: tuple[Alert, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["stage_since"] = self.stage_since.isoformat() if self.stage_since else None
+        out["open_alerts"] = [a.as_dict() for a in self.open_alerts]
+        return out
+
+
+def _day(as_of: AsOf) -> dt.date:
+    return dt.date.fromisoformat(parse_date(as_of)) if as_of is not None else dt.date.today()
+
+
+def status(p: Partnership, *, as_of: AsOf = None, config: RuleConfig | None = None,
+           weights: HealthWeights | None = None) -> PartnershipStatus:
+    """Stage, latest health and open alerts of ``p`` on ``as_of`` (default today)."""
+    day = _day(as_of)
+    health = _latest_health(diagnose(p, as_of=day, weights=weights))
+    alerts = tuple(a for a in evaluate(p, as_of=day, config=config) if a.is_open)
+    form = next((s.form for s in reversed(p.stages) if s.form and s.date <= day), None)
+    return PartnershipStatus(
+        p.id, p.name, p.company, p.partner, p.stage_on(day), p.stage_since(day),
+        form or p.properties.get("form"), health.index if health else None,
+        health.band if health else None, alerts)
+
+
+def statuses(store: Store, *, as_of: AsOf = None, company: str | None = None,
+             config: RuleConfig | None = None) -> list[PartnershipStatus]:
+    """The status of every partnership (of ``company``, on either side, if given)."""
+    if company is not None:
+        company = store.node(NodeKind.COMPANY, company).id  # NodeNotFound with suggestions
+    return [status(p, as_of=as_of, config=config)
+            for p in load_partnerships(store, company=company)]
+
+
+def _latest_health(periods: list[PeriodHealth]) -> PeriodHealth | None:
+    """The latest period with an index (the current one may have no data yet)."""
+    return next((h for h in reversed(periods) if h.index is not None), None)
+
+
+def partnership_report(p: Partnership, *, as_of: AsOf = None,
+                       config: RuleConfig | None = None,
+                       weights: HealthWeights | None = None) -> dict[str, Any]:
+    """Everything about ``p`` on ``as_of`` as plain data (JSON-ready)."""
+    day = _day(as_of)
+
+    def plain(record: Any) -> dict[str, Any]:
+        return {k: (v.isoformat() if isinstance(v, dt.date) else v)
+                for k, v in asdict(record).items()}
+
+    current = status(p, as_of=day, config=config, weights=weights)
+    return {
+        "partnership": {"id": p.id, "name": p.name, "company": p.company,
+                        "partner": p.partner, **{k: v for k, v in p.properties.items()
+                                                 if k not in ("name", "company", "partner")}},
+        "as_of": day.isoformat(),
+        "stage": current.stage,
+        "stage_since": current.stage_since.isoformat() if current.stage_since else None,
+        "form": current.form,
+        "stages": [plain(s) for s in p.stages if s.date <= day],
+        "risks": [{**plain(r), "score": r.score} for r in p.risks],
+        "milestones": [{**plain(m), "on_time": m.is_on_time if m.due < day else None}
+                       for m in p.milestones],
+        "kpis": [plain(k) for k in p.kpis],
+        "actuals": [plain(a) for a in p.actuals if a.known_from <= day],
+        "cadence_days": p.cadence(),
+        "meetings": [plain(m) for m in p.meetings if m.date <= day],
+        "incidents": [plain(i) for i in p.incidents if i.date <= day],
+        "exit_steps": [plain(s) for s in p.exit_steps],
+        "health": [h.as_dict() for h in diagnose(p, as_of=day, weights=weights)],
+        "alerts": [a.as_dict() for a in evaluate(p, as_of=day, config=config)],
+    }
