@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from api import errors
-from api.routes import analysis, health, imports, nodes, relationships, views
+from api.routes import analysis, health, imports, nodes, partnerships, relationships, views
 from api.schemas import ErrorOut
 from api.settings import Settings
 from ecosystem import __version__
@@ -56,8 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     if chosen.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(chosen.cors_origins),
-                           allow_methods=["GET", "PUT", "POST", "DELETE"],
+                           allow_methods=["GET", "PUT", "POST", "PATCH", "DELETE"],
                            allow_headers=[chosen.header, "Content-Type"])
-    for module in (health, nodes, relationships, analysis, imports, views):
+    for module in (health, nodes, relationships, analysis, imports, views, partnerships):
         app.include_router(module.router, prefix="/v1")
     return app

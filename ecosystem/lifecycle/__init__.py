@@ -29,8 +29,8 @@ from ecosystem.lifecycle.records import (
     load_partnership,
     load_partnerships,
 )
-from ecosystem.lifecycle.status import PartnershipStatus, partnership_report, status, statuses
 from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate, evaluate_all, load_rule_config
+from ecosystem.lifecycle.status import PartnershipStatus, partnership_report, status, statuses
 
 __all__ = [
     "RECORD_TABLES",

@@ -112,6 +112,12 @@ def create_partnership(store: Store, id: str, company: str, partner: str, *,
     ``goals``, ``cost_share`` ...). Raises Conflict if the id is taken."""
     from ecosystem.errors import Conflict
 
+    reserved = {"id", "company", "partner", "name"} & set(fields)
+    if reserved:
+        field = sorted(reserved)[0]
+        raise InvalidValue(f"{field!r} is given twice; pass it once, as the argument "
+                           f"{field}, not among the other fields.", field=field,
+                           value=fields[field])
     if id in store.ids(NodeKind.PARTNERSHIP):
         raise Conflict(f"A partnership with id {id!r} exists already; give another id or "
                        "change the existing one.")

@@ -1,0 +1,172 @@
+"""Partnerships through their lifecycle, and the alerts they raise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, File, Path, Query, Response, UploadFile
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
+from api.errors import ApiError
+from api.schemas import ImportOut
+from ecosystem import lifecycle as lc
+from ecosystem.editing import upsert_node
+from ecosystem.lifecycle.health import HealthWeights
+from ecosystem.model import STAGES, NodeKind, parse_date
+
+router = APIRouter(tags=["partnerships"], dependencies=[ReadAccess])
+
+Id = Annotated[str, Path(min_length=1, max_length=500, examples=["voltra-cortex"])]
+AsOf = Annotated[str | None, Query(description="Evaluate as on this day (YYYY-MM-DD); "
+                                   "default today", examples=["2026-06-30"], max_length=10)]
+Stage = Literal[STAGES]  # type: ignore[valid-type]
+Value = str | int | float | bool | None
+RecordTable = Literal["risks", "milestones", "kpis", "kpi_actuals", "meetings", "incidents",
+                      "exit_steps"]
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+class PartnershipIn(BaseModel):
+    """A new partnership in its first stage."""
+
+    id: str = Field(min_length=1, max_length=500, examples=["voltra-cortex"])
+    company: str = Field(min_length=1, max_length=500, examples=["voltra"])
+    partner: str = Field(min_length=1, max_length=500, examples=["cortex"])
+    name: str | None = Field(default=None, max_length=1000)
+    stage: Stage = "identified"
+    date: str | None = Field(default=None, max_length=10, examples=["2024-01-08"])
+    fields: dict[str, Value] = Field(default_factory=dict, examples=[
+        {"form": "joint R&D", "cost_share": 0.5}])
+
+
+class StageIn(BaseModel):
+    """A change of stage."""
+
+    stage: Stage
+    date: str | None = Field(default=None, max_length=10, examples=["2025-10-15"])
+    reason: str | None = Field(default=None, max_length=10_000)
+    form: str | None = Field(default=None, max_length=1000,
+                             description="The new form, when the stage is 'transformed'.")
+
+
+def _day(as_of: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(parse_date(as_of)) if as_of else None
+
+
+@router.get("/partnerships")
+def list_partnerships(store: StoreDep, as_of: AsOf = None,
+                      company: Annotated[str | None, Query(max_length=500)] = None
+                      ) -> list[dict[str, Any]]:
+    """Every partnership with its stage, latest health index and open alerts."""
+    return [s.as_dict() for s in lc.statuses(store, as_of=as_of, company=company)]
+
+
+@router.post("/partnerships", status_code=201, dependencies=[WriteAccess])
+def create_partnership(store: StoreDep, body: PartnershipIn) -> dict[str, Any]:
+    """Record a new partnership between a company and a partner, in its first stage."""
+    fields: dict[str, Any] = dict(body.fields)
+    p = lc.create_partnership(store, body.id, body.company, body.partner, name=body.name,
+                              stage=body.stage, date=body.date,
+                              source="POST /v1/partnerships", **fields)
+    return lc.partnership_report(p)
+
+
+@router.get("/partnerships/{partnership}")
+def get_partnership(store: StoreDep, partnership: Id, as_of: AsOf = None) -> dict[str, Any]:
+    """Everything about one partnership: stages, risks, milestones, KPIs, meetings,
+    incidents, exit steps, health per period and alerts."""
+    return lc.partnership_report(lc.load_partnership(store, partnership), as_of=as_of)
+
+
+@router.patch("/partnerships/{partnership}", dependencies=[WriteAccess])
+def update_partnership(store: StoreDep, partnership: Id,
+                       fields: Annotated[dict[str, Value], Body(examples=[
+                           {"goals": "3 joint products in 3 years", "cost_share": 0.6}])]
+                       ) -> dict[str, Any]:
+    """Change the partnership's own fields (agreement terms, cadence ...); null clears one."""
+    store.node(NodeKind.PARTNERSHIP, partnership)
+    upsert_node(store, NodeKind.PARTNERSHIP, {**fields, "id": partnership},
+                source=f"PATCH /v1/partnerships/{partnership}")
+    return lc.partnership_report(lc.load_partnership(store, partnership))
+
+
+@router.delete("/partnerships/{partnership}", status_code=204, dependencies=[WriteAccess])
+def delete_partnership(store: StoreDep, partnership: Id) -> Response:
+    """Delete a partnership and its records (its graph relationships stay)."""
+    lc.delete_partnership(store, partnership)
+    return Response(status_code=204)
+
+
+@router.post("/partnerships/{partnership}/stages", status_code=201,
+             dependencies=[WriteAccess])
+def change_stage(store: StoreDep, partnership: Id, body: StageIn) -> dict[str, Any]:
+    """Move the partnership to a new stage; changes that skip the stage rules, or dated
+    before the recorded history, are refused."""
+    lc.change_stage(store, partnership, body.stage, date=body.date, reason=body.reason,
+                    form=body.form, source=f"POST /v1/partnerships/{partnership}/stages")
+    return lc.partnership_report(lc.load_partnership(store, partnership))
+
+
+@router.post("/partnerships/{partnership}/records/{table}", status_code=201,
+             dependencies=[WriteAccess])
+def add_records(store: StoreDep, settings: SettingsDep, partnership: Id, table: RecordTable,
+                rows: Annotated[list[dict[str, Value]], Body(examples=[[
+                    {"name": "Fusion algorithm version 7", "due": "2026-09-30"}]])]
+                ) -> dict[str, Any]:
+    """Add or update records (all or nothing); rows without an id get one."""
+    if len(rows) > settings.max_page:
+        raise ApiError("too_large", f"{len(rows)} rows; send at most {settings.max_page} "
+                       "per request, or upload a file to /import.")
+    summary = lc.add_records(store, table, rows, partnership=partnership,
+                             source=f"POST /v1/partnerships/{partnership}/records/{table}")
+    return summary.as_dict()
+
+
+@router.post("/partnerships/{partnership}/import", response_model=ImportOut,
+             dependencies=[WriteAccess])
+async def import_records(store: StoreDep, settings: SettingsDep, partnership: Id,
+                         file: Annotated[UploadFile, File(
+                             description="A CSV, Parquet or .xlsx file of records")],
+                         table: Annotated[RecordTable | None, Query()] = None) -> ImportOut:
+    """Import milestones, KPI actuals or other records from a CSV or Excel upload (sheets
+    or the file named after their table, or ``table``), all or nothing."""
+    data = await file.read()
+    if len(data) > settings.max_upload_bytes:
+        raise ApiError("too_large", f"The upload is over {settings.max_upload_bytes:,} bytes.")
+    with tempfile.TemporaryDirectory() as tmp:
+        name = _SAFE.sub("_", FilePath(file.filename or "records.csv").name) or "records.csv"
+        path = FilePath(tmp) / name
+        path.write_bytes(data)
+        summary = await run_in_threadpool(lc.import_records, store, path, table=table,
+                                          partnership=partnership)
+    return ImportOut(**summary.as_dict())
+
+
+@router.get("/partnerships/{partnership}/health")
+def partnership_health(store: StoreDep, partnership: Id, as_of: AsOf = None,
+                       months: Annotated[int | None, Query(ge=1, le=24)] = None,
+                       weights: Annotated[str | None, Query(
+                           max_length=200, examples=["kpis=0.5,milestones=0.5"])] = None
+                       ) -> list[dict[str, Any]]:
+    """The health diagnosis period by period (components not named in weights get 0)."""
+    chosen = HealthWeights.parse(weights) if weights else None
+    periods = lc.diagnose(lc.load_partnership(store, partnership), as_of=_day(as_of),
+                          months=months, weights=chosen)
+    return [h.as_dict() for h in periods]
+
+
+@router.get("/alerts")
+def list_alerts(store: StoreDep, as_of: AsOf = None,
+                company: Annotated[str | None, Query(max_length=500)] = None,
+                all: Annotated[bool, Query(description="Also resolved alerts")] = False
+                ) -> list[dict[str, Any]]:
+    """Open alerts (or every alert raised so far) of every partnership, most severe first."""
+    found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=_day(as_of),
+                            open_only=not all)
+    return [a.as_dict() for a in found]
