@@ -38,6 +38,7 @@ from ecosystem.scanning.profiles import resolve_company
 from ecosystem.stores.base import AsOf, Store, close_ids
 from ecosystem.views.layout import SEED, SPACING, force_layout, rings
 from ecosystem.views.page import PHYSICS_LIMIT
+from ecosystem.views.partnership_health import company_alerts, show_partnership_health
 from ecosystem.views.style import EDGE_STYLES, FOCAL, GREY, SHAPES, edge_legend, palette
 from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
 
@@ -223,8 +224,9 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
         nodes.append(ViewNode(key, names.get(key, id), group[key], colour_of[key],
                               "\n".join(tip), value=_size(rank[i], top_rank),
                               shape=SHAPES[kind], x=x, y=y))
-    return View(heading, nodes, edges, legend + edge_legend({e.kind for e in edges}), notes,
+    view = View(heading, nodes, edges, legend + edge_legend({e.kind for e in edges}), notes,
                 physics=len(nodes) <= PHYSICS_LIMIT, timeline=as_of is None)
+    return show_partnership_health(view, store, as_of=as_of)
 
 
 def _size(rank: float, top_rank: float) -> float:
@@ -270,7 +272,7 @@ def _aggregated(graph: InfluenceGraph, labels: np.ndarray, keep: np.ndarray,
 def focus_view(store: Store, company: str, *, hops: int = 1,
                kinds: Sequence[str] = FOCUS_KINDS,
                as_of: AsOf = None, max_nodes: int = 400, seed: int = SEED,
-               alerts: Sequence[str] = ()) -> View:
+               alerts: Sequence[str] | None = None) -> View:
     """One company and what lies within ``hops`` relationships of it.
 
     Parameters
@@ -287,7 +289,8 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
     max_nodes
         Draw at most this many nodes: the nearest first, then the best connected.
     alerts
-        Lines listed beside the map (open partnership alerts).
+        Lines listed beside the map; default: the open alerts of the company's
+        partnerships (:mod:`ecosystem.lifecycle.rules`) on ``as_of``.
     """
     if not 1 <= hops <= 4:
         raise InvalidValue(f"hops is {hops}; use 1 to 4.", field="hops", value=hops)
@@ -342,9 +345,12 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
                      "best connected; raise max_nodes to see more.")
     legend = [LegendEntry(name if h == 0 else f"{h} hop{'s' if h > 1 else ''} away",
                           colours[h], "node", f"hop-{h}") for h in range(hops + 1)]
-    return View(f"{name}: neighbourhood", nodes, edges,
+    if alerts is None:
+        alerts = company_alerts(store, split_node_key(focal)[1], as_of=as_of)
+    view = View(f"{name}: neighbourhood", nodes, edges,
                 legend + edge_legend({e.kind for e in edges}), notes, timeline=as_of is None,
                 panels={"Open alerts": list(alerts)} if alerts else {})
+    return show_partnership_health(view, store, as_of=as_of)
 
 
 def _radial(shown: Sequence[str], distance: dict[str, int], adjacency: dict[str, set[str]],

@@ -1,0 +1,65 @@
+"""Partnerships on the map: their edges coloured by health and styled by stage, and the
+open alerts of a company beside its focus view (METHOD.md stages 4-5)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ecosystem.lifecycle.status import PartnershipStatus, statuses
+from ecosystem.stores.base import AsOf, Store
+from ecosystem.views.view import LegendEntry, View
+
+__all__ = ["BAND_COLOURS", "company_alerts", "show_partnership_health"]
+
+#: Edge colour per health band; "unknown": no health data yet.
+BAND_COLOURS = {"healthy": "#2e9d4f", "watch": "#e0a100", "critical": "#d1342f",
+                "unknown": "#8a8a8a"}
+#: Stages drawn dashed: the relationship is in question.
+_DASHED = frozenset({"under_review", "buffer_period", "exiting"})
+
+
+def show_partnership_health(view: View, store: Store, *, as_of: AsOf = None) -> View:
+    """Recolour the ``partners_with`` edges that belong to a recorded partnership by its
+    health band on ``as_of`` (dashed while under review, in a buffer period or exiting),
+    with its stage, health and open alerts in the tooltip; adds the bands to the legend."""
+    found = statuses(store, as_of=as_of)
+    if not found:
+        return view
+    by_pair = {frozenset((f"company:{s.company}", f"company:{s.partner}")): s for s in found}
+    edges = []
+    bands: set[str] = set()
+    for edge in view.edges:
+        s = by_pair.get(frozenset((edge.source, edge.target)))
+        if edge.kind != "partners_with" or s is None or s.stage is None:
+            edges.append(edge)
+            continue
+        band = s.band or "unknown"
+        bands.add(band)
+        edges.append(replace(edge, kind=f"partnership-{band}", color=BAND_COLOURS[band],
+                             width=3.0, dashes=s.stage in _DASHED,
+                             title=edge.title + "\n" + _describe(s)))
+    view.edges = edges
+    kinds = {e.kind for e in edges}
+    view.legend = [entry for entry in view.legend
+                   if entry.kind != "edge" or entry.key in kinds] + [
+        LegendEntry(f"partnership: {band}", BAND_COLOURS[band], "edge", f"partnership-{band}")
+        for band in BAND_COLOURS if band in bands]
+    return view
+
+
+def _describe(s: PartnershipStatus) -> str:
+    health = (f"health {s.health:.0f} ({s.band})" if s.health is not None
+              else "no health data yet")
+    return (f"partnership {s.name}: {s.stage} since {s.stage_since}; {health}; "
+            f"{len(s.open_alerts)} open alert(s)")
+
+
+def company_alerts(store: Store, company: str, *, as_of: AsOf = None) -> Sequence[str]:
+    """One line per open alert of ``company``'s partnerships, most severe first."""
+    lines = []
+    for s in statuses(store, as_of=as_of, company=company):
+        for a in s.open_alerts:
+            lines.append(f"{a.date} {a.level.replace('_', ' ')}: {s.name} - {a.message}. "
+                         f"Next: {a.recommendation}")
+    return lines
