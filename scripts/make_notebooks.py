@@ -355,12 +355,175 @@ BACKTEST = [
     new_code_cell("store.close()"),
 ]
 
+LIFECYCLE = [
+    new_markdown_cell(
+        "# The partnership lifecycle: the worked case of METHOD.md\n\n"
+        "An EV maker, **Voltra Motors**, needs a smart-cockpit breakthrough. This notebook "
+        "replays the method's worked case through all five stages with the library: the "
+        "needs map and the scan pick a partner; due diligence gives a risk map; a pilot, a "
+        "master agreement and a technology annex of milestones follow; meetings, a conflict "
+        "and quarterly KPI figures are recorded; the partner's change of direction raises "
+        "alerts, a buffer period opens, and the joint R&D is transformed into a technology "
+        "licence plus an ecosystem partnership. Every record lives on the graph."
+    ),
+    new_markdown_cell("## 1. Plan and identify\n\nThe worked-case ecosystem and Voltra's "
+                      "needs map; the scan ranks candidates for the cockpit-fusion need."),
+    new_code_cell(
+        "import tempfile, pathlib, datetime as dt\n"
+        "import pandas as pd\n"
+        "import matplotlib.pyplot as plt\n"
+        "from ecosystem import open_store, NodeKind, RelKind\n"
+        "from ecosystem import lifecycle as lc\n"
+        "from ecosystem.demo import build_worked_case, worked_case_folder\n"
+        "from ecosystem.editing import upsert_node, upsert_relationship\n"
+        "from ecosystem.scanning.scan import scan_partners\n"
+        "from ecosystem.views import ecosystem_map, focus_view, partner_radar\n\n"
+        "store = open_store(pathlib.Path(tempfile.mkdtemp()) / 'case.db')\n"
+        "build_worked_case(store)\n"
+        "scan = scan_partners(store, 'voltra', top=3)\n"
+        "pd.DataFrame([{'candidate': c.company, 'fit': round(c.score, 3)} "
+        "for c in scan.candidates])"
+    ),
+    new_code_cell("partner_radar(store, 'voltra', top=10)"),
+    new_markdown_cell("## 2. Establish and negotiate\n\nThe partnership is recorded as "
+                      "*identified*, then *evaluating*. Due diligence gives the risk map "
+                      "(imported from a CSV file), a 3-month pilot builds a prototype, and "
+                      "the master agreement is signed."),
+    new_code_cell(
+        "PID = 'voltra-cortex'\n"
+        "chosen = scan.candidates[0].company\n"
+        "lc.create_partnership(store, PID, 'voltra', chosen, name='Smart cockpit',\n"
+        "                      date='2024-01-08', need='voltra/cockpit-fusion')\n"
+        "lc.change_stage(store, PID, 'evaluating', date='2024-01-22',\n"
+        "                reason='fit: 5-year strategy cycles, compatible cultures')\n"
+        "folder = worked_case_folder() / 'lifecycle'\n"
+        "lc.import_records(store, folder / 'risks.csv', partnership=PID)\n"
+        "risks = pd.DataFrame(lc.partnership_report(lc.load_partnership(store, PID))['risks'])\n"
+        "ax = risks.plot.scatter(x='likelihood', y='severity', s=risks['score'] * 40,\n"
+        "                        c=risks['category'].map({'operational': 'tab:blue',\n"
+        "                          'compliance': 'tab:red', 'cultural': 'tab:green'}),\n"
+        "                        figsize=(7, 4.5), xlim=(0.5, 5.5), ylim=(0.5, 5.5),\n"
+        "                        title='Due-diligence risk map (blue operational, red '\n"
+        "                              'compliance, green cultural)')\n"
+        "risks['nth'] = risks.groupby(['likelihood', 'severity']).cumcount()\n"
+        "for _, r in risks.iterrows():  # risks in the same cell: labels one under another\n"
+        "    ax.annotate(r['name'][:30], (r['likelihood'], r['severity']), fontsize=7,\n"
+        "                xytext=(12, 6 - 11 * r['nth']), textcoords='offset points')\n"
+        "plt.show()\n"
+        "risks[['category', 'name', 'severity', 'likelihood', 'score', 'owner', 'mitigation']]"
+    ),
+    new_code_cell(
+        "lc.change_stage(store, PID, 'negotiating', date='2024-05-06',\n"
+        "                reason='pilot prototype delivered')\n"
+        "upsert_node(store, NodeKind.PARTNERSHIP, {\n"
+        "    'id': PID, 'form': 'joint R&D', 'signed': '2024-06-03',\n"
+        "    'goals': 'joint R&D of cockpit-driving fusion; regional launches EU 2025, SEA 2025',\n"
+        "    'ip_ownership': 'shared patents', 'cost_share': 0.5,\n"
+        "    'exit_mechanism': \"6 months' notice; licences wound down stepwise\",\n"
+        "    'review_months': 3, 'executive_days': 14, 'management_days': 30})\n"
+        "lc.change_stage(store, PID, 'active', date='2024-06-03',\n"
+        "                reason='master agreement and technology annex signed')\n"
+        "lc.import_records(store, folder / 'milestones.csv', partnership=PID)\n"
+        "lc.import_records(store, folder / 'kpis.csv', partnership=PID)\n"
+        "pd.read_csv(folder / 'milestones.csv')[['name', 'annex', 'due', 'owner_side', "
+        "'resources', 'acceptance']]"
+    ),
+    new_markdown_cell("## 3. Operate and manage\n\nExecutive meetings every two weeks, "
+                      "monthly technical reviews, and an algorithm-fit conflict solved by "
+                      "shared responsibility and a free system upgrade from the partner."),
+    new_code_cell(
+        "executive = pd.date_range('2024-06-05', '2026-06-30', freq='14D')\n"
+        "reviews = pd.date_range('2024-06-12', '2026-06-30', freq='28D')\n"
+        "lc.add_records(store, 'meetings',\n"
+        "    [{'level': 'executive', 'date': d.date()} for d in executive] +\n"
+        "    [{'level': 'management', 'date': d.date(), 'topic': 'technical review'}\n"
+        "     for d in reviews], partnership=PID)\n"
+        "lc.add_records(store, 'incidents', [{\n"
+        "    'name': 'Algorithm-fit conflict: fusion model vs sensor timing',\n"
+        "    'date': '2024-12-10', 'category': 'conflict', 'severity': 'minor',\n"
+        "    'root_cause': 'sensor timestamp drift not in the interface spec',\n"
+        "    'responsibility': 'shared 50/50',\n"
+        "    'remedy': 'free system upgrade from Cortex; interface spec updated',\n"
+        "    'resolved': '2025-01-20'}], partnership=PID)\n"
+        "pd.DataFrame(lc.evaluate(lc.load_partnership(store, PID),\n"
+        "                         as_of=dt.date(2025, 3, 1)))[['date', 'rule', 'level',\n"
+        "                                                    'message', 'resolved']]"
+    ),
+    new_markdown_cell("The late version 2 raised the method's smart alert (delivery-delay "
+                      "rate above 20%: executive communication); the next executive "
+                      "meeting resolved it.\n\n## 4. Evaluate and optimise\n\nQuarterly "
+                      "KPI figures (imported from CSV) and the health diagnosis per "
+                      "quarter; the partnership widens into a smart mobility alliance."),
+    new_code_cell(
+        "lc.import_records(store, folder / 'kpi_actuals.csv', partnership=PID)\n"
+        "upsert_node(store, NodeKind.PROGRAMME, {'id': 'smart-mobility',\n"
+        "            'name': 'Smart Mobility Alliance', 'owner': 'voltra'})\n"
+        "for member in ('voltra', chosen, 'cellix'):\n"
+        "    upsert_relationship(store, RelKind.MEMBER_OF, {'source': member,\n"
+        "        'target': 'smart-mobility', 'since': '2025-07-01', 'tier': 'Founding'})\n"
+        "p = lc.load_partnership(store, PID)\n"
+        "health = pd.DataFrame([{'quarter': f'{h.start.year} Q{(h.start.month + 2) // 3}',\n"
+        "    'health index': h.index,\n"
+        "    **{g.name: g.attainment for g in h.kpis}, 'milestone hit rate': h.hit_rate}\n"
+        "    for h in lc.diagnose(p, as_of=dt.date(2025, 12, 31))]).set_index('quarter')\n"
+        "fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))\n"
+        "health['health index'].plot(ax=left, marker='o', ylim=(0, 100),\n"
+        "                            title='Health index per quarter')\n"
+        "left.axhline(70, color='tab:green', ls='--'); left.axhline(50, color='tab:red', ls='--')\n"
+        "health[['User-experience score', 'R&D cycle time']].plot(ax=right, marker='o',\n"
+        "    title='KPI attainment (1 = target: UX +30%, R&D cycle -40%)')\n"
+        "right.axhline(1, color='grey', ls='--'); plt.show()\n"
+        "health.round(2)"
+    ),
+    new_markdown_cell("## 5. Terminate and transform\n\nThe partner pivots to enterprise AI "
+                      "(a soft trigger) while partner satisfaction falls two quarters in a "
+                      "row. Both warnings ask for a 6-month buffer period and a "
+                      "transformation assessment."),
+    new_code_cell(
+        "lc.add_records(store, 'incidents', [{'name': 'Cortex pivots to enterprise AI "
+        "platforms',\n"
+        "    'date': '2025-09-15', 'category': 'strategy_change', 'severity': 'major'}],\n"
+        "    partnership=PID)\n"
+        "alerts = lc.evaluate(lc.load_partnership(store, PID), as_of=dt.date(2025, 10, 10))\n"
+        "pd.DataFrame([a.as_dict() for a in alerts if a.is_open])[\n"
+        "    ['date', 'rule', 'level', 'message', 'recommendation', 'buffer_until']]"
+    ),
+    new_code_cell(
+        "lc.change_stage(store, PID, 'buffer_period', date='2025-10-15',\n"
+        "                reason=\"partner's change of direction; assess a transformation\")\n"
+        "focus_view(store, 'voltra', as_of='2025-10-20')"
+    ),
+    new_markdown_cell("The buffer period ends in a transformation: joint R&D becomes a "
+                      "technology licence plus an ecosystem partnership. The old "
+                      "relationship ends and the new one starts on the graph, so the "
+                      "history is kept. Had the team chosen to exit, `exit_plan` drafts the "
+                      "stepwise plan."),
+    new_code_cell(
+        "lc.transform(store, PID, form='technology licence + ecosystem partnership',\n"
+        "             date='2026-03-02', reason='joint R&D ends; Cortex licenses the stack')\n"
+        "display(pd.DataFrame([{'since': r.since, 'until': r.until, 'scope': "
+        "r.properties.get('scope')}\n"
+        "    for r in store.relationships(RelKind.PARTNERS_WITH) if r.target == chosen]))\n"
+        "pd.DataFrame(lc.exit_plan(lc.load_partnership(store, PID), '2026-03-02',\n"
+        "                          after_sales_owner='Voltra service'))"
+    ),
+    new_code_cell(
+        "status = lc.status(lc.load_partnership(store, PID), as_of='2026-06-30')\n"
+        "print(status.stage, status.form, status.health, status.band, "
+        "len(status.open_alerts), 'open alerts')\n"
+        "ecosystem_map(store, as_of='2026-06-30')"
+    ),
+    new_code_cell("store.close()"),
+]
+
 
 def main() -> None:
     folder = ROOT / "notebooks"
     folder.mkdir(exist_ok=True)
     for name, cells in (("01_ecosystem_tour.ipynb", TOUR), ("02_partner_scan.ipynb", SCAN),
-                        ("03_influence.ipynb", INFLUENCE), ("05_backtest.ipynb", BACKTEST)):
+                        ("03_influence.ipynb", INFLUENCE),
+                        ("04_partnership_lifecycle.ipynb", LIFECYCLE),
+                        ("05_backtest.ipynb", BACKTEST)):
         notebook = new_notebook(cells=cells)
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                            "language": "python"}

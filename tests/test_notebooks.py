@@ -12,7 +12,8 @@ from tests.conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: Notebooks that show an interactive view inline.
-SHOW_VIEWS = {"01_ecosystem_tour.ipynb", "02_partner_scan.ipynb"}
+SHOW_VIEWS = {"01_ecosystem_tour.ipynb", "02_partner_scan.ipynb",
+              "04_partnership_lifecycle.ipynb"}
 
 pytestmark = pytest.mark.slow
 
