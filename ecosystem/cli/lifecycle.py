@@ -10,6 +10,7 @@ import click
 
 from ecosystem import lifecycle as lc
 from ecosystem.cli.common import JSON, Context, echo_json, handle_errors
+from ecosystem.demo import WORKED_CASE_PARTNERSHIP, replay_worked_case
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.editing import record_table
 from ecosystem.lifecycle.health import HealthWeights
@@ -59,6 +60,20 @@ def partnership() -> None:
     ecosystem partnership import annex.xlsx --partnership voltra-lumen
     ecosystem partnership show voltra-lumen
     """
+
+
+@partnership.command("worked-case")
+@click.pass_obj
+@handle_errors
+def worked_case(obj: Context) -> None:
+    """Record the METHOD.md worked case in the store: a small EV ecosystem and the
+    Voltra Motors - Cortex AI partnership through all five stages (2024-2026), to explore
+    with `partnership show`, `alerts --as-of` and the views."""
+    with obj.open() as store:
+        partner = replay_worked_case(store)
+    click.echo(f"Recorded the worked case: partnership {WORKED_CASE_PARTNERSHIP} (voltra + "
+               f"{partner}). Try `ecosystem partnership show {WORKED_CASE_PARTNERSHIP} "
+               "--as-of 2025-10-10` and `ecosystem alerts --all`.")
 
 
 @partnership.command("new")
