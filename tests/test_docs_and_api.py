@@ -41,6 +41,18 @@ def test_public_api_is_pinned() -> None:
         "MAP_KINDS", "LegendEntry", "View", "ViewEdge", "ViewNode", "ecosystem_map",
         "focus_view", "force_layout", "opportunities_view", "partner_radar", "programme_view",
     ])
+    from ecosystem import lifecycle
+
+    assert sorted(lifecycle.__all__) == sorted([
+        "RECORD_TABLES", "TRANSITIONS", "Alert", "HealthWeights", "Partnership",
+        "PartnershipStatus", "PeriodHealth", "RuleConfig", "add_records", "band",
+        "change_stage", "create_partnership", "delete_partnership", "diagnose", "evaluate",
+        "evaluate_all", "exit_plan", "import_records", "load_partnership",
+        "load_partnerships", "load_rule_config", "partnership_report", "save_exit_plan",
+        "status", "statuses", "transform",
+    ])
+    for name in lifecycle.__all__:
+        assert hasattr(lifecycle, name), name
 
 
 def test_every_error_derives_from_the_root() -> None:
