@@ -91,17 +91,15 @@ def _merged(batch: GraphBatch, stored: StoredNodes, kind: NodeKind
     """Stored nodes of ``kind`` by id, and the batch rows merged over them."""
     before = {n.id: {**n.properties, "id": n.id} for n in stored(kind)}
     frame = batch.nodes.get(kind)
-    rows = [] if frame is None else [
-        {**before.get(str(row["id"]), {}),
-         **{k: v for k, v in row.items() if k in frame.columns and (
-             v is not None or k in (ROW, _SOURCE))}, ROW: row[ROW], _SOURCE: row[_SOURCE]}
-        for row in _rows(frame)]
-    # An empty cell clears a stored value: honour it.
-    if frame is not None:
-        for row, raw in zip(rows, _rows(frame), strict=True):
-            for column in frame.columns:
-                if raw.get(column) is None and column not in (ROW, _SOURCE):
-                    row.pop(column, None)
+    rows = []
+    for raw in ([] if frame is None else _rows(frame)):
+        row = dict(before.get(str(raw["id"]), {}))
+        for column in frame.columns:  # type: ignore[union-attr]
+            if raw.get(column) is None and column not in (ROW, _SOURCE):
+                row.pop(column, None)  # an empty cell clears the stored value
+            else:
+                row[column] = raw[column]
+        rows.append(row)
     return before, rows
 
 
