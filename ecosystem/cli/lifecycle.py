@@ -202,13 +202,22 @@ def stage(obj: Context, id: str, stage: str, date: str | None, reason: str | Non
               "'technology licence + ecosystem partnership'.")
 @DATE
 @click.option("--reason", default=None)
+@click.option("--becomes", type=click.Choice(["partners_with", "joint_venture"]),
+              default="partners_with", show_default=True,
+              help="The kind of the new relationship.")
+@click.option("--end", "ends", multiple=True, default=("partners_with", "joint_venture"),
+              type=click.Choice(["partners_with", "joint_venture", "competes_with"]),
+              show_default=True, help="Kinds of the pair's relationships that end (repeat; "
+              "add competes_with to turn competition into complementarity).")
 @click.pass_obj
 @handle_errors
-def transform(obj: Context, id: str, form: str, date: str | None, reason: str | None) -> None:
-    """Transform partnership ID into a new form, keeping its history on the graph."""
+def transform(obj: Context, id: str, form: str, date: str | None, reason: str | None,
+              becomes: str, ends: tuple[str, ...]) -> None:
+    """Transform partnership ID into a new form (joint venture -> loose alliance,
+    competition -> complementarity ...), keeping its history on the graph."""
     with obj.open() as store:
         change = lc.transform(store, id, form=form, date=date, reason=reason,
-                              source="command line")
+                              becomes=becomes, ends=ends, source="command line")
     click.echo(f"{id}: transformed into '{change.form}' on {change.date}.")
 
 

@@ -40,7 +40,7 @@ from ecosystem.model import (
 )
 from ecosystem.stores.base import Store, WriteSummary
 
-__all__ = ["RECORD_TABLES", "add_records", "change_stage", "create_partnership",
+__all__ = ["RECORD_TABLES", "TIE_KINDS", "add_records", "change_stage", "create_partnership",
            "delete_partnership", "exit_plan", "import_records", "record_table",
            "save_exit_plan", "transform"]
 
@@ -51,7 +51,8 @@ _PREFIX = {NodeKind.STAGE_CHANGE: "stage", NodeKind.RISK: "risk",
            NodeKind.MILESTONE: "milestone", NodeKind.KPI: "kpi",
            NodeKind.MEETING: "meeting", NodeKind.INCIDENT: "incident",
            NodeKind.EXIT_STEP: "exit"}
-_TIES = (RelKind.PARTNERS_WITH,)
+#: The relationship kinds that draw a partnership on the graph.
+TIE_KINDS: tuple[RelKind, ...] = (RelKind.PARTNERS_WITH, RelKind.JOINT_VENTURE)
 
 
 def record_table(name: str) -> NodeKind:
@@ -138,8 +139,46 @@ def change_stage(store: Store, partnership: str, stage: str, *,
     """Move ``partnership`` to ``stage`` on ``date`` (default today).
 
     Raises ImportRefused, naming the rule, if the change skips the stage rules (for
-    example ``ended -> active``) or is dated before the recorded history.
+    example ``ended -> active``) or is dated before the recorded history. A change to
+    ``transformed`` is a :func:`transform` and needs the new ``form``.
     """
+    if stage == "transformed":
+        return transform(store, partnership, form=form or "", date=date, reason=reason,
+                         source=source)
+    return _change(store, partnership, stage, date=date, reason=reason, form=form,
+                   source=source)
+
+
+def transform(store: Store, partnership: str, *, form: str,
+              date: str | dt.date | None = None, reason: str | None = None,
+              becomes: RelKind | str = RelKind.PARTNERS_WITH,
+              ends: Sequence[RelKind | str] = TIE_KINDS,
+              source: str = "request") -> StageChange:
+    """Record a transformation (METHOD.md 5): the stage becomes ``transformed`` and the
+    relationship takes its new ``form``; the history stays on the graph.
+
+    The pair's active relationships of the ``ends`` kinds end that day (add
+    ``competes_with`` to turn competition into complementarity) and one of kind
+    ``becomes`` starts with the new form as its scope (``partners_with``: from a joint
+    venture to a loose alliance) or venture name (``joint_venture``: from co-development
+    to a market joint venture).
+    """
+    if not form.strip():
+        raise InvalidValue("form is empty; say what the relationship becomes, e.g. "
+                           "'loose alliance'.", field="form", value=form)
+    new = RelKind(becomes)
+    if new not in TIE_KINDS:
+        raise InvalidValue(f"a partnership becomes a {' or '.join(TIE_KINDS)} relationship, "
+                           f"not {new.value!r}.", field="becomes", value=new.value)
+    closed = tuple(RelKind(k) for k in ends)
+    return _change(store, partnership, "transformed", date=date, reason=reason, form=form,
+                   source=source, becomes=new, ends=closed)
+
+
+def _change(store: Store, partnership: str, stage: str, *, date: str | dt.date | None,
+            reason: str | None, form: str | None, source: str,
+            becomes: RelKind = RelKind.PARTNERS_WITH,
+            ends: tuple[RelKind, ...] = ()) -> StageChange:
     p = load_partnership(store, partnership)
     day = parse_date(date or dt.date.today(), field="date")
     (change_id,) = _next_ids(store, NodeKind.STAGE_CHANGE, p.id, 1)
@@ -150,46 +189,41 @@ def change_stage(store: Store, partnership: str, stage: str, *,
     if form:
         tables.append(_table(NodeKind.PARTNERSHIP, [{"id": p.id, "form": form}], source))
         properties["form"] = form
-    tables += _tie_tables(store, {**properties, "id": p.id}, stage, day, source)
+    tables += _tie_tables(store, {**properties, "id": p.id}, stage, day, source,
+                          becomes=becomes, ends=ends)
     store.write(tables)
     return load_partnership(store, p.id).stages[-1]
 
 
-def transform(store: Store, partnership: str, *, form: str,
-              date: str | dt.date | None = None, reason: str | None = None,
-              source: str = "request") -> StageChange:
-    """Record a transformation (METHOD.md 5): the stage becomes ``transformed`` and the
-    relationship takes its new ``form`` (for example ``technology licence + ecosystem
-    partnership``); the old ``partners_with`` relationship ends that day and a new one
-    starts, so the history stays on the graph."""
-    if not form.strip():
-        raise InvalidValue("form is empty; say what the relationship becomes, e.g. "
-                           "'loose alliance'.", field="form", value=form)
-    return change_stage(store, partnership, "transformed", date=date, reason=reason,
-                        form=form, source=source)
-
-
 def _tie_tables(store: Store, partnership: Mapping[str, Any], stage: str, day: str,
-                source: str) -> list[RawTable]:
-    """The partners_with rows that keep the graph in step with a stage change."""
+                source: str, *, becomes: RelKind = RelKind.PARTNERS_WITH,
+                ends: tuple[RelKind, ...] = ()) -> list[RawTable]:
+    """The relationship rows that keep the graph in step with a stage change: a tie
+    starts when the partnership starts operating, ends when it ends, and a
+    transformation ends the ``ends`` ties and starts one of kind ``becomes``."""
     company, partner = str(partnership["company"]), str(partnership["partner"])
-    current = [r for r in store.relationships(RelKind.PARTNERS_WITH, as_of=day,
-                                              node=(NodeKind.COMPANY, company))
-               if {r.source, r.target} == {company, partner}]
-    rows: list[dict[str, Any]] = []
-    operating = stage in ("active", "transformed", "under_review", "buffer_period")
-    if stage in ("transformed", "ended"):
+    current = {kind: [r for r in store.relationships(kind, as_of=day,
+                                                      node=(NodeKind.COMPANY, company))
+                      if {r.source, r.target} == {company, partner}]
+               for kind in {*TIE_KINDS, *ends}}
+    closing = ends if stage == "transformed" else TIE_KINDS if stage == "ended" else ()
+    rows: dict[RelKind, list[dict[str, Any]]] = {}
+    for kind in closing:
         # A tie that began the same day cannot end that day ('until' must follow 'since').
-        rows += [{**r.properties, "source": r.source, "target": r.target,
-                  "since": r.since or "", "key": r.key, "until": day}
-                 for r in current if (r.since or "") < day]
-    if (operating and not current) or stage == "transformed":
-        rows.append({"source": company, "target": partner, "since": day,
-                     "scope": partnership.get("form") or partnership.get("name"),
-                     "note": f"partnership {partnership['id']}"})
-    if not rows:
-        return []
-    return _tables(RelKind.PARTNERS_WITH.value, rows, source)
+        rows[kind] = [{**r.properties, "source": r.source, "target": r.target,
+                       "since": r.since or "", "key": r.key, "until": day}
+                      for r in current[kind] if (r.since or "") < day]
+    operating = stage in ("active", "transformed", "under_review", "buffer_period")
+    tied = any(current[k] for k in TIE_KINDS)
+    if (operating and not tied) or stage == "transformed":
+        kind = becomes if stage == "transformed" else RelKind.PARTNERS_WITH
+        label = "venture" if kind is RelKind.JOINT_VENTURE else "scope"
+        rows.setdefault(kind, []).append({
+            "source": company, "target": partner, "since": day,
+            label: partnership.get("form") or partnership.get("name"),
+            "note": f"partnership {partnership['id']}"})
+    return [t for kind, kind_rows in rows.items() if kind_rows
+            for t in _tables(kind.value, kind_rows, source)]
 
 
 def add_records(store: Store, kind: NodeKind | str, rows: Sequence[Mapping[str, Any]], *,

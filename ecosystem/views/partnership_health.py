@@ -20,9 +20,10 @@ _DASHED = frozenset({"under_review", "buffer_period", "exiting"})
 
 
 def show_partnership_health(view: View, store: Store, *, as_of: AsOf = None) -> View:
-    """Recolour the ``partners_with`` edges that belong to a recorded partnership by its
-    health band on ``as_of`` (dashed while under review, in a buffer period or exiting),
-    with its stage, health and open alerts in the tooltip; adds the bands to the legend."""
+    """Recolour the ``partners_with`` and ``joint_venture`` edges of recorded partnerships
+    by their health band on ``as_of`` (dashed while under review, in a buffer period or
+    exiting), with stage, health and open alerts in the tooltip; adds the bands to the
+    legend."""
     found = statuses(store, as_of=as_of)
     if not found:
         return view
@@ -31,7 +32,7 @@ def show_partnership_health(view: View, store: Store, *, as_of: AsOf = None) -> 
     bands: set[str] = set()
     for edge in view.edges:
         s = by_pair.get(frozenset((edge.source, edge.target)))
-        if edge.kind != "partners_with" or s is None or s.stage is None:
+        if edge.kind not in ("partners_with", "joint_venture") or s is None or s.stage is None:
             edges.append(edge)
             continue
         band = s.band or "unknown"

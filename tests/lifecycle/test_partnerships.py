@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from ecosystem import lifecycle as lc
 from ecosystem.cli import cli
-from ecosystem.errors import Conflict, ImportRefused, NodeNotFound
+from ecosystem.errors import Conflict, ImportRefused, InvalidValue, NodeNotFound
 from ecosystem.model import NodeKind, RelKind
 from ecosystem.stores.base import Store
 from tests.lifecycle.worked_case import PID, replay
@@ -196,3 +196,41 @@ def test_cli_partnership_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         "--set", "cost_share=1.4", code=1)
     assert "voltra-cellix" in run("partnership", "list")
     assert "Deleted voltra-cellix" in run("partnership", "delete", "voltra-cellix")
+
+
+def test_transformations_keep_the_history_of_each_relationship_kind(store: Store) -> None:
+    from ecosystem.demo import build_worked_case
+    from ecosystem.editing import upsert_relationship
+
+    build_worked_case(store)
+    # Competition -> complementarity: the rivalry ends, a partnership starts.
+    upsert_relationship(store, RelKind.COMPETES_WITH, {"source": "voltra", "target": "siliq",
+                                                       "since": "2020-01-01"})
+    lc.create_partnership(store, "vs", "voltra", "siliq", stage="active", date="2024-01-01")
+    lc.transform(store, "vs", form="jointly written fast-charging standard",
+                 date="2025-01-01", ends=("partners_with", "competes_with"))
+    rivalry = case_ties(store, RelKind.COMPETES_WITH, "siliq")
+    assert rivalry == [("2020-01-01", "2025-01-01", None)]
+    assert case_ties(store, RelKind.PARTNERS_WITH, "siliq") == [
+        ("2024-01-01", "2025-01-01", "vs"),
+        ("2025-01-01", None, "jointly written fast-charging standard")]
+    # Co-development -> a market joint venture, then -> a loose alliance.
+    lc.create_partnership(store, "vc", "voltra", "cellix", stage="active", date="2024-01-01",
+                          form="co-development")
+    lc.transform(store, "vc", form="Voltra-Cellix Cells GmbH", becomes="joint_venture",
+                 date="2025-01-01")
+    lc.change_stage(store, "vc", "transformed", form="purchasing + technical advisory",
+                    date="2026-01-01")
+    assert case_ties(store, RelKind.JOINT_VENTURE, "cellix") == [
+        ("2025-01-01", "2026-01-01", "Voltra-Cellix Cells GmbH")]
+    ties = case_ties(store, RelKind.PARTNERS_WITH, "cellix")
+    assert ("2026-01-01", None, "purchasing + technical advisory") in ties
+    with pytest.raises(InvalidValue, match="form is empty"):
+        lc.change_stage(store, "vc", "transformed", date="2026-06-01")
+
+
+def case_ties(store: Store, kind: RelKind, partner: str) -> list[tuple[object, ...]]:
+    return [(r.since, r.until, r.properties.get("venture") or r.properties.get("scope")
+             or r.properties.get("note", "").removeprefix("partnership ") or None)
+            for r in store.relationships(kind) if r.target == partner or r.source == partner
+            if "voltra" in (r.source, r.target)]
