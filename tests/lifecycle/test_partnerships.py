@@ -4,18 +4,24 @@ imports from CSV and Excel, and the CLI."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ecosystem import lifecycle as lc
 from ecosystem.cli import cli
+from ecosystem.editing import upsert_node
 from ecosystem.errors import Conflict, ImportRefused, InvalidValue, NodeNotFound
-from ecosystem.model import NodeKind, RelKind
+from ecosystem.model import STAGES, NodeKind, RelKind
 from ecosystem.stores.base import Store
+from ecosystem.stores.embedded import EmbeddedStore
 from tests.lifecycle.worked_case import PID, replay
 
 AS_OF = dt.date(2026, 6, 30)
@@ -234,3 +240,29 @@ def case_ties(store: Store, kind: RelKind, partner: str) -> list[tuple[object, .
              or r.properties.get("note", "").removeprefix("partnership ") or None)
             for r in store.relationships(kind) if r.target == partner or r.source == partner
             if "voltra" in (r.source, r.target)]
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(STAGES), min_size=1, max_size=6))
+def test_a_stage_history_is_stored_exactly_when_every_step_follows_the_rules(
+        tmp_path: Path, stages: list[str]) -> None:
+    allowed = all(b in lc.TRANSITIONS[a] for a, b in itertools.pairwise(stages))
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder, \
+            EmbeddedStore(Path(folder) / "s.db") as store:
+        upsert_node(store, NodeKind.COMPANY, {"id": "a", "name": "A"})
+        upsert_node(store, NodeKind.COMPANY, {"id": "b", "name": "B"})
+        upsert_node(store, NodeKind.PARTNERSHIP, {"id": "p", "name": "P", "company": "a",
+                                                  "partner": "b"})
+        rows = [{"id": f"p/{i}", "partnership": "p", "stage": stage,
+                 "date": (dt.date(2024, 1, 1) + dt.timedelta(days=30 * i)).isoformat()}
+                for i, stage in enumerate(stages)]
+        try:
+            lc.add_records(store, NodeKind.STAGE_CHANGE, rows)
+        except ImportRefused as refused:
+            assert not allowed
+            assert "skips the rules" in str(refused)
+            assert not store.ids(NodeKind.STAGE_CHANGE)
+        else:
+            assert allowed
+            assert [s.stage for s in lc.load_partnership(store, "p").stages] == stages
