@@ -11,22 +11,24 @@ from pathlib import Path
 from ecosystem.model import RELATIONSHIP_SCHEMAS, NodeKind, RelKind
 from ecosystem.stores.cypher import (
     constraint_file,
+    create_node_file,
     node_label,
     relationship_type,
-    upsert_node_file,
     upsert_relationship_file,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def node_query(kind: NodeKind) -> str:
-    return f"""// Upsert {kind.value} nodes by uid ("{kind.value}:<id>").
-// Parameters: $rows, a list of {{uid, props}}; props holds id, kind and the properties given
-//   (a null value removes that property, an absent one leaves it alone).
-// Returns: written, the number of rows merged.
+def create_query(kind: NodeKind) -> str:
+    return f"""// Create {kind.value} nodes whose uids the store has just checked are new, in the
+// same transaction (the uid constraints still guard against a concurrent writer). Upserts of
+// stored nodes go through update_nodes.cypher. Not one MERGE: on ArcadeDB a MERGE on two
+// labels scans instead of using the uid index and slows with every node (docs/neo4j.md).
+// Parameters: $rows, a list of {{uid, props}}; props holds id, kind and the properties given.
+// Returns: written, the number of nodes created.
 UNWIND $rows AS row
-MERGE (n:Entity:{node_label(kind)} {{uid: row.uid}})
+CREATE (n:Entity:{node_label(kind)} {{uid: row.uid}})
 SET n += row.props
 RETURN count(n) AS written
 """
@@ -60,7 +62,7 @@ RETURN count(r) AS written
 
 
 def generated() -> dict[str, str]:
-    files = {upsert_node_file(k): node_query(k) for k in NodeKind}
+    files = {create_node_file(k): create_query(k) for k in NodeKind}
     files |= {constraint_file(k): constraint_query(k) for k in NodeKind}
     files |= {upsert_relationship_file(k): relationship_query(k) for k in RelKind}
     return files

@@ -19,11 +19,11 @@ from ecosystem.model import NodeKind, RelKind
 __all__ = [
     "Query",
     "constraint_file",
+    "create_node_file",
     "load_query",
     "node_label",
     "query_names",
     "relationship_type",
-    "upsert_node_file",
     "upsert_relationship_file",
 ]
 
@@ -42,8 +42,8 @@ def relationship_type(kind: RelKind) -> str:
     return RelKind(kind).value.upper()
 
 
-def upsert_node_file(kind: NodeKind) -> str:
-    return f"upsert_{NodeKind(kind).value}.cypher"
+def create_node_file(kind: NodeKind) -> str:
+    return f"create_{NodeKind(kind).value}.cypher"
 
 
 def constraint_file(kind: NodeKind) -> str:

@@ -45,9 +45,9 @@ from ecosystem.model import (
 from ecosystem.stores.base import AsOf, Window, WriteSummary, close_ids
 from ecosystem.stores.cypher import (
     constraint_file,
+    create_node_file,
     load_query,
     relationship_type,
-    upsert_node_file,
     upsert_relationship_file,
 )
 from ecosystem.stores.projection import (
@@ -210,15 +210,22 @@ class Neo4jStore:
 
     def write(self, tables: Sequence[RawTable], *, progress: bool = False) -> WriteSummary:
         def work(tx: Any) -> WriteSummary:
+            known: dict[NodeKind, set[str]] = {}
+
+            def ids(kind: NodeKind) -> set[str]:
+                if kind not in known:
+                    known[kind] = {r["id"] for r in self._tx_run(tx, "read_ids.cypher",
+                                                                 kind=kind.value)}
+                return known[kind]
+
             batch = validate_tables(
-                tables, lambda kind: {r["id"] for r in self._tx_run(tx, "read_ids.cypher",
-                                                                    kind=kind.value)},
+                tables, ids,
                 stored=lambda kind: [_node(r["props"]) for r in self._tx_run(
                     tx, "list_nodes.cypher", kind=kind.value, search=None, skip=0,
                     limit=NO_LIMIT)])
             before = self._tx_counts(tx, None)
             summary = WriteSummary()
-            self._write_batch(tx, batch, summary, progress)
+            self._write_batch(tx, batch, summary, progress, ids)
             after = self._tx_counts(tx, None)
             counts = batch.counts()
             for section, created in (("nodes", summary.nodes_created),
@@ -234,18 +241,21 @@ class Neo4jStore:
         return summary
 
     def _write_batch(self, tx: Any, batch: GraphBatch, summary: WriteSummary,
-                     progress: bool) -> None:
+                     progress: bool, ids: Callable[[NodeKind], set[str]]) -> None:
         total = sum(len(f) for f in (*batch.nodes.values(), *batch.relationships.values()))
         with tqdm(total=total, unit="row", desc="writing", disable=not progress,
                   leave=False) as bar:
             for kind, frame in batch.nodes.items():
-                rows = [
-                    {"uid": node_key(kind, record["id"]),
-                     "props": {**record, "kind": kind.value}}
-                    for record in _records(frame)
-                ]
-                self._write_rows(tx, upsert_node_file(kind), rows, bar)
-                summary.nodes_written[kind.value] = len(rows)
+                stored = ids(kind)
+                new: list[dict[str, Any]] = []
+                old: list[dict[str, Any]] = []
+                for record in _records(frame):
+                    (old if record["id"] in stored else new).append(
+                        {"uid": node_key(kind, record["id"]),
+                         "props": {**record, "kind": kind.value}})
+                self._write_rows(tx, create_node_file(kind), new, bar)
+                self._write_rows(tx, "update_nodes.cypher", old, bar)
+                summary.nodes_written[kind.value] = len(new) + len(old)
             for rkind, frame in batch.relationships.items():
                 schema = RELATIONSHIP_SCHEMAS[rkind]
                 rows = []
