@@ -357,7 +357,10 @@ class Neo4jStore:
             rows = self._run("list_node_relationships.cypher",
                              uid=node_key(NodeKind(node[0]), node[1]), types=types, day=day)
             rows = [r for r in rows if _touches(r, NodeKind(node[0]), node[1])]
-        return [_relationship(r) for r in rows]
+        found = [_relationship(r) for r in rows]
+        # Sorted here, not by the query: ArcadeDB cannot ORDER BY a million rows in its heap.
+        found.sort(key=lambda r: (r.kind.value, r.source, r.target, r.since or "", r.key))
+        return found
 
     def counts(self, *, as_of: AsOf = None) -> dict[str, dict[str, int]]:
         day = parse_date(as_of) if as_of is not None else None
