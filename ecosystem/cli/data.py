@@ -71,7 +71,8 @@ def demo(obj: Context, as_of: str | None, top: int, views_dir: Path, no_views: b
         for path in written:
             click.echo(f"  {path}")
     click.echo("\nNext: `ecosystem info`, `ecosystem show company ibm`, "
-               "`ecosystem export out/`.")
+               "`ecosystem export out/`; the partnership lifecycle of METHOD.md's worked "
+               "case: `ecosystem --store case.db partnership worked-case`.")
 
 
 def _print_counts(counts: dict[str, dict[str, int]],
