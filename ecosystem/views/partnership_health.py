@@ -42,9 +42,14 @@ def show_partnership_health(view: View, store: Store, *, as_of: AsOf = None) -> 
                              title=edge.title + "\n" + _describe(s)))
     view.edges = edges
     kinds = {e.kind for e in edges}
+    dashed = {e.kind for e in edges if e.dashes and e.kind.startswith("partnership-")}
     view.legend = [entry for entry in view.legend
                    if entry.kind != "edge" or entry.key in kinds] + [
-        LegendEntry(f"partnership: {band}", BAND_COLOURS[band], "edge", f"partnership-{band}")
+        LegendEntry(f"partnership: {band}" + (" (dashed: under review, buffer period or "
+                                              "exiting)" if f"partnership-{band}" in dashed
+                                              else ""),
+                    BAND_COLOURS[band], "edge", f"partnership-{band}",
+                    dashes=f"partnership-{band}" in dashed)
         for band in BAND_COLOURS if band in bands]
     return view
 
