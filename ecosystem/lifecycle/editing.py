@@ -5,23 +5,23 @@ rules of :mod:`ecosystem.lifecycle.checks` apply exactly as they do to an import
 date, figure or stage change is refused with a message naming the field and the value,
 and nothing is saved.
 
-The partnership is also drawn on the graph: when it becomes ``active`` a ``partners_with``
-relationship starts (its ``scope`` is the partnership's form); a transformation ends that
-relationship and starts one with the new form, keeping the history; ending the
-partnership ends the relationship.
+The partnership is also drawn on the graph: when it starts operating a ``partners_with``
+relationship starts (its ``scope`` is the partnership's form); a transformation ends the
+pair's relationships and starts one with the new form, keeping the history; ending the
+partnership ends its relationships.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ecosystem.errors import ImportRefused, InvalidValue, Problem
+from ecosystem.errors import Conflict, ImportRefused, InvalidValue, Problem
 from ecosystem.io.batch import ROW, RawTable
 from ecosystem.io.tabular import read_table_file
 from ecosystem.lifecycle.records import (
@@ -72,19 +72,19 @@ def _cells(row: Mapping[str, Any]) -> dict[str, Any]:
             for k, v in row.items() if v is not None}
 
 
-def _tables(name: str, rows: Sequence[Mapping[str, Any]], source: str) -> list[RawTable]:
-    """``rows`` as a one-table list; row numbers are positions (first = 2, as in a sheet).
+def _raw_table(name: str, rows: Sequence[Mapping[str, Any]], source: str) -> RawTable:
+    """``rows`` as a raw table; row numbers are positions (first = 2, as in a sheet).
 
     In a table an empty cell clears a stored value, so callers restate the stored values
     of rows that update a record (see :func:`_restated`).
     """
     frame = pd.DataFrame([_cells(row) for row in rows], dtype=object)
     frame[ROW] = range(2, len(frame) + 2)
-    return [RawTable(name, source, frame)]
+    return RawTable(name, source, frame)
 
 
 def _table(kind: NodeKind, rows: Sequence[Mapping[str, Any]], source: str) -> RawTable:
-    return _tables(NODE_SCHEMAS[kind].table, rows, source)[0]
+    return _raw_table(NODE_SCHEMAS[kind].table, rows, source)
 
 
 def _restated(store: Store, kind: NodeKind, rows: Sequence[Mapping[str, Any]]
@@ -96,9 +96,11 @@ def _restated(store: Store, kind: NodeKind, rows: Sequence[Mapping[str, Any]]
 
 
 def _next_ids(store: Store, kind: NodeKind, partnership: str, count: int,
-              taken: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+              taken: Iterable[str] = ()) -> list[str]:
+    """The next ``count`` free ids ``<partnership>/<kind>/<n>`` (n zero-padded, so that
+    records of one day sort in the order they were added)."""
     prefix = f"{partnership}/{_PREFIX[kind]}/"
-    numbers = [int(m.group(1)) for i in store.ids(kind) | taken
+    numbers = [int(m.group(1)) for i in store.ids(kind) | set(taken)
                if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", i))]
     start = max(numbers, default=0) + 1
     return [f"{prefix}{n:03d}" for n in range(start, start + count)]
@@ -111,8 +113,6 @@ def create_partnership(store: Store, id: str, company: str, partner: str, *,
     """Record a new partnership in its first ``stage`` (default ``identified``) on
     ``date`` (default today); ``fields`` are further partnership fields (``form``,
     ``goals``, ``cost_share`` ...). Raises Conflict if the id is taken."""
-    from ecosystem.errors import Conflict
-
     reserved = {"id", "company", "partner", "name"} & set(fields)
     if reserved:
         field = sorted(reserved)[0]
@@ -222,8 +222,8 @@ def _tie_tables(store: Store, partnership: Mapping[str, Any], stage: str, day: s
             "source": company, "target": partner, "since": day,
             label: partnership.get("form") or partnership.get("name"),
             "note": f"partnership {partnership['id']}"})
-    return [t for kind, kind_rows in rows.items() if kind_rows
-            for t in _tables(kind.value, kind_rows, source)]
+    return [_raw_table(kind.value, kind_rows, source) for kind, kind_rows in rows.items()
+            if kind_rows]
 
 
 def add_records(store: Store, kind: NodeKind | str, rows: Sequence[Mapping[str, Any]], *,
@@ -239,9 +239,8 @@ def add_records(store: Store, kind: NodeKind | str, rows: Sequence[Mapping[str, 
     if kind not in RECORD_TABLES.values():
         raise InvalidValue(f"{kind.value!r} is not a partnership record; give one of "
                            f"{', '.join(RECORD_TABLES)}.", field="table", value=kind.value)
-    tables = _tables(NODE_SCHEMAS[kind].table, _restated(store, kind, rows), source)
-    taken: set[str] = set()
-    return store.write([_completed(store, kind, t, partnership, taken) for t in tables])
+    table = _table(kind, _restated(store, kind, rows), source)
+    return store.write([_completed(store, kind, table, partnership, set())])
 
 
 def import_records(store: Store, path: str | Path, *, table: str | None = None,
