@@ -343,7 +343,6 @@ def partnership_from_nodes(node: Node, records: Mapping[NodeKind, Iterable[Node]
     def build(kind: NodeKind, cls: type[R]) -> list[R]:
         return [_build(cls, props(n)) for n in records.get(kind, ())]
 
-    kpis = build(NodeKind.KPI, Kpi)
     return Partnership(
         id=node.id,
         company=str(node.properties["company"]),
@@ -353,7 +352,7 @@ def partnership_from_nodes(node: Node, records: Mapping[NodeKind, Iterable[Node]
         stages=_sorted(build(NodeKind.STAGE_CHANGE, StageChange), "date", "id"),
         risks=tuple(sorted(build(NodeKind.RISK, Risk), key=lambda r: (-r.score, r.id))),
         milestones=_sorted(build(NodeKind.MILESTONE, Milestone), "due", "id"),
-        kpis=_sorted(kpis, "id"),
+        kpis=_sorted(build(NodeKind.KPI, Kpi), "id"),
         actuals=_sorted(build(NodeKind.KPI_ACTUAL, KpiActual), "kpi", "period", "id"),
         meetings=_sorted(build(NodeKind.MEETING, Meeting), "date", "id"),
         incidents=_sorted(build(NodeKind.INCIDENT, Incident), "date", "id"),
@@ -368,12 +367,20 @@ def load_partnerships(store: Store, *, company: str | None = None) -> list[Partn
     if company is not None:
         nodes = [n for n in nodes
                  if company in (n.properties.get("company"), n.properties.get("partner"))]
+    return _with_records(store, nodes)
+
+
+def load_partnership(store: Store, id: str) -> Partnership:
+    """One partnership with its records; NodeNotFound (with close ids) if absent."""
+    return _with_records(store, [store.node(NodeKind.PARTNERSHIP, id)])[0]
+
+
+def _with_records(store: Store, nodes: list[Node]) -> list[Partnership]:
     if not nodes:
         return []
-    wanted = {n.id for n in nodes}
     kpi_owner = {n.id: str(n.properties.get("partnership"))
                  for n in store.nodes(NodeKind.KPI)}
-    grouped: dict[str, dict[NodeKind, list[Node]]] = {pid: {} for pid in wanted}
+    grouped: dict[str, dict[NodeKind, list[Node]]] = {n.id: {} for n in nodes}
     for kind in (NodeKind.STAGE_CHANGE, NodeKind.RISK, NodeKind.MILESTONE, NodeKind.KPI,
                  NodeKind.KPI_ACTUAL, NodeKind.MEETING, NodeKind.INCIDENT,
                  NodeKind.EXIT_STEP):
@@ -385,9 +392,3 @@ def load_partnerships(store: Store, *, company: str | None = None) -> list[Partn
             if owner in grouped:
                 grouped[owner].setdefault(kind, []).append(record)
     return [partnership_from_nodes(n, grouped[n.id]) for n in nodes]
-
-
-def load_partnership(store: Store, id: str) -> Partnership:
-    """One partnership with its records; NodeNotFound (with close ids) if absent."""
-    node = store.node(NodeKind.PARTNERSHIP, id)
-    return next(p for p in load_partnerships(store) if p.id == node.id)
