@@ -53,6 +53,11 @@ class StageIn(BaseModel):
     reason: str | None = Field(default=None, max_length=10_000)
     form: str | None = Field(default=None, max_length=1000,
                              description="The new form, when the stage is 'transformed'.")
+    becomes: Literal["partners_with", "joint_venture"] = Field(
+        default="partners_with", description="Transformation: the new relationship's kind.")
+    ends: list[Literal["partners_with", "joint_venture", "competes_with"]] = Field(
+        default=["partners_with", "joint_venture"], max_length=3,
+        description="Transformation: the kinds of the pair's relationships that end.")
 
 
 def _day(as_of: str | None) -> dt.date | None:
@@ -108,8 +113,13 @@ def delete_partnership(store: StoreDep, partnership: Id) -> Response:
 def change_stage(store: StoreDep, partnership: Id, body: StageIn) -> dict[str, Any]:
     """Move the partnership to a new stage; changes that skip the stage rules, or dated
     before the recorded history, are refused."""
-    lc.change_stage(store, partnership, body.stage, date=body.date, reason=body.reason,
-                    form=body.form, source=f"POST /v1/partnerships/{partnership}/stages")
+    source = f"POST /v1/partnerships/{partnership}/stages"
+    if body.stage == "transformed":
+        lc.transform(store, partnership, form=body.form or "", date=body.date,
+                     reason=body.reason, becomes=body.becomes, ends=body.ends, source=source)
+    else:
+        lc.change_stage(store, partnership, body.stage, date=body.date, reason=body.reason,
+                        form=body.form, source=source)
     return lc.partnership_report(lc.load_partnership(store, partnership))
 
 

@@ -49,6 +49,12 @@ def test_partnership_crud_and_alerts(client: TestClient) -> None:
     moved = client.post("/v1/partnerships/vc/stages", headers=AUTH,
                         json={"stage": "under_review", "date": "2025-07-01"})
     assert moved.status_code == 201 and moved.json()["stage"] == "under_review"
+    turned = client.post("/v1/partnerships/vc/stages", headers=AUTH, json={
+        "stage": "transformed", "date": "2025-08-01", "form": "Voltra-Cortex Cockpit JV",
+        "becomes": "joint_venture"})
+    assert turned.status_code == 201 and turned.json()["form"] == "Voltra-Cortex Cockpit JV"
+    assert_error(client.post("/v1/partnerships/vc/stages", headers=AUTH, json={
+        "stage": "transformed", "date": "2025-09-01"}), 422, "validation")
     patched = client.patch("/v1/partnerships/vc", headers=AUTH, json={"cost_share": 0.6})
     assert patched.json()["partnership"]["cost_share"] == 0.6
     health = client.get("/v1/partnerships/vc/health?as_of=2025-12-31&weights=milestones=1")
