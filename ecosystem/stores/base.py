@@ -15,9 +15,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
-from ecosystem.errors import StoreUnavailable
+from ecosystem.errors import Conflict, StoreUnavailable
 from ecosystem.io.batch import RawTable
-from ecosystem.model import Node, NodeKind, Relationship, RelKind
+from ecosystem.model import NODE_SCHEMAS, Node, NodeKind, Relationship, RelKind
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -141,14 +141,16 @@ class Store(Protocol):
     def delete_node(self, kind: NodeKind, id: str, *, cascade: bool = False) -> int:
         """Delete a node; with ``cascade`` also its relationships (their count is returned).
 
-        Raises NodeNotFound if absent and Conflict if it has relationships and not cascade.
+        Raises NodeNotFound if absent, and Conflict if it has relationships and not
+        cascade, or if another node refers to it by a field (a company's ``industries``).
         """
         ...
 
     def delete_nodes(self, nodes: Sequence[tuple[NodeKind, str]], *,
                      cascade: bool = False) -> int:
         """Delete several nodes in one transaction, as :meth:`delete_node` does one: all
-        of them or, if any is absent or linked (without cascade), none."""
+        of them or, if any is absent, linked (without cascade) or referred to by a field
+        of a node not being deleted, none."""
         ...
 
     def delete_relationship(
@@ -181,6 +183,38 @@ class Store(Protocol):
         in it.
         """
         ...
+
+
+#: For each node kind, the (kind, field) pairs of the fields that hold its ids.
+REFERRING_FIELDS: dict[NodeKind, list[tuple[NodeKind, str]]] = {}
+for _schema in NODE_SCHEMAS.values():
+    for _field in _schema.fields:
+        if _field.references is not None:
+            REFERRING_FIELDS.setdefault(_field.references, []).append(
+                (_schema.kind, _field.name))
+
+
+def check_unreferenced(nodes: Sequence[tuple[NodeKind, str]],
+                       stored: Callable[[NodeKind], list[Node]]) -> None:
+    """Raise Conflict if a node outside ``nodes`` refers to one of ``nodes`` by a field
+    (a company's ``industries``, a KPI actual's ``kpi`` ...): deleting it would leave the
+    reference dangling. ``stored`` reads the nodes of a kind (inside the caller's
+    transaction)."""
+    doomed = {(NodeKind(k), i) for k, i in nodes}
+    for kind in {k for k, _ in doomed}:
+        ids = {i for k, i in doomed if k is kind}
+        for referrer_kind, name in REFERRING_FIELDS.get(kind, ()):
+            for node in stored(referrer_kind):
+                if (referrer_kind, node.id) in doomed:
+                    continue
+                value = node.properties.get(name)
+                values = value if isinstance(value, list) else [value]
+                hit = ids.intersection(str(v) for v in values if v is not None)
+                if hit:
+                    raise Conflict(
+                        f"{kind.value} {sorted(hit)[0]!r} is referred to by "
+                        f"{referrer_kind.value} {node.id!r} (field '{name}'). Change or "
+                        "delete that first; deleting would leave the reference dangling.")
 
 
 def close_ids(ids: set[str], wanted: str) -> list[str]:

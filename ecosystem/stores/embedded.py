@@ -42,7 +42,7 @@ from ecosystem.model import (
     node_key,
     parse_date,
 )
-from ecosystem.stores.base import AsOf, Window, WriteSummary, close_ids
+from ecosystem.stores.base import AsOf, Window, WriteSummary, check_unreferenced, close_ids
 from ecosystem.stores.projection import (
     DERIVED_EDGE_KINDS,
     BipartiteMatrix,
@@ -286,6 +286,7 @@ class EmbeddedStore:
                      cascade: bool = False) -> int:
         linked_total = 0
         with self._transaction():
+            check_unreferenced(nodes, self._stored_nodes)
             for kind, id in nodes:
                 kind = NodeKind(kind)
                 self.node(kind, id)

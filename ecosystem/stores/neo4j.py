@@ -42,7 +42,7 @@ from ecosystem.model import (
     overlaps,
     parse_date,
 )
-from ecosystem.stores.base import AsOf, Window, WriteSummary, close_ids
+from ecosystem.stores.base import AsOf, Window, WriteSummary, check_unreferenced, close_ids
 from ecosystem.stores.cypher import (
     constraint_file,
     create_node_file,
@@ -220,9 +220,7 @@ class Neo4jStore:
 
             batch = validate_tables(
                 tables, ids,
-                stored=lambda kind: [_node(r["props"]) for r in self._tx_run(
-                    tx, "list_nodes.cypher", kind=kind.value, search=None, skip=0,
-                    limit=NO_LIMIT)])
+                stored=lambda kind: self._tx_nodes(tx, kind))
             before = self._tx_counts(tx, None)
             summary = WriteSummary()
             self._write_batch(tx, batch, summary, progress, ids)
@@ -268,6 +266,11 @@ class Neo4jStore:
                 self._write_rows(tx, upsert_relationship_file(rkind), rows, bar)
                 summary.relationships_written[rkind.value] = len(rows)
 
+    def _tx_nodes(self, tx: Any, kind: NodeKind) -> list[Node]:
+        """Every node of ``kind``, read inside the transaction ``tx``."""
+        return [_node(r["props"]) for r in self._tx_run(
+            tx, "list_nodes.cypher", kind=kind.value, search=None, skip=0, limit=NO_LIMIT)]
+
     def _write_rows(self, tx: Any, name: str, rows: list[dict[str, Any]], bar: Any) -> None:
         for start in range(0, len(rows), BATCH):
             chunk = rows[start:start + BATCH]
@@ -281,6 +284,7 @@ class Neo4jStore:
                      cascade: bool = False) -> int:
         def work(tx: Any) -> int:
             total = 0
+            check_unreferenced(nodes, lambda kind: self._tx_nodes(tx, kind))
             for kind, id in nodes:
                 kind = NodeKind(kind)
                 uid = node_key(kind, id)

@@ -19,6 +19,7 @@ from ecosystem import (
     Store,
     import_paths,
 )
+from ecosystem.editing import upsert_node
 from ecosystem.io.batch import ROW, RawTable
 from tests.conftest import SMALL, StoreFactory
 
@@ -221,15 +222,31 @@ def test_delete_node_refuses_when_linked(small_store: Store) -> None:
 
 
 def test_delete_nodes_is_all_or_nothing(small_store: Store) -> None:
+    upsert_node(small_store, NodeKind.CAPABILITY, {"id": "spare", "name": "Spare"})
     before = small_store.counts()
     with pytest.raises(NodeNotFound):
-        small_store.delete_nodes([(NodeKind.INDUSTRY, "sic-3711"), (NodeKind.COMPANY, "nope")])
-    with pytest.raises(Conflict):
-        small_store.delete_nodes([(NodeKind.INDUSTRY, "sic-3711"),
+        small_store.delete_nodes([(NodeKind.CAPABILITY, "spare"), (NodeKind.COMPANY, "nope")])
+    with pytest.raises(Conflict, match="relationship"):
+        small_store.delete_nodes([(NodeKind.CAPABILITY, "spare"),
                                   (NodeKind.COMPANY, "shiplane")])
     assert small_store.counts() == before
     small_store.delete_nodes([(NodeKind.COMPANY, "shiplane")], cascade=True)
     assert "shiplane" not in small_store.ids(NodeKind.COMPANY)
+
+
+def test_delete_refuses_a_node_another_node_refers_to(small_store: Store) -> None:
+    before = small_store.counts()
+    # voltra's industries name sic-3711; sic-3711's parent is sic-37; cellix owns a programme
+    for kind, id, field in ((NodeKind.INDUSTRY, "sic-3711", "industries"),
+                            (NodeKind.INDUSTRY, "sic-37", "parent"),
+                            (NodeKind.COMPANY, "cellix", "owner")):
+        with pytest.raises(Conflict, match=f"field '{field}'"):
+            small_store.delete_node(kind, id, cascade=True)
+    assert small_store.counts() == before
+    # deleting the referrer in the same call is fine
+    small_store.delete_nodes([(NodeKind.INDUSTRY, "sic-3711"), (NodeKind.INDUSTRY, "sic-37"),
+                              (NodeKind.COMPANY, "voltra")], cascade=True)
+    assert "voltra" not in small_store.ids(NodeKind.COMPANY)
 
 
 def test_delete_relationship(small_store: Store) -> None:
