@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tempfile
 from pathlib import Path as FilePath
@@ -18,7 +17,7 @@ from api.schemas import ImportOut
 from ecosystem import lifecycle as lc
 from ecosystem.editing import upsert_node
 from ecosystem.lifecycle.health import HealthWeights
-from ecosystem.model import STAGES, NodeKind, parse_date
+from ecosystem.model import STAGES, NodeKind
 
 router = APIRouter(tags=["partnerships"], dependencies=[ReadAccess])
 
@@ -58,10 +57,6 @@ class StageIn(BaseModel):
     ends: list[Literal["partners_with", "joint_venture", "competes_with"]] = Field(
         default=["partners_with", "joint_venture"], max_length=3,
         description="Transformation: the kinds of the pair's relationships that end.")
-
-
-def _day(as_of: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(parse_date(as_of)) if as_of else None
 
 
 @router.get("/partnerships")
@@ -166,7 +161,7 @@ def partnership_health(store: StoreDep, partnership: Id, as_of: AsOf = None,
                        ) -> list[dict[str, Any]]:
     """The health diagnosis period by period (components not named in weights get 0)."""
     chosen = HealthWeights.parse(weights) if weights else None
-    periods = lc.diagnose(lc.load_partnership(store, partnership), as_of=_day(as_of),
+    periods = lc.diagnose(lc.load_partnership(store, partnership), as_of=as_of or None,
                           months=months, weights=chosen)
     return [h.as_dict() for h in periods]
 
@@ -177,6 +172,6 @@ def list_alerts(store: StoreDep, as_of: AsOf = None,
                 all: Annotated[bool, Query(description="Also resolved alerts")] = False
                 ) -> list[dict[str, Any]]:
     """Open alerts (or every alert raised so far) of every partnership, most severe first."""
-    found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=_day(as_of),
+    found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=as_of or None,
                             open_only=not all)
     return [a.as_dict() for a in found]

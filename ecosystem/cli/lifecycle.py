@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.editing import record_table
 from ecosystem.lifecycle.health import HealthWeights
 from ecosystem.lifecycle.rules import RuleConfig
-from ecosystem.model import NODE_SCHEMAS, STAGES, parse_date
+from ecosystem.model import NODE_SCHEMAS, STAGES
 
 __all__ = ["COMMANDS"]
 
@@ -27,10 +26,6 @@ RULES = click.option("--rules", type=click.Path(dir_okay=False, path_type=Path),
                      help="Rule settings (YAML or JSON), e.g. 'delay_threshold: 0.3'.")
 DATE = click.option("--date", metavar="DATE", default=None, help="The day (default: today).")
 _LEVEL_MARK = {"hard_trigger": "!!", "executive": "! ", "warning": "~ ", "reminder": ". "}
-
-
-def _day(as_of: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(parse_date(as_of)) if as_of else None
 
 
 def _config(path: Path | None) -> RuleConfig | None:
@@ -272,10 +267,9 @@ def health(obj: Context, id: str, as_of: str | None, months: int | None,
            weights: str | None, as_json: bool) -> None:
     """The health diagnosis of partnership ID, period by period."""
     chosen = HealthWeights.parse(weights) if weights else None
-    day = _day(as_of)
     with obj.open() as store:
-        periods = lc.diagnose(lc.load_partnership(store, id), as_of=day, months=months,
-                              weights=chosen)
+        periods = lc.diagnose(lc.load_partnership(store, id), as_of=as_of or None,
+                              months=months, weights=chosen)
     if as_json:
         echo_json([h.as_dict() for h in periods])
         return
@@ -346,9 +340,8 @@ def alerts(obj: Context, as_of: str | None, company: str | None, everything: boo
            rules: Path | None, as_json: bool) -> None:
     """Open alerts of every partnership (with --all, every alert raised so far), most
     severe first: which rule fired, on which data, and what the method recommends."""
-    day = _day(as_of)
     with obj.open() as store:
-        found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=day,
+        found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=as_of or None,
                                 config=_config(rules), open_only=not everything)
     if as_json:
         echo_json([a.as_dict() for a in found])

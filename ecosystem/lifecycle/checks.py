@@ -181,11 +181,12 @@ def _check_figures(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
             words = metric_bounds(str(row.get("metric")), row.get("scale_max"))[3]
             problems.append(_problem(row, "target", f"the target is impossible for a "
                                      f"'{row.get('metric')}' KPI", f"Give {words}."))
-    _, actuals = _merged(batch, stored, NodeKind.KPI_ACTUAL)
-    stored_actuals = [{**n.properties, "id": n.id} for n in stored(NodeKind.KPI_ACTUAL)]
-    check_all = NodeKind.KPI in batch.nodes  # a changed metric re-checks stored figures
-    for row in actuals + ([a for a in stored_actuals if a["id"] not in
-                           {r["id"] for r in actuals}] if check_all else []):
+    stored_actuals, actuals = _merged(batch, stored, NodeKind.KPI_ACTUAL)
+    given = {r["id"] for r in actuals}
+    # A changed KPI (its metric or scale) re-checks the figures already stored for it.
+    rechecked = [a for i, a in stored_actuals.items() if i not in given] \
+        if NodeKind.KPI in batch.nodes else []
+    for row in actuals + rechecked:
         kpi = kpis.get(str(row.get("kpi")), {})
         metric, scale = str(kpi.get("metric", "other")), kpi.get("scale_max")
         words = metric_bounds(metric, scale)[3]

@@ -95,15 +95,13 @@ def _restated(store: Store, kind: NodeKind, rows: Sequence[Mapping[str, Any]]
     return [{**stored.get(str(r.get("id")), {}), **r} for r in rows]
 
 
-def _next_ids(store: Store, kind: NodeKind, partnership: str, count: int,
-              taken: Iterable[str] = ()) -> list[str]:
-    """The next ``count`` free ids ``<partnership>/<kind>/<n>`` (n zero-padded, so that
-    records of one day sort in the order they were added)."""
+def _next_id(taken: Iterable[str], kind: NodeKind, partnership: str) -> str:
+    """The next free id ``<partnership>/<kind>/<n>`` among ``taken`` (n zero-padded, so
+    that records of one day sort in the order they were added)."""
     prefix = f"{partnership}/{_PREFIX[kind]}/"
-    numbers = [int(m.group(1)) for i in store.ids(kind) | set(taken)
+    numbers = [int(m.group(1)) for i in taken
                if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", i))]
-    start = max(numbers, default=0) + 1
-    return [f"{prefix}{n:03d}" for n in range(start, start + count)]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 def create_partnership(store: Store, id: str, company: str, partner: str, *,
@@ -181,7 +179,7 @@ def _change(store: Store, partnership: str, stage: str, *, date: str | dt.date |
             ends: tuple[RelKind, ...] = ()) -> StageChange:
     p = load_partnership(store, partnership)
     day = parse_date(date or dt.date.today(), field="date")
-    (change_id,) = _next_ids(store, NodeKind.STAGE_CHANGE, p.id, 1)
+    change_id = _next_id(store.ids(NodeKind.STAGE_CHANGE), NodeKind.STAGE_CHANGE, p.id)
     row = {"id": change_id, "partnership": p.id, "date": day, "stage": stage,
            "reason": reason, "form": form}
     tables = [_table(NodeKind.STAGE_CHANGE, [row], source)]
@@ -297,11 +295,11 @@ def _completed(store: Store, kind: NodeKind, table: RawTable, partnership: str |
                     frame.loc[missing_id, "kpi"], frame.loc[missing_id, "period"],
                     strict=True)]
         elif "partnership" in frame.columns:
+            taken |= store.ids(kind)  # read once, not per row
             ids = []
             for owner in frame.loc[missing_id, "partnership"]:
-                (new,) = _next_ids(store, kind, str(owner), 1, taken)
-                taken.add(new)
-                ids.append(new)
+                ids.append(_next_id(taken, kind, str(owner)))
+                taken.add(ids[-1])
             frame.loc[missing_id, "id"] = ids
     return RawTable(table.name, table.source, frame)
 

@@ -33,7 +33,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ecosystem.errors import InvalidValue
-from ecosystem.lifecycle.records import Partnership, add_months
+from ecosystem.lifecycle.records import Partnership, add_months, as_of_day
+from ecosystem.stores.base import AsOf
 
 __all__ = ["BANDS", "HealthWeights", "KpiGap", "PeriodHealth", "band", "diagnose",
            "period_start"]
@@ -154,7 +155,7 @@ def period_start(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def diagnose(partnership: Partnership, *, as_of: dt.date | None = None,
+def diagnose(partnership: Partnership, *, as_of: AsOf = None,
              months: int | None = None, weights: HealthWeights | None = None
              ) -> list[PeriodHealth]:
     """The health of ``partnership`` in every period from its first record to ``as_of``.
@@ -174,26 +175,28 @@ def diagnose(partnership: Partnership, *, as_of: dt.date | None = None,
     -------
     list of PeriodHealth, oldest first; empty before the first record.
     """
-    as_of = as_of or dt.date.today()
+    day = as_of_day(as_of)
     months = months or partnership.review_months
     weights = weights or HealthWeights()
     days = [d for d in (*(s.date for s in partnership.stages),
                         *(m.due for m in partnership.milestones),
                         *(a.period for a in partnership.actuals),
-                        *(m.date for m in partnership.meetings)) if d < as_of]
+                        *(m.date for m in partnership.meetings)) if d < day]
     if not days:
         return []
+    scores = satisfaction_series(partnership, day)
     out = []
     start = period_start(min(days), months)
-    while start < as_of:
+    while start < day:
         end = add_months(start, months)
-        out.append(_period(partnership, start, end, as_of, weights))
+        out.append(_period(partnership, start, end, day, weights, scores))
         start = end
     return out
 
 
 def _period(p: Partnership, start: dt.date, end: dt.date, as_of: dt.date,
-            weights: HealthWeights) -> PeriodHealth:
+            weights: HealthWeights, scores: list[tuple[dt.date, float, Sequence[str]]]
+            ) -> PeriodHealth:
     cut = min(end, as_of)
     components: dict[str, float] = {}
     gaps = _kpi_gaps(p, start, end, as_of)
@@ -210,7 +213,7 @@ def _period(p: Partnership, start: dt.date, end: dt.date, as_of: dt.date,
     hit = len(on_time) / len(due) if due else None
     if hit is not None:
         components["milestones"] = hit
-    satisfaction, trend = _satisfaction(p, end, as_of)
+    satisfaction, trend = _satisfaction(scores, end)
     if satisfaction is not None:
         components["satisfaction"] = satisfaction
     communication = {}
@@ -263,9 +266,8 @@ def _kpi_gaps(p: Partnership, start: dt.date, end: dt.date, as_of: dt.date
     return gaps
 
 
-def _satisfaction(p: Partnership, end: dt.date, as_of: dt.date
+def _satisfaction(scores: list[tuple[dt.date, float, Sequence[str]]], end: dt.date
                   ) -> tuple[float | None, float | None]:
-    scores = satisfaction_series(p, as_of)
     known = [(period, share) for period, share, _ in scores if period < end]
     if not known:
         return None, None

@@ -15,8 +15,8 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from ecosystem.errors import InvalidValue
-from ecosystem.model import LEVELS, Node, NodeKind
-from ecosystem.stores.base import Store
+from ecosystem.model import LEVELS, Node, NodeKind, parse_date
+from ecosystem.stores.base import AsOf, Store
 
 __all__ = [
     "DEFAULT_CADENCE_DAYS",
@@ -32,6 +32,7 @@ __all__ = [
     "Risk",
     "StageChange",
     "add_months",
+    "as_of_day",
     "check_transition",
     "load_partnership",
     "load_partnerships",
@@ -96,6 +97,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 R = TypeVar("R")
+
+
+def as_of_day(as_of: AsOf) -> dt.date:
+    """The day ``as_of`` names (a date or YYYY[-MM[-DD]] text); today when None."""
+    return dt.date.fromisoformat(parse_date(as_of)) if as_of is not None else dt.date.today()
 
 
 def _as_date(value: Any) -> dt.date | None:

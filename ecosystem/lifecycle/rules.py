@@ -38,7 +38,8 @@ from typing import Any
 
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.health import period_start, satisfaction_series
-from ecosystem.lifecycle.records import Partnership, add_months
+from ecosystem.lifecycle.records import Partnership, add_months, as_of_day
+from ecosystem.stores.base import AsOf
 
 __all__ = ["LEVEL_ORDER", "RULES", "Alert", "RuleConfig", "evaluate", "evaluate_all",
            "load_rule_config"]
@@ -166,28 +167,28 @@ class Alert:
         return clean
 
 
-def evaluate(partnership: Partnership, *, as_of: dt.date | None = None,
+def evaluate(partnership: Partnership, *, as_of: AsOf = None,
              config: RuleConfig | None = None) -> list[Alert]:
     """Every alert ``partnership`` raised up to ``as_of`` (default today), oldest first.
 
     Only records known on or before ``as_of`` are used, so evaluating on past days replays
     what the alerts were then.
     """
-    as_of = as_of or dt.date.today()
+    day = as_of_day(as_of)
     config = config or RuleConfig()
     found: list[Alert] = []
     for rule, check in _CHECKS.items():
         if rule not in config.disabled:
-            found += check(partnership, as_of, config)
+            found += check(partnership, day, config)
     ended = partnership.stages[-1].date if partnership.stages and \
         partnership.stages[-1].stage == "ended" else None
-    alerts = [_resolve(partnership, a, as_of) for a in found
-              if a.date <= as_of and (ended is None or a.date < ended)]
+    alerts = [_resolve(partnership, a, day) for a in found
+              if a.date <= day and (ended is None or a.date < ended)]
     return sorted(alerts, key=lambda a: (a.date, LEVEL_ORDER.index(a.level), a.rule,
                                          json.dumps(a.evidence, default=str)))
 
 
-def evaluate_all(partnerships: Iterable[Partnership], *, as_of: dt.date | None = None,
+def evaluate_all(partnerships: Iterable[Partnership], *, as_of: AsOf = None,
                  config: RuleConfig | None = None, open_only: bool = False) -> list[Alert]:
     """Alerts of several partnerships, most severe first, then newest first."""
     out = [a for p in partnerships for a in evaluate(p, as_of=as_of, config=config)

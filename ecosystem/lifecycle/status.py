@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ecosystem.lifecycle.health import HealthWeights, PeriodHealth, diagnose
-from ecosystem.lifecycle.records import Partnership, load_partnerships
+from ecosystem.lifecycle.records import Partnership, as_of_day, load_partnerships
 from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate
-from ecosystem.model import NodeKind, parse_date
+from ecosystem.model import NodeKind
 from ecosystem.stores.base import AsOf, Store
 
 __all__ = ["PartnershipStatus", "partnership_report", "status", "statuses"]
@@ -40,21 +40,22 @@ class PartnershipStatus:
         return out
 
 
-def _day(as_of: AsOf) -> dt.date:
-    return dt.date.fromisoformat(parse_date(as_of)) if as_of is not None else dt.date.today()
-
-
 def status(p: Partnership, *, as_of: AsOf = None, config: RuleConfig | None = None,
            weights: HealthWeights | None = None) -> PartnershipStatus:
     """Stage, latest health and open alerts of ``p`` on ``as_of`` (default today)."""
-    day = _day(as_of)
-    health = _latest_health(diagnose(p, as_of=day, weights=weights))
-    alerts = tuple(a for a in evaluate(p, as_of=day, config=config) if a.is_open)
+    day = as_of_day(as_of)
+    return _status(p, day, diagnose(p, as_of=day, weights=weights),
+                   evaluate(p, as_of=day, config=config))
+
+
+def _status(p: Partnership, day: dt.date, periods: list[PeriodHealth],
+            alerts: list[Alert]) -> PartnershipStatus:
+    health = _latest_health(periods)
     form = next((s.form for s in reversed(p.stages) if s.form and s.date <= day), None)
     return PartnershipStatus(
         p.id, p.name, p.company, p.partner, p.stage_on(day), p.stage_since(day),
         form or p.properties.get("form"), health.index if health else None,
-        health.band if health else None, alerts)
+        health.band if health else None, tuple(a for a in alerts if a.is_open))
 
 
 def statuses(store: Store, *, as_of: AsOf = None, company: str | None = None,
@@ -75,13 +76,15 @@ def partnership_report(p: Partnership, *, as_of: AsOf = None,
                        config: RuleConfig | None = None,
                        weights: HealthWeights | None = None) -> dict[str, Any]:
     """Everything about ``p`` on ``as_of`` as plain data (JSON-ready)."""
-    day = _day(as_of)
+    day = as_of_day(as_of)
 
     def plain(record: Any) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, dt.date) else v)
                 for k, v in asdict(record).items()}
 
-    current = status(p, as_of=day, config=config, weights=weights)
+    periods = diagnose(p, as_of=day, weights=weights)
+    alerts = evaluate(p, as_of=day, config=config)
+    current = _status(p, day, periods, alerts)
     return {
         "partnership": {"id": p.id, "name": p.name, "company": p.company,
                         "partner": p.partner, **{k: v for k, v in p.properties.items()
@@ -100,6 +103,6 @@ def partnership_report(p: Partnership, *, as_of: AsOf = None,
         "meetings": [plain(m) for m in p.meetings if m.date <= day],
         "incidents": [plain(i) for i in p.incidents if i.date <= day],
         "exit_steps": [plain(s) for s in p.exit_steps],
-        "health": [h.as_dict() for h in diagnose(p, as_of=day, weights=weights)],
-        "alerts": [a.as_dict() for a in evaluate(p, as_of=day, config=config)],
+        "health": [h.as_dict() for h in periods],
+        "alerts": [a.as_dict() for a in alerts],
     }

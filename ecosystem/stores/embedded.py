@@ -219,7 +219,7 @@ class EmbeddedStore:
 
     def write(self, tables: Sequence[RawTable], *, progress: bool = False) -> WriteSummary:
         with self._transaction():
-            batch = validate_tables(tables, self.ids, stored=self._stored_nodes)
+            batch = validate_tables(tables, self.ids, stored=self.nodes)
             before = self._count_rows()
             summary = WriteSummary()
             stored = sum(before["relationships"].values())
@@ -286,7 +286,7 @@ class EmbeddedStore:
                      cascade: bool = False) -> int:
         linked_total = 0
         with self._transaction():
-            check_unreferenced(nodes, self._stored_nodes)
+            check_unreferenced(nodes, self.nodes)
             for kind, id in nodes:
                 kind = NodeKind(kind)
                 self.node(kind, id)
@@ -358,9 +358,6 @@ class EmbeddedStore:
 
     def _suggest(self, kind: NodeKind, id: str) -> list[str]:
         return close_ids(self.ids(kind), id)
-
-    def _stored_nodes(self, kind: NodeKind) -> list[Node]:
-        return self.nodes(kind)
 
     def nodes(
         self,

@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ecosystem.errors import InvalidValue, NodeNotFound
+from ecosystem.lifecycle.status import statuses
 from ecosystem.metrics.communities import communities
 from ecosystem.metrics.influence import (
     KIND_WEIGHTS,
@@ -226,7 +227,7 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
                               shape=SHAPES[kind], x=x, y=y))
     view = View(heading, nodes, edges, legend + edge_legend({e.kind for e in edges}), notes,
                 physics=len(nodes) <= PHYSICS_LIMIT, timeline=as_of is None)
-    return show_partnership_health(view, store, as_of=as_of)
+    return show_partnership_health(view, statuses(store, as_of=as_of))
 
 
 def _size(rank: float, top_rank: float) -> float:
@@ -345,12 +346,13 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
                      "best connected; raise max_nodes to see more.")
     legend = [LegendEntry(name if h == 0 else f"{h} hop{'s' if h > 1 else ''} away",
                           colours[h], "node", f"hop-{h}") for h in range(hops + 1)]
+    found = statuses(store, as_of=as_of)
     if alerts is None:
-        alerts = company_alerts(store, split_node_key(focal)[1], as_of=as_of)
+        alerts = company_alerts(found, split_node_key(focal)[1])
     view = View(f"{name}: neighbourhood", nodes, edges,
                 legend + edge_legend({e.kind for e in edges}), notes, timeline=as_of is None,
                 panels={"Open alerts": list(alerts)} if alerts else {})
-    return show_partnership_health(view, store, as_of=as_of)
+    return show_partnership_health(view, found)
 
 
 def _radial(shown: Sequence[str], distance: dict[str, int], adjacency: dict[str, set[str]],

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ecosystem.lifecycle.status import PartnershipStatus, statuses
-from ecosystem.stores.base import AsOf, Store
+from ecosystem.lifecycle.status import PartnershipStatus
 from ecosystem.views.view import LegendEntry, View
 
 __all__ = ["BAND_COLOURS", "company_alerts", "show_partnership_health"]
@@ -19,12 +18,12 @@ BAND_COLOURS = {"healthy": "#2e9d4f", "watch": "#e0a100", "critical": "#d1342f",
 _DASHED = frozenset({"under_review", "buffer_period", "exiting"})
 
 
-def show_partnership_health(view: View, store: Store, *, as_of: AsOf = None) -> View:
+def show_partnership_health(view: View, found: Sequence[PartnershipStatus]) -> View:
     """Recolour the ``partners_with`` and ``joint_venture`` edges of recorded partnerships
     by their health band on ``as_of`` (dashed while under review, in a buffer period or
     exiting), with stage, health and open alerts in the tooltip; adds the bands to the
-    legend."""
-    found = statuses(store, as_of=as_of)
+    legend. ``found``: the partnerships' statuses on the view's day
+    (:func:`~ecosystem.lifecycle.status.statuses`)."""
     if not found:
         return view
     by_pair = {frozenset((f"company:{s.company}", f"company:{s.partner}")): s for s in found}
@@ -61,11 +60,8 @@ def _describe(s: PartnershipStatus) -> str:
             f"{len(s.open_alerts)} open alert(s)")
 
 
-def company_alerts(store: Store, company: str, *, as_of: AsOf = None) -> Sequence[str]:
-    """One line per open alert of ``company``'s partnerships, most severe first."""
-    lines = []
-    for s in statuses(store, as_of=as_of, company=company):
-        for a in s.open_alerts:
-            lines.append(f"{a.date} {a.level.replace('_', ' ')}: {s.name} - {a.message}. "
-                         f"Next: {a.recommendation}")
-    return lines
+def company_alerts(found: Sequence[PartnershipStatus], company: str) -> list[str]:
+    """One line per open alert of ``company``'s partnerships (among ``found``)."""
+    return [f"{a.date} {a.level.replace('_', ' ')}: {s.name} - {a.message}. "
+            f"Next: {a.recommendation}"
+            for s in found if company in (s.company, s.partner) for a in s.open_alerts]
