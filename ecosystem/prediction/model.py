@@ -86,10 +86,26 @@ def train(store: Store, history: History, cutoff: str, horizon: tuple[int, int],
     estimator = HistGradientBoostingClassifier(
         max_iter=200, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0,
         random_state=SEED)
-    estimator.fit(np.vstack(X), np.concatenate(y))
+    estimator.fit(_known_somewhere(np.vstack(X)), np.concatenate(y))
     log.info("trained on %d windows, %d pairs, %d positives", len(used),
              sum(len(t) for t in y), total)
     return Trained(estimator, tuple(used), int(sum(len(t) for t in y)), total)
+
+
+def _known_somewhere(X: np.ndarray) -> np.ndarray:
+    """``X`` with each column that is unknown on every row set to 0.
+
+    scikit-learn's histogram binning fails on a column with no value at all ("window shape
+    cannot be larger than input array shape"), which is what a store without capabilities
+    or patents, or a cut-off before any were dated, gives. A constant column is never split
+    on, so the model ignores the feature, as it should.
+    """
+    empty = np.isnan(X).all(axis=0)
+    if not empty.any():
+        return X
+    X = X.copy()
+    X[:, empty] = 0.0
+    return X
 
 
 def scores(trained: Trained, features: PairFeatures) -> np.ndarray:
