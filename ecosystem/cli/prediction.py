@@ -74,8 +74,10 @@ def backtest(obj: Context, relation: str, cutoff: str, horizon: str, k: int,
                f"{result.training_windows[-1][0]} to {result.training_windows[0][1]}: "
                f"{result.training_pairs:,} pairs, {result.training_positives:,} ties")
     click.echo(result.table())
+    low, high = result.map_gain_interval()
     click.echo(f"Model vs best baseline ({result.best_baseline.method}) MAP: "
-               f"{result.map_gain:+.1%}. Unlabelled pairs count as negatives in AUC and AP "
+               f"{result.map_gain:+.1%} (95% bootstrap interval over companies {low:+.1%} to "
+               f"{high:+.1%}). Unlabelled pairs count as negatives in AUC and AP "
                "(lower bounds); recall and hits use positives only.")
 
 

@@ -26,7 +26,7 @@ from ecosystem.prediction import (
     parse_horizon,
     predict_links,
 )
-from ecosystem.prediction.backtest import _score
+from ecosystem.prediction.backtest import Backtest, MethodScore, _score
 from ecosystem.prediction.features import KATZ_BETA
 
 BETA = KATZ_BETA
@@ -150,6 +150,33 @@ def test_perfect_and_reversed_scorers(tmp_path: Path) -> None:
     store.close()
 
 
+def _backtest_of(model_ap: dict[str, float], baseline_ap: dict[str, float]) -> Backtest:
+    def method(name: str, ap: dict[str, float]) -> MethodScore:
+        return MethodScore(name, 0.5, 0.5, float(np.mean(list(ap.values()))), 0.5, 0.5,
+                           per_company_ap=ap)
+
+    return Backtest("member_of", "2024-01-01", "1y", "2025-01-01", 5, 100, len(model_ap), 0,
+                    0, (), 0, 0, (method("katz", baseline_ap), method("jaccard", {
+                        c: v / 2 for c, v in baseline_ap.items()}), method("model", model_ap)))
+
+
+def test_the_gain_interval_resamples_companies_in_pairs() -> None:
+    base = {f"c{i}": 0.2 + 0.6 * i / 49 for i in range(50)}
+    # the model 10% better on every company: every resample gives exactly +10%
+    steady = _backtest_of({c: 1.1 * v for c, v in base.items()}, base)
+    assert steady.map_gain == pytest.approx(0.1)
+    assert steady.map_gain_interval() == pytest.approx((0.1, 0.1))
+    # same mean gain, but won on half the companies and lost on the other half: the
+    # interval is wide and holds zero, so the gain is not told apart from noise
+    mixed = _backtest_of({c: (v * 1.6 if i % 2 else v * 0.6) for i, (c, v) in
+                          enumerate(base.items())}, base)
+    low, high = mixed.map_gain_interval()
+    assert low < 0.0 < high and low < mixed.map_gain < high
+    assert mixed.map_gain_interval(0.5) != (low, high)
+    assert mixed.map_gain_interval(seed=1) != (low, high)  # a fresh resample differs
+    assert mixed.as_dict()["map_gain_95"] == [round(low, 4), round(high, 4)]
+
+
 def test_horizons() -> None:
     assert parse_horizon("2 years") == (24, 0)
     with pytest.raises(InvalidValue, match="1y, 18m or 90d"):
@@ -174,6 +201,10 @@ def test_backtest_on_the_lf_memberships(lf_2024: object) -> None:
         for value in (r.auc, r.average_precision, r.map, r.hits_at_k, r.recall_at_k):
             assert 0.0 <= value <= 1.0
         assert r.per_company_recall and all(0 <= v <= 1 for v in r.per_company_recall.values())
+        assert r.per_company_ap.keys() == r.per_company_recall.keys()
+        assert np.mean(list(r.per_company_ap.values())) == pytest.approx(r.map)
+    low, high = b.map_gain_interval()  # type: ignore[attr-defined]
+    assert low <= b.map_gain <= high  # type: ignore[attr-defined]
     data = b.as_dict()  # type: ignore[attr-defined]
     assert {"auc", "average_precision", "map", "hits_at_5", "recall_at_5"} <= set(
         data["results"][0])
@@ -202,6 +233,25 @@ def test_predict_for_a_company(demo_store: Store) -> None:
             if r.kind.value == "member_of" and r.since and r.since < "2025-01-01"}
     assert not {p.target for p in found} & mine  # only ties that do not exist yet
     assert set(found[0].evidence) == set(FEATURES)
+
+
+def test_a_store_with_memberships_only_can_be_predicted(tmp_path: Path) -> None:
+    # no capabilities, patents or industries: those features are unknown on every pair,
+    # which scikit-learn's binning used to fail on
+    companies = [f"c{i}" for i in range(12)]
+    joins = [[c, "p" if i % 2 else "q", f"{2016 + i % 4}"] for i, c in enumerate(companies)]
+    joins += [[c, "r", f"{2018 + i % 3}"] for i, c in enumerate(companies[:8])]
+    store = _store(tmp_path, {
+        "companies": [["id", "name"], *[[c, c.upper()] for c in companies]],
+        "programmes": [["id", "name"], *[[p, p.upper()] for p in "pqr"]],
+        "member_of": [["source", "target", "since"], *joins],
+    })
+    f = pair_features(store, History(store, "member_of"), "2020-01-01")
+    assert np.isnan(f.column("capability_similarity")).all()
+    found = predict_links(store, "member_of", as_of="2020-01-01", horizon="1y", top=50)
+    assert {(p.source, p.target) for p in found} == set(f.pairs())
+    assert all(0.0 <= p.score <= 1.0 for p in found)
+    store.close()
 
 
 def test_cli_predict_and_backtest_json(demo_store: Store) -> None:
