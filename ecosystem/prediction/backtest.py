@@ -182,7 +182,7 @@ def _score(method: str, features: PairFeatures, score: np.ndarray, y: np.ndarray
 
 
 def backtest(store: Store, relation: RelKind | str, *, cutoff: str, horizon: str = "1y",
-             k: int = 5, windows: int = 3) -> Backtest:
+             k: int = 5, windows: int = 8) -> Backtest:
     """Back-test every predictor: know only what was there before ``cutoff``, predict the
     ties that formed in the ``horizon`` after it.
 

@@ -18,7 +18,15 @@ The project's features (each computed from data as of the snapshot's day): capab
 similarity and complementarity of the source to the target's side (the target itself, or
 a programme's members together), technological proximity (Jaffe's cosine of patent class
 vectors), influence (PageRank of both ends on the influence graph), industry distance, and
-the recent activity and tenure of both ends in this relation. Unknown values are ``nan``.
+the recent activity and tenure of both ends in this relation (ties started in the last 12
+months; for the target also the last 3 and 24, so that a model can tell a surge from a
+steady draw). Unknown values are ``nan``.
+
+Affinity: for each target ``q`` the source has ever been tied to, the share of ``q``'s
+ties whose other end is also tied to the target ``p``, summed over ``q``:
+``sum_q |G(q) & G(p)| / |G(q)|``. For programmes this is how strongly the source's own
+programmes feed ``p`` (item-to-item conditional frequency, as in recommender systems); for
+a one-mode relation, the same with neighbours in place of programmes.
 
 References
 ----------
@@ -52,7 +60,8 @@ BASELINES = ("common_neighbours", "jaccard", "adamic_adar", "resource_allocation
 FEATURES = (*BASELINES, "source_degree", "target_degree", "capability_similarity",
             "capability_complement", "technology_proximity", "source_pagerank",
             "target_pagerank", "industry_distance", "source_recent", "target_recent",
-            "source_tenure_years", "target_tenure_years")
+            "source_tenure_years", "target_tenure_years", "affinity", "target_recent_3m",
+            "target_recent_24m")
 KATZ_BETA = 0.05
 _DENSE_LIMIT = 20_000_000  # candidate pairs scored densely up to this many
 
@@ -119,6 +128,18 @@ def _topology(snap: Snapshot) -> tuple[dict[str, sp.csr_array | np.ndarray], np.
         size_u = np.asarray(N2.sum(axis=1)).ravel()
         size_t = d_t
     return scores, size_u, size_t
+
+
+def _affinity(snap: Snapshot) -> sp.csr_array:
+    """``E D^-1 E^T E`` with the diagonal of ``E^T E`` removed, ``E`` the ties ever made
+    (see the module notes)."""
+    E = snap.ever
+    co = sp.csr_array(E.T @ E)
+    co.setdiag(0)
+    co.eliminate_zeros()
+    size = np.asarray(E.sum(axis=0)).ravel()
+    share = sp.diags_array(np.divide(1.0, size, out=np.zeros_like(size), where=size > 0))
+    return sp.csr_array(E @ sp.csr_array(share @ co))
 
 
 def _candidates(snap: Snapshot, cn: sp.csr_array) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -276,6 +297,13 @@ def pair_features(store: Store, history: History, day: str, *,
     source_rank = _pagerank(store, day, history.source_kind, snap.sources)
     target_rank = _pagerank(store, day, history.target_kind, snap.targets)
     recent_s, recent_t = history.recent(add_duration(day, recent_months, sign=-1), day)
+
+    def target_recent(months: int) -> np.ndarray:
+        found_s, found_t = history.recent(add_duration(day, months, sign=-1), day)
+        found = found_s if snap.one_mode else found_t
+        counts = np.array([found.get(t, 0) for t in snap.targets], dtype=float)
+        return np.asarray(counts[cols], dtype=float)
+
     columns = {
         "common_neighbours": cn,
         "jaccard": np.divide(cn, union, out=np.zeros_like(cn), where=union > 0),
@@ -297,6 +325,9 @@ def pair_features(store: Store, history: History, day: str, *,
                                    for t in snap.targets], dtype=float)[cols],
         "source_tenure_years": _tenure(history, snap.day, snap.sources, "source")[rows],
         "target_tenure_years": _tenure(history, snap.day, snap.targets, "target")[cols],
+        "affinity": _at(_affinity(snap), rows, cols),
+        "target_recent_3m": target_recent(3),
+        "target_recent_24m": target_recent(24),
     }
     X = np.column_stack([columns[name] for name in FEATURES])
     return PairFeatures(snap, rows, cols, X, complete)
