@@ -113,11 +113,34 @@ def network_of(view: View) -> Network:
         net.edges.append(Edge(e.source, e.target, **options).options)
         if e.since or e.until:  # the date slider hides such nodes when none is active
             net.node_map[e.source]["dated"] = net.node_map[e.target]["dated"] = True
-    net.options = _options(view, len(net.nodes), len(net.edges))
+    values = [float(n["value"]) for n in net.nodes] or [1.0]
+    ratio = max(values) / min(values) if min(values) > 0 else float("inf")
+    net.options = _options(view, len(net.nodes), len(net.edges), ratio)
     return net
 
 
-def _options(view: View, n_nodes: int, n_edges: int) -> dict[str, Any]:
+#: Node and label sizes in pixels: vis-network maps the smallest value to the first and the
+#: largest to the second.
+NODE_SIZES, LABEL_SIZES = (6, 48), (9, 20)
+
+
+def largest(sizes: tuple[int, int], ratio: float) -> int:
+    """The size of the largest node (or label) when the largest value is ``ratio`` times
+    the smallest: in proportion, up to the range's top. vis-network stretches whatever
+    values it gets over the whole range, so without this a view whose values barely differ
+    (a focus view of a company with three neighbours) would draw one node eight times as
+    wide as the rest.
+
+    Examples
+    --------
+    >>> [largest(NODE_SIZES, r) for r in (1.0, 2.5, 8.0, 30.0, float("inf"))]
+    [6, 15, 48, 48, 48]
+    """
+    low, high = sizes
+    return round(min(low * ratio, high))
+
+
+def _options(view: View, n_nodes: int, n_edges: int, ratio: float) -> dict[str, Any]:
     physics = view.physics and n_nodes <= PHYSICS_LIMIT
     return {
         "autoResize": True,
@@ -131,8 +154,9 @@ def _options(view: View, n_nodes: int, n_edges: int) -> dict[str, Any]:
                      "strokeWidth": 3, "strokeColor": "#ffffff"},
             # Sizes and label sizes follow each node's value; labels smaller than
             # drawThreshold pixels are not drawn, so zoomed out only big nodes are named.
-            "scaling": {"min": 6, "max": 48,
-                        "label": {"enabled": True, "min": 9, "max": 20, "maxVisible": 20,
+            "scaling": {"min": NODE_SIZES[0], "max": largest(NODE_SIZES, ratio),
+                        "label": {"enabled": True, "min": LABEL_SIZES[0],
+                                  "max": largest(LABEL_SIZES, ratio), "maxVisible": 20,
                                   "drawThreshold": 7}},
         },
         "edges": {

@@ -108,6 +108,21 @@ def test_focus_follows_hops_and_kinds(small_store: Store) -> None:
     assert _distance(two, "programme:open-cockpit") < _distance(two, "company:cortex")
 
 
+def test_node_sizes_keep_their_proportions_in_a_small_view(small_store: Store,
+                                                           demo_store: Store) -> None:
+    # a focus view of three companies: values barely differ, so the focal company is drawn
+    # in proportion (vis-network alone would stretch it to the full 48 pixels)
+    small = network_of(focus_view(small_store, "voltra", kinds=["partners_with"]))
+    values = [float(n["value"]) for n in small.nodes]
+    scaling = small.options["nodes"]["scaling"]
+    assert scaling["min"] == 6
+    assert scaling["max"] == round(6 * max(values) / min(values)) < 48
+    assert scaling["label"]["max"] < 20
+    # the demo map's PageRank sizes span more than eight times: the full range
+    big = network_of(ecosystem_map(demo_store, as_of="2024-01-01"))
+    assert big.options["nodes"]["scaling"]["max"] == 48
+
+
 def test_focus_refuses_bad_arguments(small_store: Store) -> None:
     with pytest.raises(InvalidValue, match="hops"):
         focus_view(small_store, "voltra", hops=0)
