@@ -38,11 +38,12 @@ def parse_horizon(text: str) -> tuple[int, int]:
         raise InvalidValue(f"horizon {text!r} is not a duration; write it like 1y, 18m or "
                            "90d.", field="horizon", value=text)
     n, unit = int(match.group(1)), match.group(2).lower()
-    if unit.startswith("y"):
-        return 12 * n, 0
-    if unit.startswith("m"):
-        return n, 0
-    return 0, n
+    months, days = (12 * n, 0) if unit.startswith("y") else (n, 0) if unit.startswith("m") \
+        else (0, n)
+    if months > 1200 or days > 36_525:
+        raise InvalidValue(f"horizon {text!r} is longer than 100 years; give a shorter one "
+                           "such as 1y.", field="horizon", value=text)
+    return months, days
 
 
 def add_duration(day: str, months: int, days: int = 0, *, sign: int = 1) -> str:
@@ -58,6 +59,8 @@ def add_duration(day: str, months: int, days: int = 0, *, sign: int = 1) -> str:
     total = date.year * 12 + date.month - 1 + sign * months
     year, month = divmod(total, 12)
     month += 1
+    if not 1 <= year <= 9999:
+        raise _off_calendar(day, months, days, sign)
     for clip in range(date.day, 27, -1):
         try:
             moved = dt.date(year, month, clip)
@@ -66,7 +69,17 @@ def add_duration(day: str, months: int, days: int = 0, *, sign: int = 1) -> str:
             continue
     else:
         moved = dt.date(year, month, min(date.day, 28))
-    return (moved + dt.timedelta(days=sign * days)).isoformat()
+    try:
+        return (moved + dt.timedelta(days=sign * days)).isoformat()
+    except OverflowError:
+        raise _off_calendar(day, months, days, sign) from None
+
+
+def _off_calendar(day: str, months: int, days: int, sign: int) -> InvalidValue:
+    way = "after" if sign > 0 else "before"
+    return InvalidValue(f"{months} months and {days} days {way} {day} is outside the years "
+                        "1 to 9999; choose a date and horizon that stay inside them.",
+                        field="date", value=day)
 
 
 @dataclass(frozen=True)

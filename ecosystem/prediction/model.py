@@ -107,11 +107,14 @@ def train(store: Store, history: History, cutoff: str, horizon: tuple[int, int],
     step = (months // 4, max((months % 4) * 30 // 4 + days // 4, 0 if months >= 4 else 1))
     first, _ = history.dates()
     X, y, used = [], [], []
-    end = cutoff
+    end, tried = cutoff, 0
     for _ in range(windows):
+        if end <= first:
+            break
         start = add_duration(end, months, days, sign=-1)
         if start <= first:
             break
+        tried += 1
         found = pair_features(store, history, start)
         target = labels(found, history.formed(start, end))
         if len(target):
@@ -125,10 +128,15 @@ def train(store: Store, history: History, cutoff: str, horizon: tuple[int, int],
             f"every candidate pair formed a {history.kind.value} tie in the {len(used)} "
             f"training window(s) before {cutoff}, so there is nothing to tell apart; choose "
             "a shorter horizon.", field="horizon", value=f"{months}m{days}d")
+    if not tried:
+        raise InvalidValue(
+            f"the {history.kind.value} history starts on {first}: no training window of "
+            f"{months} months and {days} days fits between it and {cutoff}; choose a later "
+            "cut-off or a shorter horizon.", field="cutoff", value=cutoff)
     if total == 0:
         raise InvalidValue(
             f"no {history.kind.value} tie formed between known nodes in the "
-            f"{len(used)} training window(s) before {cutoff}; choose a later cut-off or a "
+            f"{tried} training window(s) before {cutoff}; choose a later cut-off or a "
             "longer horizon.", field="cutoff", value=cutoff)
     fitted = estimator().fit(np.vstack(X), np.concatenate(y))
     log.info("trained on %d windows, %d pairs, %d positives", len(used),

@@ -28,6 +28,7 @@ from ecosystem.prediction import (
 )
 from ecosystem.prediction.backtest import Backtest, MethodScore, _score
 from ecosystem.prediction.features import KATZ_BETA
+from ecosystem.prediction.history import add_duration
 
 BETA = KATZ_BETA
 
@@ -189,6 +190,21 @@ def test_horizons() -> None:
         parse_horizon("0y")
     with pytest.raises(InvalidValue, match="1y, 18m or 90d"):
         parse_horizon("soon")
+    assert parse_horizon("100y") == (1200, 0)
+    with pytest.raises(InvalidValue, match="longer than 100 years"):
+        parse_horizon("9999y")
+    with pytest.raises(InvalidValue, match="outside the years 1 to 9999"):
+        add_duration("9999-06-01", 12)
+    with pytest.raises(InvalidValue, match="outside the years 1 to 9999"):
+        add_duration("0001-03-01", 0, 90, sign=-1)
+
+
+def test_dates_at_the_edges_get_clear_errors(small_store: Store) -> None:
+    for as_of, horizon in [("0001-01-01", "1y"), ("2024-01-01", "99y")]:
+        with pytest.raises(InvalidValue, match=r"history starts on .* shorter horizon"):
+            predict_links(small_store, "member_of", as_of=as_of, horizon=horizon)
+    with pytest.raises(InvalidValue, match="outside the years"):
+        backtest(small_store, "member_of", cutoff="9999-06-01", horizon="1y")
 
 
 @pytest.fixture(scope="module")
