@@ -10,7 +10,16 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from api import errors
-from api.routes import analysis, health, imports, nodes, partnerships, relationships, views
+from api.routes import (
+    analysis,
+    health,
+    imports,
+    nodes,
+    partnerships,
+    predictions,
+    relationships,
+    views,
+)
 from api.schemas import ErrorOut
 from api.settings import Settings
 from ecosystem import __version__
@@ -58,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=list(chosen.cors_origins),
                            allow_methods=["GET", "PUT", "POST", "PATCH", "DELETE"],
                            allow_headers=[chosen.header, "Content-Type"])
-    for module in (health, nodes, relationships, analysis, imports, views, partnerships):
+    for module in (health, nodes, relationships, analysis, imports, views, partnerships,
+                   predictions):
         app.include_router(module.router, prefix="/v1")
     return app

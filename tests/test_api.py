@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import DEVELOPMENT_KEY, Settings
-from ecosystem import EmbeddedStore, InvalidValue, import_paths
+from ecosystem import EmbeddedStore, InvalidValue, Store, import_paths
 from ecosystem.scanning.needs import read_needs_file, save_needs
 from tests.conftest import DATA, SMALL
 
@@ -205,7 +205,8 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
     paths = set(schema["paths"])
     assert {"/v1/health", "/v1/companies", "/v1/companies/{company}", "/v1/relationships",
             "/v1/scan/{company}", "/v1/overlap", "/v1/influence", "/v1/import",
-            "/v1/companies/{company}/needs", "/v1/opportunities"} <= paths
+            "/v1/companies/{company}/needs", "/v1/opportunities", "/v1/predictions",
+            "/v1/backtests"} <= paths
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             assert operation.get("description") or operation.get("summary"), (path, method)
@@ -232,3 +233,51 @@ def test_view_errors_have_the_one_shape(client: TestClient) -> None:
                                       "not_found")["message"])
     assert_error(client.get("/v1/views/focus/voltra?hops=9"), 422, "validation")
     assert_error(client.get("/v1/views/map?top=0"), 422, "validation")
+
+
+def test_predictions(client: TestClient) -> None:
+    found = client.get("/v1/predictions?relation=member_of&as_of=2024-01-01").json()
+    assert found and all(set(p) == {"source", "target", "score", "evidence"} for p in found)
+    assert [p["score"] for p in found] == sorted((p["score"] for p in found), reverse=True)
+    # memberships that do not exist yet, between companies and programmes of the store
+    assert ("voltra", "battery-alliance") not in {(p["source"], p["target"]) for p in found}
+    assert {p["target"] for p in found} <= {"battery-alliance", "open-cockpit"}
+    mine = client.get("/v1/predictions?relation=member_of&as_of=2024-01-01&company=Cortex AI"
+                      "&top=1").json()
+    assert [p["source"] for p in mine] == ["cortex"]
+    assert all(v is None or isinstance(v, float | int) for v in mine[0]["evidence"].values())
+    assert_error(client.get("/v1/predictions?relation=member&as_of=2024-01-01"), 422,
+                 "validation")
+    assert_error(client.get("/v1/predictions?relation=member_of&as_of=2024-01-01"
+                            "&horizon=soon"), 422, "validation")
+    assert_error(client.get("/v1/predictions?relation=member_of&as_of=2024-01-01&top=0"),
+                 422, "validation")
+    assert_error(client.get("/v1/predictions?relation=member_of&as_of=2024-01-01"
+                            "&company=nobody"), 404, "not_found")
+    error = assert_error(client.get("/v1/predictions?relation=member_of&as_of=0001-01-01"),
+                         422, "validation")
+    assert "shorter horizon" in str(error["message"])
+
+
+def test_scan_with_prediction_evidence(client: TestClient) -> None:
+    plain = client.get("/v1/scan/voltra?as_of=2024-01-01").json()
+    predicted = client.get("/v1/scan/voltra?as_of=2024-01-01&predict=member_of").json()
+    assert [c["company"] for c in predicted] == [c["company"] for c in plain]
+    reasons = {c["company"]: c["reasons"] for c in predicted}
+    assert any("predicted to join" in r for r in reasons["cortex"])
+    assert not any("predicted" in r for c in plain for r in c["reasons"])
+
+
+def test_backtests(client: TestClient, demo_store: Store) -> None:
+    # the small store has no membership formed after a cut-off between known nodes
+    error = assert_error(client.get("/v1/backtests?relation=member_of&cutoff=2023-01-01"),
+                         422, "validation")
+    assert "nothing to test" in str(error["message"])
+    app = create_app(Settings(store=demo_store.location, api_keys=(KEY,)))
+    with TestClient(app) as demo:
+        body = demo.get("/v1/backtests?relation=member_of&cutoff=2024-01-01&k=3").json()
+    assert body["cutoff"] == "2024-01-01" and body["end"] == "2025-01-01"
+    assert body["test_ties"] > 0 and body["results"][-1]["method"] == "model"
+    low, high = body["map_gain_95"]
+    assert low <= body["map_gain"] <= high
+    assert {"hits_at_3", "recall_at_3", "per_company_ap"} <= set(body["results"][0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -13,6 +14,7 @@ from ecosystem.metrics.communities import bridges, communities, summarise
 from ecosystem.metrics.influence import influence_graph
 from ecosystem.metrics.report import METRICS, influence_table
 from ecosystem.model import NodeKind, parse_window
+from ecosystem.prediction.model import predicted_partners, with_predictions
 from ecosystem.scanning.needs import load_needs, parse_needs, save_needs
 from ecosystem.scanning.pair import pair_metrics
 from ecosystem.scanning.profiles import resolve_company
@@ -23,6 +25,10 @@ router = APIRouter(tags=["analysis"], dependencies=[ReadAccess])
 Company = Annotated[str, Path(min_length=1, max_length=500, examples=["ibm"])]
 AsOf = Annotated[str | None, Query(max_length=10, examples=["2024-06-30"])]
 Window = Annotated[str | None, Query(max_length=10)]
+Predict = Annotated[str | None, Query(
+    min_length=1, max_length=100, examples=["member_of"],
+    description="Add link-prediction evidence from this dated relation (member_of: "
+    "candidates predicted to join the company's programmes) as of as_of or today")]
 
 
 def _top(settings: Any, top: int) -> int:
@@ -58,7 +64,7 @@ def put_needs(store: StoreDep, company: Company, body: NeedsIn) -> dict[str, Any
 
 def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: Axis,
           top: int, weights: str | None, as_of: str | None, since: str | None,
-          until: str | None, whatif: bool) -> list[dict[str, Any]]:
+          until: str | None, whatif: bool, predict: str | None) -> list[dict[str, Any]]:
     needs_map = None
     if needs is not None:
         focal = resolve_company(store, company)
@@ -68,6 +74,10 @@ def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: 
     result = scan_partners(store, company, needs=needs_map, top=_top(settings, top),
                            axis=axis, weights=parse_weights(weights), as_of=as_of,
                            window=parse_window(since, until), what_if=whatif)
+    if predict is not None:
+        day = as_of or dt.date.today().isoformat()
+        result = with_predictions(result, predicted_partners(store, result.focal, predict,
+                                                             as_of=day))
     return [c.as_dict() for c in result.candidates]
 
 
@@ -77,14 +87,14 @@ def scan(store: StoreDep, settings: SettingsDep, company: Company,
          weights: Annotated[str | None, Query(max_length=200,
                                               examples=["strategy=0.2,capability=0.6"])] = None,
          as_of: AsOf = None, since: Window = None, until: Window = None,
-         whatif: bool = False) -> list[dict[str, Any]]:
+         whatif: bool = False, predict: Predict = None) -> list[dict[str, Any]]:
     """Candidate partners for a company and its stored needs, with the full fit explanation.
 
     Results are kept until the stored data change, so repeated requests are cheap.
     """
-    key = ("api-scan", company, axis, top, weights, as_of, since, until, whatif)
+    key = ("api-scan", company, axis, top, weights, as_of, since, until, whatif, predict)
     return store.cached(key, lambda: _scan(store, settings, company, None, axis, top,
-                                           weights, as_of, since, until, whatif))
+                                           weights, as_of, since, until, whatif, predict))
 
 
 @router.post("/scan/{company}")
@@ -92,10 +102,10 @@ def scan_for_needs(store: StoreDep, settings: SettingsDep, company: Company, bod
                    axis: Axis = Axis.BOTH, top: Annotated[int, Query()] = 10,
                    weights: Annotated[str | None, Query(max_length=200)] = None,
                    as_of: AsOf = None, since: Window = None, until: Window = None,
-                   whatif: bool = False) -> list[dict[str, Any]]:
+                   whatif: bool = False, predict: Predict = None) -> list[dict[str, Any]]:
     """Candidate partners for a company and the needs in the body (not stored)."""
     return _scan(store, settings, company, body, axis, top, weights, as_of, since, until,
-                 whatif)
+                 whatif, predict)
 
 
 @router.get("/overlap")
