@@ -100,7 +100,8 @@ def train(store: Store, history: History, cutoff: str, horizon: tuple[int, int],
     Raises
     ------
     InvalidValue
-        If no tie formed in any training window (nothing to learn from).
+        If no window fits between the history's first tie and ``cutoff``, or no tie (or
+        nothing but ties) formed in the windows: nothing to learn from.
     """
     months, days = horizon
     # a quarter of the horizon (a month counted as 30 days where it does not divide), >= 1 day
@@ -174,8 +175,8 @@ class Prediction:
         return (f"{num('common_neighbours')} common neighbours (Adamic-Adar "
                 f"{num('adamic_adar')}), degrees {num('source_degree')} and "
                 f"{num('target_degree')}, recent ties {num('source_recent')} and "
-                f"{num('target_recent')}, capability similarity "
-                f"{num('capability_similarity')}")
+                f"{num('target_recent')}, affinity {num('affinity')}, capability "
+                f"similarity {num('capability_similarity')}")
 
 
 def _evidence(features: PairFeatures, k: int) -> dict[str, float | None]:
