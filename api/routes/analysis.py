@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -75,9 +74,8 @@ def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: 
                            axis=axis, weights=parse_weights(weights), as_of=as_of,
                            window=parse_window(since, until), what_if=whatif)
     if predict is not None:
-        day = as_of or dt.date.today().isoformat()
         result = with_predictions(result, predicted_partners(store, result.focal, predict,
-                                                             as_of=day))
+                                                             as_of=as_of))
     return [c.as_dict() for c in result.candidates]
 
 

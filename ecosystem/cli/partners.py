@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
@@ -115,9 +114,8 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
                                weights=fit, as_of=as_of, window=parse_window(since, until),
                                what_if=with_whatif)
         if predict_kind is not None:
-            day = as_of or dt.date.today().isoformat()
             result = with_predictions(result, predicted_partners(
-                store, result.focal, predict_kind, as_of=day))
+                store, result.focal, predict_kind, as_of=as_of))
     if as_json:
         echo_json([c.as_dict() for c in result.candidates])
         return

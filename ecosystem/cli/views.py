@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -124,8 +123,7 @@ def radar(obj: Context, company: str, needs_file: Path | None, top: int, axis: s
     with obj.open() as store:
         predicted = [] if predict_kind is None else [
             (other, score) for other, (score, _) in predicted_partners(
-                store, company, predict_kind,
-                as_of=as_of or dt.date.today().isoformat()).items()]
+                store, company, predict_kind, as_of=as_of).items()]
         result = partner_radar(store, company, needs=needs_map, top=top, axis=axis,
                                weights=parse_weights(weights), as_of=as_of,
                                predicted=predicted)

@@ -17,6 +17,7 @@ formed in ``[e_k - h, e_k)``. Every one of those dates is before ``T``.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -233,12 +234,14 @@ def predict_links(store: Store, relation: RelKind | str, *, as_of: str,
                        _evidence(features, k)) for k in order]
 
 
-def predicted_partners(store: Store, company: str, relation: RelKind | str, *, as_of: str,
-                       top: int = 200, horizon: str = "1y") -> dict[str, tuple[float, str]]:
-    """Companies the model expects to come closer to ``company``: for a company-company
-    relation, those predicted to tie with it; for a company-programme relation, those
-    predicted to join a programme it is in. ``{company id: (score, why)}``, best score per
-    company."""
+def predicted_partners(store: Store, company: str, relation: RelKind | str, *,
+                       as_of: str | None = None, top: int = 200, horizon: str = "1y"
+                       ) -> dict[str, tuple[float, str]]:
+    """Companies the model expects to come closer to ``company`` after ``as_of`` (default
+    today): for a company-company relation, those predicted to tie with it; for a
+    company-programme relation, those predicted to join a programme it is in.
+    ``{company id: (score, why)}``, best score per company."""
+    as_of = as_of if as_of is not None else dt.date.today().isoformat()
     focal = resolve_company(store, company)
     history = History(store, relation)
     if history.one_mode:
