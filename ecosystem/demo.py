@@ -36,8 +36,9 @@ def patent_data_folder() -> Path | None:
 
 
 def worked_case_folder() -> Path:
-    """The METHOD.md worked case: a small EV ecosystem (tables and ``needs.yaml``) and,
-    in ``lifecycle/``, the partnership records that notebook 04 imports."""
+    """The METHOD.md worked case: a small EV ecosystem (the tables in ``graph/`` and
+    ``needs.yaml``) and, in ``lifecycle/``, the partnership records that notebook 04
+    imports."""
     return demo_data_folder() / "worked_case"
 
 
@@ -46,7 +47,7 @@ def build_worked_case(store: Store) -> WriteSummary:
     ``store``; the partnership itself is then recorded step by step (notebook 04)."""
     from ecosystem.scanning.needs import read_needs_file, save_needs
 
-    summary = store.write(read_paths([worked_case_folder()], format=ImportFormat.TABULAR))
+    summary = store.write(read_paths([worked_case_folder() / "graph"], format=ImportFormat.TABULAR))
     save_needs(store, read_needs_file(worked_case_folder() / "needs.yaml"))
     return summary
 

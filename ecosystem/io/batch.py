@@ -8,10 +8,13 @@ import pandas as pd
 
 from ecosystem.model import NodeKind, RelKind
 
-__all__ = ["ROW", "GraphBatch", "RawTable"]
+__all__ = ["CLEARED", "ROW", "GraphBatch", "RawTable"]
 
 #: Column added to every raw table: the spreadsheet row number of each record.
 ROW = "__row__"
+#: Column of a validated frame, present when some row clears fields: per row, the names
+#: of the fields it clears (``#clear`` in the input, ``null`` over the API).
+CLEARED = "__cleared__"
 
 
 @dataclass
@@ -20,11 +23,14 @@ class RawTable:
 
     ``frame`` holds the cells as read (strings from CSV; typed values from Excel or
     Parquet) plus the :data:`ROW` column. ``source`` names the file (and sheet) in messages.
+    ``columns`` maps a column of ``frame`` to the column(s) of the file it was made from,
+    when a reader renamed or derived it, so that messages name what the user can find.
     """
 
     name: str
     source: str
     frame: pd.DataFrame
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -33,8 +39,9 @@ class GraphBatch:
 
     Node frames have an ``id`` column and one column per property given in the input;
     relationship frames have ``source``, ``target``, ``since`` and ``key`` (``""`` when
-    empty), and the other fields given. A property column present with an empty cell
-    clears the stored value; a column absent from the input leaves stored values alone.
+    empty), and the other fields given. An empty cell, like a column absent from the
+    input, leaves the stored value alone; a row clears only the fields named in its
+    :data:`CLEARED` cell (the column is there only when some row clears a field).
     """
 
     nodes: dict[NodeKind, pd.DataFrame] = field(default_factory=dict)
@@ -46,6 +53,13 @@ class GraphBatch:
             "nodes": {k.value: len(f) for k, f in self.nodes.items()},
             "relationships": {k.value: len(f) for k, f in self.relationships.items()},
         }
+
+    @staticmethod
+    def cleared(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+        """Per row of ``frame``, the fields it clears."""
+        if CLEARED not in frame.columns:
+            return [()] * len(frame)
+        return [tuple(c) for c in frame[CLEARED]]
 
     def is_empty(self) -> bool:
         return not any(len(f) for f in (*self.nodes.values(), *self.relationships.values()))

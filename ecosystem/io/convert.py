@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,11 @@ import pandas as pd
 
 from ecosystem.model import Field, FieldType
 
-__all__ = ["blank_mask", "convert_column", "expectation"]
+__all__ = ["CLEAR", "blank_mask", "clear_mask", "convert_column", "expectation",
+           "invalid_text_mask"]
+
+#: The cell text that clears a stored value (an empty cell leaves it alone).
+CLEAR = "#clear"
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -31,6 +36,26 @@ def blank_mask(cells: pd.Series) -> pd.Series:
     ) in ("string", "empty"):
         return cells.isna() | (cells.str.strip() == "")
     return cells.map(_is_blank).astype(bool)
+
+
+def clear_mask(cells: pd.Series) -> pd.Series:
+    """True where a cell asks to clear the stored value: ``#clear``, any case."""
+    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        return (cells.str.strip().str.lower() == CLEAR).fillna(False).astype(bool)
+    return cells.map(lambda v: isinstance(v, str) and v.strip().lower() == CLEAR).astype(bool)
+
+
+_NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def invalid_text_mask(cells: pd.Series) -> pd.Series:
+    """True where a text cell holds a NUL or a lone surrogate (which no file or database
+    can store as text; JSON can carry them)."""
+    if isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow":
+        # Arrow strings are valid UTF-8, so they hold no surrogate; only NUL is possible.
+        return cells.str.contains("\x00", regex=False).fillna(False).astype(bool)
+    return cells.map(lambda v: isinstance(v, str) and _NOT_TEXT.search(v) is not None
+                     ).astype(bool)
 
 
 def _is_blank(value: object) -> bool:

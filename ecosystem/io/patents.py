@@ -38,6 +38,7 @@ import pandas as pd
 
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import ROW, RawTable
+from ecosystem.io.tabular import read_csv_strict
 from ecosystem.io.names import NameIndex, slug
 from ecosystem.io.validate import KnownIds
 from ecosystem.model import NodeKind
@@ -70,12 +71,7 @@ def _need(frame: pd.DataFrame, columns: Iterable[str], source: str, fix: str) ->
 def _read(path: Path, sep: str, columns: list[str], fix: str) -> pd.DataFrame:
     if not path.is_file():
         raise ImportRefused([Problem(file=str(path), message="file not found", fix=fix)])
-    try:
-        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
-                            encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ImportRefused([Problem(file=str(path), message=f"not readable ({exc})",
-                                     fix=fix)]) from exc
+    frame = read_csv_strict(path, sep=sep).drop(columns=[ROW])
     _need(frame, columns, str(path), fix)
     return frame
 

@@ -2,16 +2,29 @@
 
 A table is a CSV file (``companies.csv``), a Parquet file (``companies.parquet``) or a sheet
 of an Excel workbook (sheet ``companies``); the table name is the file stem or sheet name.
-A folder is read file by file. Files and sheets whose name starts with ``_`` are ignored
-(notes, match reports).
-``docs/tabular-format.md`` lists every table and column.
+
+Folders are read with their sub-folders, recursively, in name order: every ``.csv``,
+``.parquet`` and ``.xlsx`` file is a table (a workbook one per sheet). Files, folders and
+sheets whose name starts with ``_`` (notes, match reports) or ``.`` (hidden), and Excel's
+lock files (``~$book.xlsx``), are skipped; so are files of other types. Every skipped file
+is reported with the reason (``skipped``), never passed over in silence. A broken link, a
+link that loops, or a file that cannot be opened is a problem that refuses the import.
+
+Cells are read exactly as written: every CSV cell is text (``NA``, ``null`` and ``None``
+stay text), a row with more or fewer cells than the header is refused (it would shift or
+drop values), and no column is ever taken as an index. Workbooks and Parquet files are
+checked against :data:`LIMITS` before they are unpacked, so a small file that inflates to
+gigabytes is refused at once.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import os
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +32,8 @@ import pandas as pd
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import ROW, RawTable
 
-__all__ = ["TABLE_SUFFIXES", "read_table_file", "read_tabular"]
+__all__ = ["LIMITS", "TABLE_SUFFIXES", "ReadLimits", "read_csv_strict", "read_table_file",
+           "read_tabular", "table_files"]
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx")
 _BOMS = (
@@ -29,18 +43,55 @@ _BOMS = (
 )
 
 
-def read_tabular(paths: Sequence[Path], *, encoding: str | None = None) -> list[RawTable]:
+@dataclass(frozen=True)
+class ReadLimits:
+    """How large a compressed input may grow when it is unpacked.
+
+    ``unpacked_bytes`` bounds the XML inside a workbook and the uncompressed column data
+    of a Parquet file; ``cells`` bounds rows x columns of a Parquet file (dictionary and
+    run-length encodings inflate beyond their stated size). Set them with the
+    environment variables ``ECOSYSTEM_MAX_UNPACKED_MB`` and ``ECOSYSTEM_MAX_CELLS``.
+    """
+
+    unpacked_bytes: int = 256 * 2**20
+    cells: int = 200_000_000
+
+    @classmethod
+    def from_environment(cls) -> ReadLimits:
+        megabytes = os.environ.get("ECOSYSTEM_MAX_UNPACKED_MB")
+        cells = os.environ.get("ECOSYSTEM_MAX_CELLS")
+        return cls(
+            unpacked_bytes=int(megabytes) * 2**20 if megabytes else cls.unpacked_bytes,
+            cells=int(cells) if cells else cls.cells,
+        )
+
+
+#: The limits in force (from the environment, else the defaults).
+LIMITS = ReadLimits.from_environment()
+
+
+def read_tabular(paths: Sequence[Path], *, encoding: str | None = None,
+                 skipped: dict[str, str] | None = None) -> list[RawTable]:
     """Read every table under ``paths`` (folders, CSV, Parquet or Excel files).
+
+    Parameters
+    ----------
+    paths
+        Folders (read recursively, see the module notes) and files.
+    encoding
+        Text encoding of CSV files; UTF-8 by default (a byte-order mark is honoured).
+    skipped
+        Given, receives each file that was skipped, with the reason.
 
     Raises
     ------
     ImportRefused
-        If a file cannot be read at all: empty, undecodable, not a table; every such
-        file is listed.
+        If a file cannot be read at all: empty, undecodable, ragged, not a table, too
+        large once unpacked; every such file is listed.
     """
     tables: list[RawTable] = []
     problems: list[Problem] = []
-    for path in _table_files(paths, problems):
+    for path in table_files(paths, problems, skipped):
         try:
             tables.extend(read_table_file(path, encoding=encoding))
         except ImportRefused as refused:
@@ -50,16 +101,28 @@ def read_tabular(paths: Sequence[Path], *, encoding: str | None = None) -> list[
     return tables
 
 
-def _table_files(paths: Sequence[Path], problems: list[Problem]) -> Iterator[Path]:
+def _ignored(name: str) -> bool:
+    return name.startswith(("_", ".", "~$"))
+
+
+def table_files(paths: Sequence[Path], problems: list[Problem],
+                skipped: dict[str, str] | None = None) -> Iterator[Path]:
+    """The table files under ``paths``, by the rule of the module notes.
+
+    File-system oddities (missing paths, broken or looping links, unreadable folders)
+    are added to ``problems``; skipped files to ``skipped``.
+    """
+    notes: dict[str, str] = {} if skipped is None else skipped
     for path in paths:
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir()
-                           if p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith("_"))
-            if not files:
+        if path.is_symlink() and not path.exists():
+            problems.append(_broken_link(path))
+        elif path.is_dir():
+            found = list(_walk(path, problems, notes, seen=set()))
+            if not found and not any(p.file.startswith(str(path)) for p in problems):
                 problems.append(Problem(
                     file=str(path), message="folder holds no .csv, .parquet or .xlsx file",
                     fix="Point at a folder of tables such as companies.csv and member_of.csv."))
-            yield from files
+            yield from found
         elif path.is_file():
             yield path
         else:
@@ -67,28 +130,126 @@ def _table_files(paths: Sequence[Path], problems: list[Problem]) -> Iterator[Pat
                                     fix="Check the path."))
 
 
-def read_table_file(path: Path, *, encoding: str | None = None) -> Iterable[RawTable]:
-    """Read the table(s) in one file; an Excel workbook gives one table per sheet."""
+def _broken_link(path: Path) -> Problem:
+    return Problem(file=str(path), message=f"is a link to {os.readlink(path)!r}, which "
+                   "does not exist", fix="Remove the link or point it at the table.")
+
+
+def _walk(folder: Path, problems: list[Problem], skipped: dict[str, str],
+          seen: set[Path]) -> Iterator[Path]:
+    real = folder.resolve()
+    if real in seen:
+        problems.append(Problem(file=str(folder), message="a link leads back into a folder "
+                                "already being read (a loop)",
+                                fix="Remove the link, or import the folders separately."))
+        return
+    seen = seen | {real}
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        problems.append(Problem(file=str(folder), message=f"folder cannot be read "
+                                f"({exc.strerror or exc})",
+                                fix="Check its permissions."))
+        return
+    for entry in entries:
+        if _ignored(entry.name):
+            skipped[str(entry)] = "its name starts with '_', '.' or '~$' (notes, hidden " \
+                "and lock files are not read)"
+        elif entry.is_symlink() and not entry.exists():
+            problems.append(_broken_link(entry))
+        elif entry.is_dir():
+            yield from _walk(entry, problems, skipped, seen)
+        elif entry.suffix.lower() in TABLE_SUFFIXES and entry.is_file():
+            yield entry
+        else:
+            skipped[str(entry)] = "not a table (tables are .csv, .parquet or .xlsx files)"
+
+
+def read_table_file(path: Path, *, encoding: str | None = None,
+                    name: str | None = None, source: str | None = None
+                    ) -> Iterable[RawTable]:
+    """Read the table(s) in one file; an Excel workbook gives one table per sheet.
+
+    ``name`` and ``source`` override the table name (default: the file stem) and the
+    file named in messages (default: the path), e.g. for an upload saved under another
+    name.
+    """
+    where = source or str(path)
     suffix = path.suffix.lower()
-    if path.stat().st_size == 0:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportRefused([Problem(file=where, message=f"cannot be read "
+                                     f"({exc.strerror or exc})",
+                                     fix="Check that it exists and may be read.")]) from exc
+    if path.is_dir():
+        raise ImportRefused([Problem(file=where, message="is a folder, not a file",
+                                     fix="Name the folder itself to read the tables in it.")])
+    if size == 0:
         raise ImportRefused([Problem(
-            file=str(path), message="file is empty",
+            file=where, message="file is empty",
             fix="A table needs at least a header row, e.g. 'id,name' for companies.csv.")])
-    if suffix == ".csv":
-        return [RawTable(path.stem, str(path), _read_csv(path, encoding))]
-    if suffix == ".parquet":
-        return [RawTable(path.stem, str(path), _numbered(_read_parquet(path)))]
-    if suffix == ".xlsx":
-        return list(_read_workbook(path))
+    table = name or path.stem
+    try:
+        if suffix == ".csv":
+            return [RawTable(table, where, read_csv_strict(path, encoding=encoding,
+                                                           source=where))]
+        if suffix == ".parquet":
+            return [RawTable(table, where, _numbered(_read_parquet(path, where), where))]
+        if suffix == ".xlsx":
+            return list(_read_workbook(path, where))
+    except PermissionError as exc:
+        raise ImportRefused([Problem(file=where, message="may not be read (permission "
+                                     "denied)", fix="Check its permissions.")]) from exc
     raise ImportRefused([Problem(
-        file=str(path), message=f"unsupported file type '{path.suffix}'",
+        file=where, message=f"unsupported file type '{path.suffix}'",
         fix="Save the table as .csv, .parquet or .xlsx.")])
 
 
-def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
+def _numbered(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Name columns by their header text, number the rows as a spreadsheet does (header
+    row 1), refuse values under an empty header, and drop rows with no value at all."""
     frame = frame.rename(columns=lambda c: str(c).strip())
     frame[ROW] = range(2, len(frame) + 2)
-    return frame
+    blank = pd.DataFrame({c: _blank_cells(frame.iloc[:, i])
+                          for i, c in enumerate(frame.columns) if c != ROW})
+    headless = [i for i, c in enumerate(frame.columns) if c == "" or c.startswith("Unnamed: ")]
+    problems = []
+    for i in headless:
+        filled = ~blank.iloc[:, i]
+        for row, value in zip(frame.loc[filled, ROW].head(5), frame.iloc[:, i][filled].head(5),
+                              strict=True):
+            problems.append(Problem(
+                file=source, row=int(row), column=_column_letter(i), value=value,
+                message="a value stands in a column with no header",
+                fix="Give the column a header, or move the value into its column (a comma "
+                "inside a cell needs the cell in quotes)."))
+    if problems:
+        raise ImportRefused(problems)
+    keep = [c for i, c in enumerate(frame.columns) if i not in headless]
+    frame = frame.loc[:, keep] if headless else frame
+    if len(blank.columns):
+        frame = frame[~blank.all(axis=1).to_numpy()]
+    return frame.reset_index(drop=True)
+
+
+def _blank_cells(cells: pd.Series) -> pd.Series:
+    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        return (cells.isna() | (cells.str.strip() == "")).astype(bool)
+    if cells.dtype == object:
+        return cells.map(lambda v: v is None or (isinstance(v, str) and not v.strip())
+                         or (isinstance(v, float) and v != v)).astype(bool)
+    return cells.isna()
+
+
+def _column_letter(index: int) -> str:
+    """Spreadsheet column letters: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _sniff_encoding(path: Path) -> str:
@@ -100,47 +261,115 @@ def _sniff_encoding(path: Path) -> str:
     return "utf-8"
 
 
-def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
-    chosen = encoding or _sniff_encoding(path)
-    if chosen.lower().replace("_", "-") in {"utf-8", "utf8"}:
-        try:  # pyarrow's parallel reader is an order of magnitude faster on big files
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
-            return _numbered(frame)
-        except Exception:  # the C engine below gives the precise error
-            pass
+def _header(path: Path, encoding: str, sep: str, source: str) -> list[str]:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                            encoding=chosen, skipinitialspace=False)
+        with path.open(encoding=encoding, newline="") as handle:
+            return next(csv.reader(handle, delimiter=sep), [])
     except UnicodeDecodeError as exc:
-        raise ImportRefused([_decode_problem(path, chosen, exc)]) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise ImportRefused([Problem(
-            file=str(path), message="file has no header row",
-            fix="Put the column names on the first line, e.g. 'id,name'.")]) from exc
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise ImportRefused([Problem(
-            file=str(path), message=f"not a readable CSV table ({exc})",
-            fix="Check the quoting and that every row has as many cells as the header.")]
-        ) from exc
+        raise ImportRefused([_decode_problem(path, encoding, exc, source)]) from exc
     except LookupError as exc:
         raise ImportRefused([Problem(
-            file=str(path), message=f"unknown encoding {chosen!r}",
+            file=source, message=f"unknown encoding {encoding!r}",
             fix="Give a Python codec name such as utf-8, cp1252 or latin-1.")]) from exc
-    return _numbered(frame)
+    except csv.Error as exc:
+        raise ImportRefused([Problem(
+            file=source, row=1, message=f"the header row is not readable ({exc})",
+            fix="Put the column names on the first line, e.g. 'id,name'.")]) from exc
 
 
-def _decode_problem(path: Path, encoding: str, exc: UnicodeDecodeError) -> Problem:
+def read_csv_strict(path: Path, *, encoding: str | None = None, sep: str = ",",
+                    source: str | None = None) -> pd.DataFrame:
+    """A CSV file as text cells, refusing ragged rows; rows numbered as in a spreadsheet.
+
+    Every cell is read as text. A row with more or fewer cells than the header is a
+    problem naming the row (an unquoted comma would otherwise shift every value after
+    it); rows with no value at all are dropped; quoted cells may hold line breaks.
+
+    Raises
+    ------
+    ImportRefused
+        Listing the ragged rows (up to 50), or why the file cannot be read.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    where = source or str(path)
+    chosen = encoding or _sniff_encoding(path)
+    header = _header(path, chosen, sep, where)
+    if not [c for c in header if c.strip()]:
+        raise ImportRefused([Problem(
+            file=where, row=1, message="file has no header row",
+            fix="Put the column names on the first line, e.g. 'id,name'.")])
+    # pyarrow reads UTF-8 natively (and skips its byte-order mark); others it transcodes
+    utf8 = chosen.lower().replace("_", "-") in {"utf-8", "utf8", "utf-8-sig"}
+    arrow_encoding = "utf8" if utf8 else chosen
+    ragged: list[tuple[int | None, int, int, str]] = []
+
+    def refuse_row(row: pacsv.InvalidRow) -> str:
+        ragged.append((row.number, row.expected_columns, row.actual_columns, row.text))
+        return "skip"
+
+    def read(threads: bool) -> pa.Table:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(use_threads=threads, encoding=arrow_encoding),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
+                                              ignore_empty_lines=False,
+                                              invalid_row_handler=refuse_row),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+
+    try:
+        table = read(threads=True)
+        if ragged and any(number is None for number, *_ in ragged):
+            ragged.clear()  # read again in one thread, which knows the row numbers
+            table = read(threads=False)
+    except UnicodeDecodeError as exc:
+        raise ImportRefused([_decode_problem(path, chosen, exc, where)]) from exc
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "decode" in str(exc).lower():
+            bad = UnicodeDecodeError(chosen, b"", 0, 1, str(exc))
+            raise ImportRefused([_decode_problem(path, chosen, bad, where)]) from exc
+        raise ImportRefused([Problem(
+            file=where, message=f"not a readable CSV table ({exc})",
+            fix="Check the quoting: a cell that holds a quote, comma or line break is "
+            "written in double quotes, with inner quotes doubled.")]) from exc
+    if ragged:
+        raise ImportRefused([_ragged_problem(where, header, *row) for row in ragged[:50]],
+                            total=len(ragged))
+    frame = table.to_pandas()
+    frame.columns = [str(c) for c in header] if len(header) == frame.shape[1] \
+        else frame.columns
+    return _numbered(frame, where)
+
+
+def _ragged_problem(source: str, header: list[str], number: int | None, expected: int,
+                    actual: int, text: str) -> Problem:
+    more = actual > expected
+    return Problem(
+        file=source, row=number, value=text,
+        message=f"the row has {actual} cells but the header has {expected}",
+        fix=("Put cells that hold a comma in double quotes (\"Acme, Inc.\"), or remove the "
+             "extra cells" if more else "Add the missing cells (empty ones still need their "
+             "commas)") + f"; the columns are {', '.join(header)}.")
+
+
+def _decode_problem(path: Path, encoding: str, exc: UnicodeDecodeError,
+                    source: str | None = None) -> Problem:
     data = path.read_bytes()
-    # pandas decodes in chunks, so exc.start is relative; find the first bad byte ourselves.
+    # Readers decode in chunks, so exc.start is relative; find the first bad byte ourselves.
     try:
         data.decode(encoding)
         offset = exc.start
     except UnicodeDecodeError as full:
         offset = full.start
+    except LookupError:
+        offset = exc.start
     line = data.count(b"\n", 0, offset) + 1
     bad = data[offset: offset + 4]
     return Problem(
-        file=str(path),
+        file=source or str(path),
         row=line,
         message=f"is not valid {encoding} text at byte {offset}",
         value=bad.hex(" "),
@@ -149,23 +378,70 @@ def _decode_problem(path: Path, encoding: str, exc: UnicodeDecodeError) -> Probl
     )
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _too_large(source: str, what: str) -> Problem:
+    return Problem(
+        file=source, message=f"{what}, over the limit of {LIMITS.unpacked_bytes:,} bytes "
+        f"({LIMITS.unpacked_bytes // 2**20} MiB) once unpacked",
+        fix="Split it, or save large tables as CSV or Parquet; to read it as it is, raise "
+        "the limit with ECOSYSTEM_MAX_UNPACKED_MB.")
+
+
+def _read_parquet(path: Path, source: str) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
     try:
+        meta = pq.ParquetFile(path).metadata
+        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if unpacked > LIMITS.unpacked_bytes:
+            raise ImportRefused([_too_large(source, f"its columns hold {unpacked:,} bytes")])
+        if meta.num_rows * max(meta.num_columns, 1) > LIMITS.cells:
+            raise ImportRefused([Problem(
+                file=source, message=f"it holds {meta.num_rows:,} rows x "
+                f"{meta.num_columns} columns, over the limit of {LIMITS.cells:,} cells",
+                fix="Split it; to read it as it is, raise the limit with "
+                "ECOSYSTEM_MAX_CELLS.")])
         return pd.read_parquet(path)
+    except ImportRefused:
+        raise
     except Exception as exc:  # pyarrow raises several unrelated types for bad files
         raise ImportRefused([Problem(
-            file=str(path), message=f"not a readable Parquet file ({type(exc).__name__})",
+            file=source, message=f"not a readable Parquet file ({type(exc).__name__})",
             fix="Write it again with pandas.DataFrame.to_parquet or pyarrow.")]) from exc
 
 
-def _read_workbook(path: Path) -> Iterator[RawTable]:
+def _check_workbook(path: Path, source: str) -> None:
+    """Refuse a workbook that is not a zip file or would unpack over the limit."""
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportRefused([Problem(
+            file=source, message=f"not a readable Excel workbook ({type(exc).__name__})",
+            fix="Save it from Excel or LibreOffice as .xlsx.")]) from exc
+    if unpacked > LIMITS.unpacked_bytes:
+        raise ImportRefused([_too_large(
+            source, f"the workbook's {path.stat().st_size:,} bytes unpack to "
+            f"{unpacked:,}")])
+
+
+def _read_workbook(path: Path, source: str) -> Iterator[RawTable]:
+    _check_workbook(path, source)
+    try:
+        # keep_default_na=False: a company named "NA" or "None" stays that name
+        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl",
+                               keep_default_na=False, na_values=[])
     except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors
         raise ImportRefused([Problem(
-            file=str(path), message=f"not a readable Excel workbook ({type(exc).__name__})",
+            file=source, message=f"not a readable Excel workbook ({type(exc).__name__})",
             fix="Save it from Excel or LibreOffice as .xlsx.")]) from exc
+    problems: list[Problem] = []
     for sheet, frame in sheets.items():
-        if str(sheet).startswith("_"):
+        if _ignored(str(sheet)):
             continue
-        yield RawTable(str(sheet), f"{path}[{sheet}]", _numbered(frame))
+        where = f"{source}[{sheet}]"
+        try:
+            yield RawTable(str(sheet), where, _numbered(frame, where))
+        except ImportRefused as refused:
+            problems += refused.problems
+    if problems:
+        raise ImportRefused(problems)

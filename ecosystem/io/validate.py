@@ -16,8 +16,15 @@ from typing import cast
 import pandas as pd
 
 from ecosystem.errors import ImportRefused, Problem
-from ecosystem.io.batch import ROW, GraphBatch, RawTable
-from ecosystem.io.convert import blank_mask, convert_column, expectation
+from ecosystem.io.batch import CLEARED, ROW, GraphBatch, RawTable
+from ecosystem.io.convert import (
+    CLEAR,
+    blank_mask,
+    clear_mask,
+    convert_column,
+    expectation,
+    invalid_text_mask,
+)
 from ecosystem.model import (
     DERIVED_KEY_FIELDS,
     NODE_SCHEMAS,
@@ -35,6 +42,9 @@ DEFAULT_PROBLEM_CAP = 50
 #: A table with a ``kind`` column that may hold relationships of every kind.
 GENERIC_RELATIONSHIPS_TABLE = "relationships"
 _SOURCE = "__source__"
+
+#: Fields that identify a row; they can never be cleared.
+_IDENTITY = frozenset({"id", "source", "target", "since", "key"})
 
 _NODE_TABLES = {s.table: s for s in NODE_SCHEMAS.values()}
 _REL_TABLES = {s.table: s for s in RELATIONSHIP_SCHEMAS.values()}
@@ -272,22 +282,42 @@ def _convert_fields(
     required: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Convert every column; flag bad cells, and empty cells of the ``required`` fields
-    (default: every field marked required)."""
+    (default: every field marked required). ``#clear`` cells of optional fields are
+    recorded in the :data:`CLEARED` column."""
     must = {f.name for f in fields if f.required} if required is None else set(required)
     out = pd.DataFrame({ROW: frame[ROW], _SOURCE: frame[_SOURCE]})
+    clears: dict[str, pd.Series] = {}
     for fld in fields:
         if fld.name not in frame.columns:
             continue
         cells = frame[fld.name]
+        problems.add_rows(frame, invalid_text_mask(cells), column=fld.name, values=None,
+                          message=f"'{fld.name}' holds a character that is not text (a NUL "
+                          "byte or half of a UTF-16 surrogate pair)",
+                          fix="Remove it; save the file as UTF-8 from a text editor.")
+        cleared = clear_mask(cells)
+        if cleared.any():
+            if fld.required or fld.name in _IDENTITY:
+                problems.add_rows(
+                    frame, cleared, column=fld.name, values=cells,
+                    message=f"'{fld.name}' cannot be cleared",
+                    fix=f"'{fld.name}' is required: give a value, or leave the cell empty "
+                    "to keep the stored one.")
+            else:
+                clears[fld.name] = cleared
+            cells = cells.mask(cleared, None)
         values, bad = convert_column(cells, fld)
         problems.add_rows(frame, bad, column=fld.name, values=cells,
                           message=f"'{fld.name}' is not valid",
                           fix=expectation(fld).capitalize() + ".")
         if fld.name in must:
-            problems.add_rows(frame, blank_mask(cells), column=fld.name, values=None,
-                              message=f"'{fld.name}' is empty",
+            problems.add_rows(frame, blank_mask(cells) & ~cleared, column=fld.name,
+                              values=None, message=f"'{fld.name}' is empty",
                               fix=f"Every row needs a value for '{fld.name}'.")
         out[fld.name] = values
+    if clears:
+        masks = pd.DataFrame(clears)
+        out[CLEARED] = [tuple(masks.columns[row]) for row in masks.to_numpy()]
     return out
 
 

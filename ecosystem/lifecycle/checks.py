@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ecosystem.errors import Problem
-from ecosystem.io.batch import ROW, GraphBatch
+from ecosystem.io.batch import CLEARED, ROW, GraphBatch
 from ecosystem.lifecycle.records import check_transition
 from ecosystem.model import Node, NodeKind
 
@@ -92,13 +92,17 @@ def _merged(batch: GraphBatch, stored: StoredNodes, kind: NodeKind
     before = {n.id: {**n.properties, "id": n.id} for n in stored(kind)}
     frame = batch.nodes.get(kind)
     rows = []
-    for raw in ([] if frame is None else _rows(frame)):
+    if frame is None:
+        return before, rows
+    for raw, cleared in zip(_rows(frame), GraphBatch.cleared(frame), strict=True):
         row = dict(before.get(str(raw["id"]), {}))
-        for column in frame.columns:  # type: ignore[union-attr]
-            if raw.get(column) is None and column not in (ROW, _SOURCE):
-                row.pop(column, None)  # an empty cell clears the stored value
-            else:
-                row[column] = raw[column]
+        for column in frame.columns:
+            if column == CLEARED:
+                continue
+            if raw.get(column) is not None or column in (ROW, _SOURCE):
+                row[column] = raw[column]  # an empty cell keeps the stored value
+        for column in cleared:
+            row.pop(column, None)
         rows.append(row)
     return before, rows
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -31,7 +32,7 @@ from ecosystem.errors import (
     RelationshipNotFound,
     StoreUnavailable,
 )
-from ecosystem.io.batch import GraphBatch, RawTable
+from ecosystem.io.batch import CLEARED, GraphBatch, RawTable
 from ecosystem.io.validate import validate_tables
 from ecosystem.model import (
     RELATIONSHIP_SCHEMAS,
@@ -89,7 +90,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (kind, source, target, since, key)
 DO UPDATE SET props = json_patch(relationships.props, excluded.props)
 """
-_REL_UPSERT_WITH_UNTIL = _REL_UPSERT + ", until = excluded.until"
+# An empty 'until' keeps the stored one; clearing it (reopening) is a separate UPDATE.
+_REL_UPSERT_WITH_UNTIL = _REL_UPSERT + ", until = coalesce(excluded.until, until)"
+_REOPEN = ("UPDATE relationships SET until = NULL WHERE kind = ? AND source = ? AND target = ? "
+           "AND since = ? AND key = ?")
 _ACTIVE = "(since = '' OR since <= :day) AND (until IS NULL OR :day < until)"
 _OVERLAPS = ("(since = '' OR :w_until IS NULL OR since < :w_until) "
              "AND (until IS NULL OR :w_since IS NULL OR until > :w_since)")
@@ -246,7 +250,7 @@ class EmbeddedStore:
         with tqdm(total=total, unit="row", desc="writing", disable=not progress,
                   leave=False) as bar:
             for kind, frame in batch.nodes.items():
-                props = _props_json(frame.drop(columns=["id"]))
+                props = _props_json(frame.drop(columns=["id"]), GraphBatch.cleared(frame))
                 rows = zip(repeat(kind.value), frame["id"].tolist(), props)
                 self._execute_chunks(_NODE_UPSERT, rows, len(frame), bar)
                 summary.nodes_written[kind.value] = len(frame)
@@ -256,13 +260,18 @@ class EmbeddedStore:
                 has_until = "until" in frame.columns
                 until = (frame["until"].astype(object).where(frame["until"].notna(), None)
                          .tolist() if has_until else [None] * len(frame))
+                cleared = GraphBatch.cleared(frame)
                 props = _props_json(frame.drop(columns=[c for c in _REL_IDENTITY
-                                                        if c in frame.columns]))
+                                                        if c in frame.columns]), cleared)
                 rows = zip(repeat(rkind.value), frame["source"].tolist(),
                            frame["target"].tolist(), frame["since"].tolist(),
                            frame["key"].tolist(), until, props)
                 sql = _REL_UPSERT_WITH_UNTIL if has_until else _REL_UPSERT
                 self._execute_chunks(sql, rows, len(frame), bar)
+                reopened = [(rkind.value, *identity) for identity, fields in zip(
+                    frame[["source", "target", "since", "key"]].itertuples(index=False),
+                    cleared, strict=True) if "until" in fields]
+                self._db.executemany(_REOPEN, reopened)
                 summary.relationships_written[rkind.value] = len(frame)
         if rebuild:
             self._db.execute(_TARGET_INDEX)
@@ -485,12 +494,33 @@ def _props(text: str) -> dict[str, Any]:
     return {k: v for k, v in json.loads(text).items() if v is not None}
 
 
-def _props_json(frame: pd.DataFrame) -> list[str]:
-    """One JSON object per row (C speed); null values clear stored properties."""
+def _props_json(frame: pd.DataFrame, cleared: Sequence[tuple[str, ...]]) -> list[str]:
+    """One JSON object per row, at C speed, holding the values given; a field the row
+    clears is a null (which ``json_patch`` removes), an empty cell is left out (kept)."""
+    frame = frame.drop(columns=[CLEARED], errors="ignore").dropna(axis=1, how="all")
     if frame.shape[1] == 0:
-        return ["{}"] * len(frame)
-    text = frame.to_json(orient="records", lines=True, force_ascii=False)
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+        lines = ["{}"] * len(frame)
+    else:
+        text = frame.to_json(orient="records", lines=True, force_ascii=False)
+        if frame.isna().to_numpy().any():
+            text = _drop_nulls(text, [str(c) for c in frame.columns])
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+    for i, fields in enumerate(cleared):
+        if fields:
+            lines[i] = json.dumps(json.loads(lines[i]) | dict.fromkeys(fields),
+                                  ensure_ascii=False)
     return lines
+
+
+def _drop_nulls(text: str, keys: list[str]) -> str:
+    """``text`` (JSON objects with the keys ``keys``) without its ``"key":null`` members.
+
+    Safe on any values: inside a JSON string every quote is escaped, so a member pattern
+    that starts with an unescaped quote after ``{`` or ``,`` only matches structure.
+    """
+    names = "|".join(re.escape(json.dumps(k, ensure_ascii=False)) for k in keys)
+    text = re.sub(rf"(?<=[{{,])(?:{names}):null,", "", text)  # first or middle member
+    text = re.sub(rf",(?:{names}):null(?=}})", "", text)  # last member
+    return re.sub(rf"{{(?:{names}):null}}", "{}", text)  # only member

@@ -30,7 +30,7 @@ from ecosystem.errors import (
     RelationshipNotFound,
     StoreUnavailable,
 )
-from ecosystem.io.batch import GraphBatch, RawTable
+from ecosystem.io.batch import CLEARED, GraphBatch, RawTable
 from ecosystem.io.validate import validate_tables
 from ecosystem.model import (
     RELATIONSHIP_SCHEMAS,
@@ -415,10 +415,14 @@ class Neo4jStore:
 
 
 def _records(frame: Any) -> Iterable[dict[str, Any]]:
-    """Rows of a validated frame as dicts of plain Python values (NaN/NA -> None)."""
+    """Rows of a validated frame as dicts of plain Python values: the values given, and a
+    None (which ``SET +=`` removes) for each field the row clears; empty cells left out."""
+    cleared = GraphBatch.cleared(frame)
     # JSON gives plain Python values (no numpy scalars, which the driver refuses).
-    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records"))
-    return records
+    records: list[dict[str, Any]] = json.loads(
+        frame.drop(columns=[CLEARED], errors="ignore").to_json(orient="records"))
+    return [{k: v for k, v in record.items() if v is not None} | dict.fromkeys(fields)
+            for record, fields in zip(records, cleared, strict=True)]
 
 
 def _node(props: dict[str, Any]) -> Node:

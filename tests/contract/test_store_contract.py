@@ -128,11 +128,49 @@ def test_reimport_updates_in_place(small_store: Store) -> None:
 
 def test_upsert_merges_given_columns_only(small_store: Store) -> None:
     small_store.write([table("companies", [{"id": "voltra", "name": "Voltra AG",
-                                            "country": ""}])])
+                                            "country": "", "tags": ""}])])
     voltra = small_store.node(NodeKind.COMPANY, "voltra")
     assert voltra.name == "Voltra AG"
-    assert "country" not in voltra.properties  # an empty cell clears the value
-    assert voltra.properties["founded"] == 1998  # an absent column leaves it alone
+    assert voltra.properties["country"] == "DE"  # an empty cell leaves the value alone
+    assert voltra.properties["tags"] == ["ev", "automotive"]
+    assert voltra.properties["founded"] == 1998  # so does an absent column
+
+
+def test_empty_required_cell_keeps_the_stored_value(small_store: Store) -> None:
+    small_store.write([table("companies", [{"id": "voltra", "name": ""}])])
+    assert small_store.node(NodeKind.COMPANY, "voltra").name == "Voltra Motors"
+
+
+def test_clear_token_clears_optional_fields_only(small_store: Store) -> None:
+    small_store.write([table("companies", [
+        {"id": "voltra", "country": "#clear", "tags": " #CLEAR ", "founded": "#clear"},
+        {"id": "cellix", "country": "KR"}])])
+    voltra = small_store.node(NodeKind.COMPANY, "voltra")
+    assert {"country", "tags", "founded"}.isdisjoint(voltra.properties)
+    assert voltra.properties["size_band"] == "enterprise"
+    assert small_store.node(NodeKind.COMPANY, "cellix").properties["country"] == "KR"
+    before = snapshot(small_store)
+    with pytest.raises(ImportRefused) as refused:
+        small_store.write([table("companies", [{"id": "voltra", "name": "#clear"}])])
+    (problem,) = refused.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "name", "#clear")
+    assert "cannot be cleared" in problem.message
+    assert snapshot(small_store) == before
+
+
+def test_until_is_kept_when_empty_and_reopened_by_clear(small_store: Store) -> None:
+    def siliq() -> Relationship:
+        (rel,) = [r for r in small_store.relationships(RelKind.MEMBER_OF)
+                  if r.source == "siliq"]
+        return rel
+
+    assert siliq().until == "2023-01-01"
+    row = {"source": "siliq", "target": siliq().target, "since": siliq().since}
+    small_store.write([table("member_of", [row | {"until": "", "tier": "Gold"}])])
+    assert (siliq().until, siliq().properties["tier"]) == ("2023-01-01", "Gold")
+    small_store.write([table("member_of", [row | {"until": "#clear", "tier": "#clear"}])])
+    assert siliq().until is None
+    assert "tier" not in siliq().properties
 
 
 def test_relationship_until_can_be_set_later(small_store: Store) -> None:
