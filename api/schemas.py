@@ -106,6 +106,8 @@ class ImportOut(BaseModel):
     relationships_written: dict[str, int]
     relationships_created: dict[str, int]
     unmatched: dict[str, int]
+    skipped: dict[str, str] = Field(
+        default_factory=dict, description="Uploaded files that are not tables, with why")
 
 
 def node_out(node: Node) -> NodeOut:

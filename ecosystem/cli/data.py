@@ -128,6 +128,12 @@ def import_(obj: Context, paths: Sequence[Path], fmt: str, encoding: str | None,
             click.echo(f"  {rows:>8,}  {name}")
         if len(summary.unmatched) > 20:
             click.echo(f"  ... and {len(summary.unmatched) - 20:,} more (--json lists all)")
+    if summary.skipped:
+        click.echo(f"\nSkipped {len(summary.skipped):,} file(s) that are not tables:")
+        for path, why in list(summary.skipped.items())[:20]:
+            click.echo(f"  {path}: {why}")
+        if len(summary.skipped) > 20:
+            click.echo(f"  ... and {len(summary.skipped) - 20:,} more (--json lists all)")
 
 
 @click.command()

@@ -2,16 +2,26 @@
 
 Exporting and importing again gives back the same nodes and relationships: a lossless
 round trip (lists are ';'-joined in CSV and Excel cells, so list items must not contain ';').
+Text that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``-2+3``, ``@SUM``)
+is written with an apostrophe in front, which import takes off again
+(:func:`~ecosystem.io.tabular.escape_formulas`): opening an export is safe.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from ecosystem.errors import InvalidValue
+from ecosystem.io.tabular import escape_formulas
 from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
@@ -22,7 +32,7 @@ from ecosystem.model import (
 )
 from ecosystem.stores.base import Store
 
-__all__ = ["ExportFormat", "export_store", "store_tables"]
+__all__ = ["ExportFormat", "export_store", "store_tables", "write_workbook"]
 
 
 class ExportFormat(StrEnum):
@@ -68,9 +78,11 @@ def _shape(frame: pd.DataFrame, fields: Sequence[Field], join_lists: bool) -> pd
         if fld.name not in frame.columns:
             continue
         if fld.type is FieldType.LIST and join_lists:
-            frame[fld.name] = frame[fld.name].map(
-                lambda v: ";".join(v) if isinstance(v, list) else v
-            )
+            # one cell in a spreadsheet: the joined text is what would run as a formula
+            frame[fld.name] = escape_formulas(frame[fld.name].map(
+                lambda v: ";".join(v) if isinstance(v, list) else v))
+        elif fld.type is FieldType.STR:
+            frame[fld.name] = escape_formulas(frame[fld.name])
         elif fld.type is FieldType.INT:
             frame[fld.name] = frame[fld.name].astype("Int64")
     return frame
@@ -93,17 +105,84 @@ def export_store(
         return [target]
     if chosen is ExportFormat.XLSX:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(target, engine="openpyxl") as writer:
-            for name, frame in store_tables(store).items():
-                frame.to_excel(writer, sheet_name=name, index=False)
+        with _replacing(target) as partial:
+            write_workbook(store_tables(store), partial)
         return [target]
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in store_tables(store, join_lists=chosen is ExportFormat.CSV).items():
         path = target / f"{name}.{chosen.value}"
-        if chosen is ExportFormat.CSV:
-            frame.to_csv(path, index=False, lineterminator="\r\n")  # RFC 4180: quotes \r too
-        else:
-            frame.to_parquet(path, index=False)
+        with _replacing(path) as partial:
+            if chosen is ExportFormat.CSV:  # RFC 4180 line ends: cells holding \r are quoted
+                frame.to_csv(partial, index=False, lineterminator="\r\n")
+            else:
+                frame.to_parquet(partial, index=False)
         written.append(path)
     return written
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it once written whole, so that an
+    export that fails or is killed half-way never leaves a truncated file."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        yield partial
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+#: An Excel sheet's limits: rows (with the header) and characters in a cell.
+EXCEL_ROWS = 1_048_576
+EXCEL_CELL_CHARS = 32_767
+
+
+def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """Write ``tables`` as sheets of one workbook, streaming (XlsxWriter's constant-memory
+    mode): text is always text (never a formula, link or number), control characters are
+    kept (as the format's ``_xHHHH_`` escapes, which import reads back).
+
+    Raises
+    ------
+    InvalidValue
+        If a table has more rows, or a cell more characters, than a sheet can hold
+        (XlsxWriter would otherwise drop or cut them).
+    """
+    import xlsxwriter
+
+    for name, frame in tables.items():
+        if len(frame) >= EXCEL_ROWS:
+            raise InvalidValue(
+                f"Table {name!r} has {len(frame):,} rows; an Excel sheet holds at most "
+                f"{EXCEL_ROWS - 1:,}. Export as csv or parquet instead.",
+                field="format", value="xlsx")
+    workbook = xlsxwriter.Workbook(str(path), {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False})
+    try:
+        for name, frame in tables.items():
+            sheet = workbook.add_worksheet(name)
+            for col, column in enumerate(frame.columns):
+                sheet.write_string(0, col, str(column))
+            for row, values in enumerate(frame.itertuples(index=False), start=1):
+                for col, value in enumerate(values):
+                    _write_cell(sheet, row, col, value, name, frame.columns[col])
+    finally:
+        workbook.close()
+
+
+def _write_cell(sheet: Any, row: int, col: int, value: Any, table: str, column: str) -> None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return
+    if isinstance(value, str):
+        if len(value) > EXCEL_CELL_CHARS:
+            raise InvalidValue(
+                f"Table {table!r} row {row + 1}, column {column!r} holds {len(value):,} "
+                f"characters; an Excel cell holds at most {EXCEL_CELL_CHARS:,}. Export as csv "
+                "or parquet instead.", field=column, value=value[:80])
+        sheet.write_string(row, col, value)
+    elif isinstance(value, bool | np.bool_):
+        sheet.write_boolean(row, col, bool(value))
+    else:
+        sheet.write_number(row, col, value.item() if hasattr(value, "item") else value)

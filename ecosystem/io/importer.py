@@ -54,8 +54,13 @@ def read_paths(
     *,
     format: ImportFormat | str = ImportFormat.AUTO,
     encoding: str | None = None,
+    skipped: dict[str, str] | None = None,
 ) -> list[RawTable]:
-    """Read ``paths`` in ``format`` into raw tables (not yet validated)."""
+    """Read ``paths`` in ``format`` into raw tables (not yet validated).
+
+    ``skipped``, given, receives the files of the folders read that are not tables, with
+    the reason (see :mod:`ecosystem.io.tabular`).
+    """
     resolved = [Path(p) for p in paths]
     if not resolved:
         raise ImportRefused([Problem(file="(no input)", message="no path given",
@@ -79,7 +84,7 @@ def read_paths(
             file=str(resolved[0]), message=f"{chosen.value} input needs a store",
             fix="Use import_paths (or `ecosystem import`): assignees are matched to the "
             "store's companies.")])
-    return read_tabular(resolved, encoding=encoding)
+    return read_tabular(resolved, encoding=encoding, skipped=skipped)
 
 
 def import_paths(
@@ -132,5 +137,8 @@ def import_paths(
         summary = store.write(tables, progress=progress)
         summary.unmatched = dict(sorted(unmatched.items(), key=lambda kv: -kv[1]))
         return summary
-    tables = read_paths(paths, format=format, encoding=encoding)
-    return store.write(tables, progress=progress)
+    skipped: dict[str, str] = {}
+    tables = read_paths(paths, format=format, encoding=encoding, skipped=skipped)
+    summary = store.write(tables, progress=progress)
+    summary.skipped = skipped
+    return summary

@@ -112,12 +112,25 @@ def read_lf_landscape(folder: Path) -> list[RawTable]:
     source_m = f"{folder / MEMBERSHIPS}"
     source_i = f"{folder / ITEMS}"
     return [
-        RawTable("programmes", source_m, _programmes(members)),
-        RawTable("companies", source_m, _companies(members, items)),
-        RawTable("member_of", source_m, _memberships(members)),
-        RawTable("capabilities", source_i, _capabilities(items)),
-        RawTable("has_capability", source_i, _has_capability(items)),
+        RawTable("programmes", source_m, _programmes(members), {"id": "program"}),
+        RawTable("companies", source_m, _companies(members, items),
+                 {"id": "org_key", "name": "org_name", "homepage": "homepage_url"}),
+        RawTable("member_of", source_m, _memberships(members), _MEMBERSHIP_SOURCES),
+        RawTable("capabilities", source_i, _capabilities(items),
+                 {"id": "category/subcategory", "name": "category/subcategory"}),
+        RawTable("has_capability", source_i, _has_capability(items), _ITEM_SOURCES),
     ]
+
+
+#: The columns of memberships.csv each member_of field is made from (for messages).
+_MEMBERSHIP_SOURCES = {"source": "org_key", "target": "program",
+                       "since": "joined (else first_seen_month)",
+                       "until": "last_seen_month (with present_at_head)",
+                       "tier": "tier_at_head (else tiers_seen)"}
+#: The columns of landscape_items.csv each has_capability field is made from.
+_ITEM_SOURCES = {"source": "org_key", "target": "category/subcategory",
+                 "since": "first_seen_month", "until": "last_seen_month (with present_at_head)",
+                 "level": "item_name (counted)", "evidence": "item_name"}
 
 
 def _programmes(members: pd.DataFrame) -> pd.DataFrame:

@@ -38,8 +38,8 @@ import pandas as pd
 
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import ROW, RawTable
-from ecosystem.io.tabular import read_csv_strict
 from ecosystem.io.names import NameIndex, slug
+from ecosystem.io.tabular import read_csv_strict
 from ecosystem.io.validate import KnownIds
 from ecosystem.model import NodeKind
 

@@ -10,6 +10,11 @@ lock files (``~$book.xlsx``), are skipped; so are files of other types. Every sk
 is reported with the reason (``skipped``), never passed over in silence. A broken link, a
 link that loops, or a file that cannot be opened is a problem that refuses the import.
 
+Exports write a text that a spreadsheet would run as a formula (one starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return, after any apostrophes) with one more
+apostrophe in front, as OWASP advises against CSV injection; readers take that
+apostrophe off again, so the round trip is exact (:func:`escape_formulas`).
+
 Cells are read exactly as written: every CSV cell is text (``NA``, ``null`` and ``None``
 stay text), a row with more or fewer cells than the header is refused (it would shift or
 drop values), and no column is ever taken as an index. Workbooks and Parquet files are
@@ -22,6 +27,7 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,8 +38,8 @@ import pandas as pd
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import ROW, RawTable
 
-__all__ = ["LIMITS", "TABLE_SUFFIXES", "ReadLimits", "read_csv_strict", "read_table_file",
-           "read_tabular", "table_files"]
+__all__ = ["LIMITS", "TABLE_SUFFIXES", "ReadLimits", "escape_formulas", "read_csv_strict",
+           "read_table_file", "read_tabular", "table_files", "unescape_formulas"]
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx")
 _BOMS = (
@@ -41,6 +47,45 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+# A text a spreadsheet would evaluate: =, +, -, @, tab or CR first, after any apostrophes.
+_FORMULA = r"^(?='*[=+\-@\t\r])"
+_ESCAPED = r"^'(?='*[=+\-@\t\r])"
+
+
+def escape_formulas(cells: pd.Series) -> pd.Series:
+    """Text cells that a spreadsheet would run as formulas, with an apostrophe in front.
+
+    Examples
+    --------
+    >>> escape_formulas(pd.Series(["=SUM(A1)", "-5", "'=x", "IBM"])).tolist()
+    ["'=SUM(A1)", "'-5", "''=x", 'IBM']
+    """
+    text = cells.astype("object")
+    strings = text.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
+    strings = strings.astype(bool)
+    if not strings.any():
+        return cells
+    escaped = text[strings].astype(str).str.replace(_FORMULA, "'", regex=True)
+    return text.where(~strings, escaped)
+
+
+def unescape_formulas(cells: pd.Series) -> pd.Series:
+    """Undo :func:`escape_formulas`: one leading apostrophe off where it guards a formula.
+
+    Examples
+    --------
+    >>> unescape_formulas(pd.Series(["'=x", "''=x", "'quoted'", "'-5"])).tolist()
+    ['=x', "'=x", "'quoted'", '-5']
+    """
+    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        if not cells.str.startswith("'").any():
+            return cells
+        return cells.str.replace(_ESCAPED, "", regex=True)
+    if cells.dtype != object:
+        return cells
+    return cells.map(lambda v: re.sub(_ESCAPED, "", v) if isinstance(v, str) else v)
 
 
 @dataclass(frozen=True)
@@ -208,8 +253,11 @@ def read_table_file(path: Path, *, encoding: str | None = None,
 
 def _numbered(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     """Name columns by their header text, number the rows as a spreadsheet does (header
-    row 1), refuse values under an empty header, and drop rows with no value at all."""
+    row 1), refuse values under an empty header, drop rows with no value at all, and
+    take off the apostrophes that guard formulas."""
     frame = frame.rename(columns=lambda c: str(c).strip())
+    for i in range(frame.shape[1]):
+        frame.isetitem(i, unescape_formulas(frame.iloc[:, i]).array)
     frame[ROW] = range(2, len(frame) + 2)
     blank = pd.DataFrame({c: _blank_cells(frame.iloc[:, i])
                           for i, c in enumerate(frame.columns) if c != ROW})
@@ -425,6 +473,8 @@ def _check_workbook(path: Path, source: str) -> None:
 
 
 def _read_workbook(path: Path, source: str) -> Iterator[RawTable]:
+    from openpyxl.utils.escape import unescape
+
     _check_workbook(path, source)
     try:
         # keep_default_na=False: a company named "NA" or "None" stays that name
@@ -438,6 +488,9 @@ def _read_workbook(path: Path, source: str) -> Iterator[RawTable]:
     for sheet, frame in sheets.items():
         if _ignored(str(sheet)):
             continue
+        for i in range(frame.shape[1]):  # the format writes control characters as _xHHHH_
+            frame.isetitem(i, frame.iloc[:, i].map(
+                lambda v: unescape(v) if isinstance(v, str) and "_x" in v else v).array)
         where = f"{source}[{sheet}]"
         try:
             yield RawTable(str(sheet), where, _numbered(frame, where))

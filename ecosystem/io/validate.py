@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import pandas as pd
@@ -18,7 +18,6 @@ import pandas as pd
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch, RawTable
 from ecosystem.io.convert import (
-    CLEAR,
     blank_mask,
     clear_mask,
     convert_column,
@@ -187,10 +186,22 @@ def validate_tables(
                 "columns id,name.",
             )
         )
+    renamed = {t.source: t.columns for t in tables if t.columns}
+    if renamed:  # name the columns of the user's file, not the ones a reader derived
+        problems.items = [_renamed(p, renamed[p.file]) if p.file in renamed else p
+                          for p in problems.items]
     problems.raise_if_any()
     for frame in (*batch.nodes.values(), *batch.relationships.values()):
         del frame[ROW], frame[_SOURCE]
     return batch
+
+
+def _renamed(problem: Problem, columns: dict[str, str]) -> Problem:
+    if problem.column is None or problem.column not in columns:
+        return problem
+    name = columns[problem.column]
+    return replace(problem, column=name,
+                   message=problem.message.replace(f"'{problem.column}'", f"'{name}'"))
 
 
 def _check_columns(

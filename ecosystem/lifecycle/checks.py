@@ -91,7 +91,7 @@ def _merged(batch: GraphBatch, stored: StoredNodes, kind: NodeKind
     """Stored nodes of ``kind`` by id, and the batch rows merged over them."""
     before = {n.id: {**n.properties, "id": n.id} for n in stored(kind)}
     frame = batch.nodes.get(kind)
-    rows = []
+    rows: list[dict[str, Any]] = []
     if frame is None:
         return before, rows
     for raw, cleared in zip(_rows(frame), GraphBatch.cleared(frame), strict=True):

@@ -74,10 +74,7 @@ def _cells(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def _raw_table(name: str, rows: Sequence[Mapping[str, Any]], source: str) -> RawTable:
     """``rows`` as a raw table; row numbers are positions (first = 2, as in a sheet).
-
-    In a table an empty cell clears a stored value, so callers restate the stored values
-    of rows that update a record (see :func:`_restated`).
-    """
+    An absent or None value keeps the stored one."""
     frame = pd.DataFrame([_cells(row) for row in rows], dtype=object)
     frame[ROW] = range(2, len(frame) + 2)
     return RawTable(name, source, frame)

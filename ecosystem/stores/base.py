@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from ecosystem.errors import Conflict, StoreUnavailable
 from ecosystem.io.batch import RawTable
@@ -47,14 +47,17 @@ class WriteSummary:
     relationships_created: dict[str, int] = field(default_factory=dict)
     #: Names in the input that matched no company (patent readers), with their row counts.
     unmatched: dict[str, int] = field(default_factory=dict)
+    #: Files in the folders read that are not tables, with the reason each was skipped.
+    skipped: dict[str, str] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, dict[str, int]]:
+    def as_dict(self) -> dict[str, dict[str, Any]]:
         return {
             "nodes_written": self.nodes_written,
             "nodes_created": self.nodes_created,
             "relationships_written": self.relationships_written,
             "relationships_created": self.relationships_created,
             "unmatched": self.unmatched,
+            "skipped": self.skipped,
         }
 
 

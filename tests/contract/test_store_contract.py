@@ -14,6 +14,7 @@ from ecosystem import (
     ImportRefused,
     NodeKind,
     NodeNotFound,
+    Relationship,
     RelationshipNotFound,
     RelKind,
     Store,
