@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 
 from api import errors
+from api.middleware import BodyLimit, NamedOperation, RedactSecrets
 from api.routes import (
     analysis,
     health,
@@ -27,6 +28,8 @@ from ecosystem.stores.base import open_store
 
 __all__ = ["create_app"]
 
+_REDACT = RedactSecrets()
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API on the store the settings name (default: from the environment)."""
@@ -34,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logging.getLogger("uvicorn.access").addFilter(_REDACT)
         app.state.store = open_store(chosen.store)
         try:
             yield
@@ -48,21 +52,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         f"API key in the {chosen.header} header. Errors have one shape: "
         '{"error": {"type", "message", "details"}}.',
         lifespan=lifespan,
+        default_response_class=errors.SafeJSONResponse,
         responses={code: {"model": ErrorOut} for code in (401, 404, 409, 413, 422, 503)},
     )
     app.state.settings = chosen
     errors.install(app)
 
-    @app.middleware("http")
-    async def limit_body(request: Request,
-                         call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        limit = max(chosen.max_body_bytes, chosen.max_upload_bytes)
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            return JSONResponse(errors.error_body(
-                "too_large", f"The request body is over {limit:,} bytes."), status_code=413)
-        return await call_next(request)
-
+    app.add_middleware(NamedOperation)
+    app.add_middleware(BodyLimit, settings=chosen)
     if chosen.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(chosen.cors_origins),
                            allow_methods=["GET", "PUT", "POST", "PATCH", "DELETE"],

@@ -7,13 +7,16 @@ Every error response is ``{"error": {"type", "message", "details"}}``::
     conflict      409  the request contradicts the data
     unauthorized  401  no or wrong API key
     too_large     413  the body or upload is over the limit
-    unavailable   503  the store cannot be reached
+    unavailable   503  the store cannot be reached, or is busy with another write
+                       (then with a Retry-After header; details: holder, retry_after)
     internal      500  a bug; the message says so and nothing more
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -28,11 +31,12 @@ from ecosystem.errors import (
     InvalidInput,
     NodeNotFound,
     NotFound,
+    StoreBusy,
     StoreUnavailable,
     UnknownKind,
 )
 
-__all__ = ["ApiError", "error_body", "install"]
+__all__ = ["ApiError", "SafeJSONResponse", "error_body", "install"]
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +55,40 @@ class ApiError(Exception):
 
 
 def error_body(type: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {"error": {"type": type, "message": message, "details": details}}
+    return {"error": {"type": type, "message": message, "details": _plain(details, True)}}
 
 
-def _response(type: str, message: str, details: Any = None) -> JSONResponse:
-    return JSONResponse(error_body(type, message, details), status_code=_STATUS[type])
+def _plain(value: Any, quote_numbers: bool = False) -> Any:
+    """``value`` as JSON can carry it: NaN and infinities become text (in error details,
+    where the offending value is the point) or null; unknown objects become text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value) if quote_numbers else None
+    if isinstance(value, dict):
+        return {str(k): _plain(v, quote_numbers) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v, quote_numbers) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON that never fails to render: a NaN or infinity that reaches a response is
+    null, and text that UTF-8 cannot carry (a lone surrogate echoed from a request) is
+    sent as a JSON escape, instead of a 500."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except ValueError:  # also UnicodeEncodeError
+            return json.dumps(_plain(content), ensure_ascii=True, allow_nan=False,
+                              separators=(",", ":")).encode("ascii")
+
+
+def _response(type: str, message: str, details: Any = None,
+              headers: dict[str, str] | None = None) -> JSONResponse:
+    return SafeJSONResponse(error_body(type, message, details), status_code=_STATUS[type],
+                            headers=headers)
 
 
 def _library(exc: EcosystemError) -> JSONResponse:
@@ -63,8 +96,7 @@ def _library(exc: EcosystemError) -> JSONResponse:
         return _response("validation", str(exc).splitlines()[0], {
             "total": exc.total,
             "problems": [{"file": p.file, "row": p.row, "column": p.column,
-                          "value": p.value if p.value is None or isinstance(
-                              p.value, str | int | float) else str(p.value),
+                          "value": p.value,
                           "message": p.message, "fix": p.fix} for p in exc.problems]})
     if isinstance(exc, NodeNotFound):
         return _response("not_found", str(exc), {"kind": exc.kind, "id": exc.id,
@@ -75,6 +107,10 @@ def _library(exc: EcosystemError) -> JSONResponse:
         return _response("not_found", str(exc))
     if isinstance(exc, Conflict):
         return _response("conflict", str(exc))
+    if isinstance(exc, StoreBusy):
+        return _response("unavailable", str(exc),
+                         {"holder": exc.holder, "retry_after": exc.retry_after},
+                         headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, StoreUnavailable):
         return _response("unavailable", str(exc))
     if isinstance(exc, InvalidInput):
@@ -97,14 +133,15 @@ def install(app: FastAPI) -> None:
     async def validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = [{"location": list(map(str, e.get("loc", ()))), "message": e.get("msg", ""),
                    "input": e.get("input") if isinstance(e.get("input"), str | int | float)
-                   else None} for e in exc.errors()]
+                   and not isinstance(e.get("input"), bool) else None} for e in exc.errors()]
         return _response("validation", "The request is not valid; see details.", fields)
 
     @app.exception_handler(StarletteHTTPException)
     async def http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         type = {404: "not_found", 405: "not_allowed", 413: "too_large"}.get(
             exc.status_code, "validation")
-        return JSONResponse(error_body(type, str(exc.detail)), status_code=exc.status_code)
+        return SafeJSONResponse(error_body(type, str(exc.detail)),
+                                status_code=exc.status_code)
 
     @app.exception_handler(Exception)
     async def internal(_: Request, exc: Exception) -> JSONResponse:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
 from ecosystem.model import Node, Relationship
 
+#: A value of one field in a request: text, a finite number, true/false, a list of texts,
+#: or null (which clears the field). Infinity and NaN are refused.
+CellValue = str | int | FiniteFloat | bool | list[str] | None
+
 __all__ = [
-    "CompaniesOut", "CompanyOut", "ErrorOut", "HealthOut", "ImportOut", "NeedIn", "NeedsIn",
-    "NodeOut", "NodesOut", "RelationshipIn", "RelationshipOut", "node_out", "relationship_out",
+    "CellValue", "CompaniesOut", "CompanyOut", "ErrorOut", "HealthOut", "ImportOut", "NeedIn",
+    "NeedsIn", "NodeOut", "NodesOut", "RelationshipIn", "RelationshipOut", "node_out",
+    "relationship_out",
 ]
 
 
@@ -71,7 +76,7 @@ class RelationshipIn(BaseModel):
     since: str | None = Field(default=None, examples=["2023-01-01"])
     until: str | None = None
     key: str | None = Field(default=None, max_length=500)
-    properties: dict[str, str | int | float | bool | list[str] | None] = Field(
+    properties: dict[str, CellValue] = Field(
         default_factory=dict, examples=[{"scope": "smart cockpit pilot"}])
 
 
@@ -82,10 +87,10 @@ class NeedIn(BaseModel):
     standard: str | None = None
     capabilities: list[str] = Field(default_factory=list, examples=[["autonomy/fusion"]])
     classes: list[str] = Field(default_factory=list, examples=[["G06N"]])
-    min_level: float | None = Field(default=None, ge=0)
+    min_level: FiniteFloat | None = Field(default=None, ge=0)
     min_patents: int | None = Field(default=None, ge=0)
-    weight: float | None = Field(default=None, ge=0)
-    horizon_years: float | None = Field(default=None, ge=0, le=100)
+    weight: FiniteFloat | None = Field(default=None, ge=0)
+    horizon_years: FiniteFloat | None = Field(default=None, ge=0, le=100)
 
 
 class NeedsIn(BaseModel):

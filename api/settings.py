@@ -32,6 +32,7 @@ class Settings:
     max_upload_bytes: int = 50 * 2**20
     max_top: int = 100
     max_page: int = 500
+    max_view_nodes: int = 5000
     header: str = "X-API-Key"
 
     def __post_init__(self) -> None:

@@ -23,6 +23,7 @@ from ecosystem.errors import (
     NotFound,
     Problem,
     RelationshipNotFound,
+    StoreBusy,
     StoreUnavailable,
     UnknownKind,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "Relationship",
     "RelationshipNotFound",
     "Store",
+    "StoreBusy",
     "StoreUnavailable",
     "UnknownKind",
     "WriteSummary",

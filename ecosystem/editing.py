@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ecosystem.io.batch import ROW, RawTable
+from ecosystem.io.convert import CLEAR
 from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
@@ -28,8 +29,10 @@ __all__ = ["company_detail", "find_companies", "upsert_node", "upsert_relationsh
 
 
 def _table(name: str, row: Mapping[str, Any], source: str) -> RawTable:
-    cells = {k: (";".join(map(str, v)) if isinstance(v, list | tuple) else v)
-             for k, v in row.items() if v is not None}
+    """One row as a one-row table: a None value clears the field (``#clear``), a key left
+    out keeps the stored value."""
+    cells = {k: (";".join(map(str, v)) if isinstance(v, list | tuple) else
+                 CLEAR if v is None else v) for k, v in row.items()}
     frame = pd.DataFrame([cells], dtype=object)
     frame[ROW] = [2]
     return RawTable(name, source, frame)
@@ -38,14 +41,15 @@ def _table(name: str, row: Mapping[str, Any], source: str) -> RawTable:
 def upsert_node(store: Store, kind: NodeKind, properties: Mapping[str, Any], *,
                 source: str = "request") -> WriteSummary:
     """Create or update one node (``properties`` holds ``id``; absent fields stay as they
-    are). Raises ImportRefused, naming the field, if anything is wrong."""
+    are, a None value clears one). Raises ImportRefused, naming the field, if anything is
+    wrong."""
     return store.write([_table(NODE_SCHEMAS[NodeKind(kind)].table, properties, source)])
 
 
 def upsert_relationship(store: Store, kind: RelKind, row: Mapping[str, Any], *,
                         source: str = "request") -> WriteSummary:
     """Create or update one relationship (``source``, ``target``, ``since``, ``until``,
-    ``key`` and its fields)."""
+    ``key`` and its fields; absent fields stay as they are, a None value clears one)."""
     return store.write([_table(RELATIONSHIP_SCHEMAS[RelKind(kind)].table, row, source)])
 
 

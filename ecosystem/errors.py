@@ -14,6 +14,7 @@ leaves carry the offending values as attributes::
     │   └── RelationshipNotFound
     ├── Conflict                              the request contradicts what the store holds
     └── StoreUnavailable                      the store cannot be opened or reached
+        └── StoreBusy                         another writer holds the store; try again
 
 Messages name what was wrong, the offending value, where it was found and how to fix it.
 """
@@ -33,6 +34,7 @@ __all__ = [
     "NotFound",
     "Problem",
     "RelationshipNotFound",
+    "StoreBusy",
     "StoreUnavailable",
     "UnknownKind",
 ]
@@ -146,3 +148,23 @@ class Conflict(EcosystemError):
 
 class StoreUnavailable(EcosystemError):
     """The store cannot be opened, read or reached."""
+
+
+class StoreBusy(StoreUnavailable):
+    """Another writer held the store for longer than the busy timeout; nothing was
+    changed, and the same request may simply be made again.
+
+    ``holder`` describes the writer holding the lock when known; ``waited`` is how many
+    seconds this one waited; ``retry_after`` a suggested wait before trying again.
+    """
+
+    def __init__(self, location: str, holder: object | None, waited: float) -> None:
+        self.location = location
+        self.holder = None if holder is None else str(holder)
+        self.waited = waited
+        self.retry_after = max(1, round(waited))
+        who = f" by {self.holder}" if self.holder else " by another writer"
+        super().__init__(
+            f"The store {location!r} is busy: it is being written{who}. Nothing was "
+            f"changed; try again when that write has finished (waited {waited:g} s; set "
+            "ECOSYSTEM_BUSY_TIMEOUT to wait longer).")

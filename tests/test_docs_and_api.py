@@ -30,7 +30,7 @@ def test_public_api_is_pinned() -> None:
         "NODE_SCHEMAS", "RELATIONSHIP_SCHEMAS", "BipartiteMatrix", "Conflict",
         "EcosystemError", "EmbeddedStore", "ExportFormat", "ImportFormat", "ImportRefused",
         "InvalidInput", "InvalidValue", "Node", "NodeKind", "NodeNotFound", "NotFound",
-        "Problem", "RelKind", "Relationship", "RelationshipNotFound", "Store",
+        "Problem", "RelKind", "Relationship", "RelationshipNotFound", "Store", "StoreBusy",
         "StoreUnavailable", "UnknownKind", "WriteSummary", "__version__", "export_store",
         "import_paths", "node_key", "open_store", "read_paths", "split_node_key",
         "store_tables",

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query
 
 from api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
-from api.schemas import CompaniesOut, CompanyOut, NodeOut, NodesOut, node_out, relationship_out
+from api.schemas import (
+    CellValue,
+    CompaniesOut,
+    CompanyOut,
+    NodeOut,
+    NodesOut,
+    node_out,
+    relationship_out,
+)
 from ecosystem.editing import company_detail, find_companies, upsert_node
 from ecosystem.errors import InvalidValue
 from ecosystem.model import NodeKind, RelKind
@@ -54,7 +62,7 @@ def get_company(store: StoreDep, company: Id, as_of: AsOf = None) -> CompanyOut:
 
 @router.put("/companies/{company}", response_model=NodeOut, dependencies=[WriteAccess])
 def put_company(store: StoreDep, company: Id,
-                properties: Annotated[dict[str, str | int | float | list[str] | None], Body(
+                properties: Annotated[dict[str, CellValue], Body(
                     examples=[{"name": "Voltra Motors", "country": "DE",
                                "strategy_horizon_years": 5}])]) -> NodeOut:
     """Create or update a company; fields left out keep their values, null clears one."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
@@ -13,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
 from api.errors import ApiError
-from api.schemas import ImportOut
+from api.schemas import CellValue, ImportOut
+from api.uploads import named_for_client, save_uploads
 from ecosystem import lifecycle as lc
 from ecosystem.editing import upsert_node
 from ecosystem.lifecycle.health import HealthWeights
@@ -25,10 +25,9 @@ Id = Annotated[str, Path(min_length=1, max_length=500, examples=["voltra-cortex"
 AsOf = Annotated[str | None, Query(description="Evaluate as on this day (YYYY-MM-DD); "
                                    "default today", examples=["2026-06-30"], max_length=10)]
 Stage = Literal[STAGES]  # type: ignore[valid-type]
-Value = str | int | float | bool | None
+Value = CellValue
 RecordTable = Literal["risks", "milestones", "kpis", "kpi_actuals", "meetings", "incidents",
                       "exit_steps"]
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 class PartnershipIn(BaseModel):
@@ -141,15 +140,13 @@ async def import_records(store: StoreDep, settings: SettingsDep, partnership: Id
                          table: Annotated[RecordTable | None, Query()] = None) -> ImportOut:
     """Import milestones, KPI actuals or other records from a CSV or Excel upload (sheets
     or the file named after their table, or ``table``), all or nothing."""
-    data = await file.read()
-    if len(data) > settings.max_upload_bytes:
-        raise ApiError("too_large", f"The upload is over {settings.max_upload_bytes:,} bytes.")
     with tempfile.TemporaryDirectory() as tmp:
-        name = _SAFE.sub("_", FilePath(file.filename or "records.csv").name) or "records.csv"
-        path = FilePath(tmp) / name
-        path.write_bytes(data)
-        summary = await run_in_threadpool(lc.import_records, store, path, table=table,
-                                          partnership=partnership)
+        (path,) = await save_uploads([file], FilePath(tmp),
+                                     allowed=(".csv", ".parquet", ".xlsx"),
+                                     max_bytes=settings.max_upload_bytes)
+        with named_for_client(FilePath(tmp)):
+            summary = await run_in_threadpool(lc.import_records, store, path, table=table,
+                                              partnership=partnership)
     return ImportOut(**summary.as_dict())
 
 

@@ -18,10 +18,15 @@ router = APIRouter(tags=["relationships"], dependencies=[WriteAccess])
 def put_relationship(store: StoreDep, body: RelationshipIn) -> RelationshipOut:
     """Create or update one relationship (identity: kind, source, target, since, key)."""
     kind = parse_rel_kind(body.kind)
-    upsert_relationship(store, kind, {
-        "source": body.source, "target": body.target, "since": body.since,
-        "until": body.until, "key": body.key, **body.properties},
-        source="PUT /v1/relationships")
+    row: dict[str, object] = {"source": body.source, "target": body.target}
+    if body.since is not None:
+        row["since"] = body.since
+    if body.key:
+        row["key"] = body.key
+    if "until" in body.model_fields_set:  # null reopens an ended relationship
+        row["until"] = body.until
+    upsert_relationship(store, kind, {**row, **body.properties},
+                        source="PUT /v1/relationships")
     since = parse_date(body.since, field="since") if body.since else None
     schema = RELATIONSHIP_SCHEMAS[kind]
     for rel in store.relationships(kind, node=(schema.source, body.source)):

@@ -43,7 +43,7 @@ def map_view(store: StoreDep, settings: SettingsDep, as_of: AsOf = None,
              top: Annotated[int, Query()] = 300,
              color_by: Literal["community", "industry"] = "community") -> HTMLResponse:
     """The ecosystem map of the ``top`` most influential companies and programmes."""
-    chosen = _limit(top, settings.max_top, "top")
+    chosen = _limit(top, settings.max_view_nodes, "top")
     return store.cached(("api-view-map", as_of, chosen, color_by), lambda: _page(
         ecosystem_map(store, as_of=as_of, top=chosen, color_by=color_by)))
 

@@ -12,6 +12,7 @@ import click
 
 from ecosystem.errors import EcosystemError, StoreUnavailable
 from ecosystem.stores.base import Store, open_store
+from ecosystem.stores.locking import operation
 
 __all__ = ["AS_OF", "JSON", "Context", "echo_json", "handle_errors"]
 
@@ -45,8 +46,11 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        context = click.get_current_context(silent=True)
+        name = context.command_path if context is not None else "ecosystem"
         try:
-            return command(*args, **kwargs)
+            with operation(name):  # named in the message of a writer kept waiting
+                return command(*args, **kwargs)
         except StoreUnavailable as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(3)

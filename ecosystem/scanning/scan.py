@@ -53,7 +53,13 @@ from ecosystem.errors import InvalidInput, InvalidValue
 from ecosystem.metrics.overlap import Portfolio, jaccard, mahalanobis, makri, shared
 from ecosystem.model import NodeKind, RelKind
 from ecosystem.scanning.hierarchy import parent_matrix
-from ecosystem.scanning.needs import Coverage, NeedsMap, coverage, load_needs
+from ecosystem.scanning.needs import (
+    Coverage,
+    NeedsMap,
+    check_against_store,
+    coverage,
+    load_needs,
+)
 from ecosystem.scanning.profiles import Profiles, profiles, resolve_company
 from ecosystem.stores.base import AsOf, Store, Window
 
@@ -324,6 +330,8 @@ def scan_partners(
     if needs is None:
         stored = load_needs(store, focal)
         needs = stored if stored.needs else None
+    else:  # given by the caller: every capability and class must be in the store
+        check_against_store(store, replace(needs, company=focal), "needs")
     cap_sizes = cap_folio.sizes
     pat_sizes = store.cached(("patent-totals", as_of, window),
                              lambda: np.asarray(pats.matrix.sum(axis=1)).ravel())

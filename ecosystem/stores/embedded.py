@@ -30,6 +30,7 @@ from ecosystem.errors import (
     Conflict,
     NodeNotFound,
     RelationshipNotFound,
+    StoreBusy,
     StoreUnavailable,
 )
 from ecosystem.io.batch import CLEARED, GraphBatch, RawTable
@@ -44,6 +45,8 @@ from ecosystem.model import (
     parse_date,
 )
 from ecosystem.stores.base import AsOf, Window, WriteSummary, check_unreferenced, close_ids
+from ecosystem.stores.locking import LockHolder, busy_timeout_seconds
+from ecosystem.stores.locking import is_busy as _is_busy
 from ecosystem.stores.projection import (
     DERIVED_EDGE_KINDS,
     BipartiteMatrix,
@@ -122,48 +125,83 @@ class EmbeddedStore:
     {'nodes': {}, 'relationships': {}}
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float | None = None) -> None:
         self._path = Path(path)
         if not self._path.parent.exists():
             raise StoreUnavailable(
                 f"Cannot create the store {str(self._path)!r}: folder "
                 f"{str(self._path.parent)!r} does not exist. Create it first."
             )
-        self._lock = threading.RLock()
+        self._busy_timeout = busy_timeout_seconds() if busy_timeout is None else busy_timeout
+        self._write_lock = threading.Lock()
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._holder = LockHolder(Path(f"{self._path}-writer.json"))
         try:
-            self._db = sqlite3.connect(
-                self._path, isolation_level=None, check_same_thread=False, timeout=60
-            )
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._db.execute("PRAGMA busy_timeout = 60000")
-            # Bulk upserts touch B-tree pages at random; a large page cache (grown only as
-            # needed, up to 256 MiB) keeps them in memory until the commit.
-            self._db.execute("PRAGMA cache_size = -262144")
+            self._writer = self._connect()
             self._initialise()
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise self._busy() from exc
+            raise self._not_a_store(exc) from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreUnavailable(
-                f"{str(self._path)!r} is not an ecosystem store ({exc}). Point --store at "
-                "a new file name, or at a store made by `ecosystem import`."
-            ) from exc
+            raise self._not_a_store(exc) from exc
         self._cache = ProjectionCache(self.generation)
 
+    def _not_a_store(self, exc: Exception) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"{str(self._path)!r} is not an ecosystem store ({exc}). Point --store at "
+            "a new file name, or at a store made by `ecosystem import`.")
+
+    def _busy(self) -> StoreBusy:
+        return StoreBusy(str(self._path), self._holder.read(), self._busy_timeout)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False,
+                             timeout=self._busy_timeout)
+        with self._connections_lock:
+            self._connections.append(db)
+        db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+        # Switching to WAL needs a moment of exclusive access; a store already in WAL
+        # (every store made here) is opened without any lock, even while another
+        # process writes to it.
+        if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+        # Bulk upserts touch B-tree pages at random; a large page cache (grown only as
+        # needed, up to 256 MiB) keeps them in memory until the commit.
+        db.execute("PRAGMA cache_size = -262144")
+        return db
+
+    def _db(self) -> sqlite3.Connection:
+        """The connection for this thread: the writer's inside a write, else the thread's
+        own reader (WAL readers see the last commit and never wait for a writer)."""
+        if getattr(self._local, "writing", False):
+            return self._writer
+        db: sqlite3.Connection | None = getattr(self._local, "reader", None)
+        if db is None:
+            db = self._connect()
+            db.execute("PRAGMA query_only = 1")
+            self._local.reader = db
+        return db
+
     def _initialise(self) -> None:
-        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        tables = {r[0] for r in self._writer.execute("SELECT name FROM sqlite_master")}
         if tables and "meta" not in tables:
             raise StoreUnavailable(
                 f"{str(self._path)!r} is a SQLite database of another application. "
                 "Point --store at a new file name."
             )
-        with self._transaction():
-            for statement in [*_SCHEMA.split(";"), _TARGET_INDEX]:
-                if statement.strip():
-                    self._db.execute(statement)
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?), ('generation', '0')",
-                (str(SCHEMA_VERSION),),
-            )
-        (version,) = self._db.execute(
+        if "meta" not in tables or "relationships" not in tables:
+            with self._transaction():  # a new store: create the schema
+                for statement in [*_SCHEMA.split(";"), _TARGET_INDEX]:
+                    if statement.strip():
+                        self._writer.execute(statement)
+                self._writer.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?), "
+                    "('generation', '0')", (str(SCHEMA_VERSION),))
+        (version,) = self._writer.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchone()
         if int(version) > SCHEMA_VERSION:
@@ -179,8 +217,10 @@ class EmbeddedStore:
         return str(self._path)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        with self._connections_lock:
+            for db in self._connections:
+                db.close()
+            self._connections.clear()
 
     def __enter__(self) -> EmbeddedStore:
         return self
@@ -198,25 +238,39 @@ class EmbeddedStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+        """One write transaction: writers of this process queue on a lock, those of other
+        processes on SQLite's; either wait at most the busy timeout, then StoreBusy."""
+        if not self._write_lock.acquire(timeout=self._busy_timeout):
+            raise self._busy()
+        try:
+            try:
+                self._writer.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if _is_busy(exc):
+                    raise self._busy() from exc
+                raise
+            self._local.writing = True
+            self._holder.claim()
             try:
                 yield
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._writer.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            finally:
+                self._local.writing = False
+                self._holder.release()
+            self._writer.execute("COMMIT")
+        finally:
+            self._write_lock.release()
 
     def _bump_generation(self) -> None:
-        self._db.execute(
+        self._writer.execute(
             "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
         )
 
     def generation(self) -> int:
-        with self._lock:
-            (value,) = self._db.execute(
-                "SELECT value FROM meta WHERE key = 'generation'"
-            ).fetchone()
+        (value,) = self._db().execute(
+            "SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(value)
 
     # -- writes ---------------------------------------------------------------------------
@@ -246,7 +300,7 @@ class EmbeddedStore:
         # row by row; DDL is transactional in SQLite, so a crash restores the old index.
         rebuild = sum(len(f) for f in batch.relationships.values()) > max(_CHUNK, stored // 2)
         if rebuild:
-            self._db.execute("DROP INDEX IF EXISTS relationships_by_target")
+            self._writer.execute("DROP INDEX IF EXISTS relationships_by_target")
         with tqdm(total=total, unit="row", desc="writing", disable=not progress,
                   leave=False) as bar:
             for kind, frame in batch.nodes.items():
@@ -271,10 +325,10 @@ class EmbeddedStore:
                 reopened = [(rkind.value, *identity) for identity, fields in zip(
                     frame[["source", "target", "since", "key"]].itertuples(index=False),
                     cleared, strict=True) if "until" in fields]
-                self._db.executemany(_REOPEN, reopened)
+                self._writer.executemany(_REOPEN, reopened)
                 summary.relationships_written[rkind.value] = len(frame)
         if rebuild:
-            self._db.execute(_TARGET_INDEX)
+            self._writer.execute(_TARGET_INDEX)
 
     def _execute_chunks(
         self, sql: str, rows: Iterator[tuple[Any, ...]], count: int, bar: tqdm[Any]
@@ -282,7 +336,7 @@ class EmbeddedStore:
         done = 0
         while done < count:
             chunk = list(islice(rows, _CHUNK))
-            self._db.executemany(sql, chunk)
+            self._writer.executemany(sql, chunk)
             done += len(chunk)
             bar.update(len(chunk))
             if not chunk:
@@ -300,7 +354,7 @@ class EmbeddedStore:
                 kind = NodeKind(kind)
                 self.node(kind, id)
                 touching = self._touching_clause(kind)
-                (linked,) = self._db.execute(
+                (linked,) = self._writer.execute(
                     f"SELECT count(*) FROM relationships WHERE {touching}", {"id": id}
                 ).fetchone()
                 if linked and not cascade:
@@ -308,8 +362,8 @@ class EmbeddedStore:
                         f"{kind.value} {id!r} has {linked} relationship(s). Delete them "
                         "first, or delete with cascade (CLI: --cascade)."
                     )
-                self._db.execute(f"DELETE FROM relationships WHERE {touching}", {"id": id})
-                self._db.execute("DELETE FROM nodes WHERE kind = ? AND id = ?",
+                self._writer.execute(f"DELETE FROM relationships WHERE {touching}", {"id": id})
+                self._writer.execute("DELETE FROM nodes WHERE kind = ? AND id = ?",
                                  (kind.value, id))
                 linked_total += int(linked)
             self._bump_generation()
@@ -335,7 +389,7 @@ class EmbeddedStore:
         kind = RelKind(kind)
         day = parse_date(since, field="since") if since else ""
         with self._transaction():
-            cursor = self._db.execute(
+            cursor = self._writer.execute(
                 "DELETE FROM relationships WHERE kind = ? AND source = ? AND target = ? "
                 "AND since = ? AND key = ?",
                 (kind.value, source, target, day, key),
@@ -351,14 +405,12 @@ class EmbeddedStore:
     # -- reads ----------------------------------------------------------------------------
 
     def ids(self, kind: NodeKind) -> set[str]:
-        with self._lock:
-            rows = self._db.execute("SELECT id FROM nodes WHERE kind = ?", (NodeKind(kind).value,))
-            return {r[0] for r in rows}
+        rows = self._db().execute("SELECT id FROM nodes WHERE kind = ?", (NodeKind(kind).value,))
+        return {r[0] for r in rows}
 
     def node(self, kind: NodeKind, id: str) -> Node:
         kind = NodeKind(kind)
-        with self._lock:
-            row = self._db.execute(
+        row = self._db().execute(
                 "SELECT props FROM nodes WHERE kind = ? AND id = ?", (kind.value, id)
             ).fetchone()
         if row is None:
@@ -390,8 +442,7 @@ class EmbeddedStore:
         sql = f"SELECT kind, id, props FROM nodes WHERE {' AND '.join(clauses)} " \
               "ORDER BY kind, id LIMIT :limit OFFSET :offset"
         params |= {"limit": -1 if limit is None else limit, "offset": offset}
-        with self._lock:
-            rows = self._db.execute(sql, params).fetchall()
+        rows = self._db().execute(sql, params).fetchall()
         return [Node(NodeKind(k), i, _props(p)) for k, i, p in rows]
 
     def relationships(
@@ -414,27 +465,26 @@ class EmbeddedStore:
             params["id"] = node[1]
         sql = "SELECT kind, source, target, since, key, until, props FROM relationships " \
               f"WHERE {' AND '.join(clauses)} ORDER BY kind, source, target, since, key"
-        with self._lock:
-            rows = self._db.execute(sql, params).fetchall()
+        rows = self._db().execute(sql, params).fetchall()
         return [
             Relationship(RelKind(k), s, t, since or None, until, key, _props(p))
             for k, s, t, since, key, until, p in rows
         ]
 
     def _count_rows(self, as_of: AsOf = None) -> dict[str, dict[str, int]]:
-        nodes = dict(self._db.execute("SELECT kind, count(*) FROM nodes GROUP BY kind"))
+        db = self._db()
+        nodes = dict(db.execute("SELECT kind, count(*) FROM nodes GROUP BY kind"))
         if as_of is None:
-            rels = self._db.execute("SELECT kind, count(*) FROM relationships GROUP BY kind")
+            rels = db.execute("SELECT kind, count(*) FROM relationships GROUP BY kind")
         else:
-            rels = self._db.execute(
+            rels = db.execute(
                 f"SELECT kind, count(*) FROM relationships WHERE {_ACTIVE} GROUP BY kind",
                 {"day": parse_date(as_of)},
             )
         return {"nodes": nodes, "relationships": dict(rels)}
 
     def counts(self, *, as_of: AsOf = None) -> dict[str, dict[str, int]]:
-        with self._lock:
-            return self._count_rows(as_of)
+        return self._count_rows(as_of)
 
     def neighbours(
         self, node: tuple[NodeKind, str], *, hops: int = 1, as_of: AsOf = None
@@ -483,8 +533,7 @@ class EmbeddedStore:
         if window is not None:
             sql += f" AND {_OVERLAPS}"
             params["w_since"], params["w_until"] = window
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
+        return self._db().execute(sql, params).fetchall()
 
 
 def _props(text: str) -> dict[str, Any]:
