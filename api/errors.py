@@ -140,8 +140,9 @@ def install(app: FastAPI) -> None:
     async def http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         type = {404: "not_found", 405: "not_allowed", 413: "too_large"}.get(
             exc.status_code, "validation")
-        return SafeJSONResponse(error_body(type, str(exc.detail)),
-                                status_code=exc.status_code)
+        # A body that is not JSON at all is refused like any other invalid request.
+        status = _STATUS[type] if exc.status_code == 400 else exc.status_code
+        return SafeJSONResponse(error_body(type, str(exc.detail)), status_code=status)
 
     @app.exception_handler(Exception)
     async def internal(_: Request, exc: Exception) -> JSONResponse:

@@ -13,10 +13,29 @@ from ecosystem.model import Node, Relationship
 CellValue = str | int | FiniteFloat | bool | list[str] | None
 
 __all__ = [
-    "CellValue", "CompaniesOut", "CompanyOut", "ErrorOut", "HealthOut", "ImportOut", "NeedIn",
-    "NeedsIn", "NodeOut", "NodesOut", "RelationshipIn", "RelationshipOut", "node_out",
+    "CellValue",
+    "CompaniesOut",
+    "CompanyOut",
+    "ErrorOut",
+    "HealthOut",
+    "ImportOut",
+    "NeedIn",
+    "NeedsIn",
+    "NodeOut",
+    "NodesOut",
+    "RelationshipIn",
+    "RelationshipOut",
+    "RequestModel",
+    "node_out",
     "relationship_out",
 ]
+
+
+class RequestModel(BaseModel):
+    """A request body: unknown fields refused, and values of exactly their types (no
+    ``false`` for a number, no number for a text)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ErrorBody(BaseModel):
@@ -66,10 +85,9 @@ class CompaniesOut(NodesOut):
     pass
 
 
-class RelationshipIn(BaseModel):
+class RelationshipIn(RequestModel):
     """A relationship to create or update; its identity is kind, source, target, since, key."""
 
-    model_config = ConfigDict(extra="forbid")
     kind: str = Field(examples=["partners_with"])
     source: str = Field(min_length=1, max_length=500, examples=["voltra"])
     target: str = Field(min_length=1, max_length=500, examples=["cortex"])
@@ -80,8 +98,7 @@ class RelationshipIn(BaseModel):
         default_factory=dict, examples=[{"scope": "smart cockpit pilot"}])
 
 
-class NeedIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class NeedIn(RequestModel):
     id: str = Field(min_length=1, max_length=200, examples=["cockpit-fusion"])
     name: str | None = Field(default=None, examples=["Cockpit-driving fusion algorithms"])
     standard: str | None = None
@@ -93,8 +110,7 @@ class NeedIn(BaseModel):
     horizon_years: FiniteFloat | None = Field(default=None, ge=0, le=100)
 
 
-class NeedsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class NeedsIn(RequestModel):
     needs: list[NeedIn] = Field(min_length=1, max_length=200)
 
 

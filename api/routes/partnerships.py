@@ -7,12 +7,12 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, File, Path, Query, Response, UploadFile
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
 from api.errors import ApiError
-from api.schemas import CellValue, ImportOut
+from api.schemas import CellValue, ImportOut, RequestModel
 from api.uploads import named_for_client, save_uploads
 from ecosystem import lifecycle as lc
 from ecosystem.editing import upsert_node
@@ -30,7 +30,7 @@ RecordTable = Literal["risks", "milestones", "kpis", "kpi_actuals", "meetings", 
                       "exit_steps"]
 
 
-class PartnershipIn(BaseModel):
+class PartnershipIn(RequestModel):
     """A new partnership in its first stage."""
 
     id: str = Field(min_length=1, max_length=500, examples=["voltra-cortex"])
@@ -43,7 +43,7 @@ class PartnershipIn(BaseModel):
         {"form": "joint R&D", "cost_share": 0.5}])
 
 
-class StageIn(BaseModel):
+class StageIn(RequestModel):
     """A change of stage."""
 
     stage: Stage
