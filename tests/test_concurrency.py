@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from ecosystem import EmbeddedStore, NodeKind, RelKind, StoreBusy, import_paths
+from ecosystem import EmbeddedStore, NodeKind, StoreBusy, import_paths
 from ecosystem.scanning.scan import scan_partners
 from tests.conftest import SMALL
 from tests.test_api import AUTH, KEY, assert_error
