@@ -29,6 +29,7 @@ __all__ = [
     "LIFECYCLE_KINDS",
     "METRICS",
     "NODE_SCHEMAS",
+    "ORG_TYPES",
     "RELATIONSHIP_SCHEMAS",
     "STAGES",
     "Field",
@@ -70,6 +71,8 @@ class NodeKind(StrEnum):
     MEETING = "meeting"
     INCIDENT = "incident"
     EXIT_STEP = "exit_step"
+    # Entity resolution: one record per merge of two organisations (undone by unmerge).
+    MERGE = "merge"
 
 
 class RelKind(StrEnum):
@@ -90,6 +93,8 @@ class RelKind(StrEnum):
     HAS_NEED = "has_need"
     REQUIRES_CAPABILITY = "requires_capability"
     REQUIRES_CLASS = "requires_class"
+    USES_CAPABILITY = "uses_capability"
+    IN_SECTOR = "in_sector"
 
 
 class FieldType(StrEnum):
@@ -177,6 +182,8 @@ STAGES = ("identified", "evaluating", "negotiating", "active", "under_review",
           "buffer_period", "exiting", "transformed", "ended")
 #: The three communication levels and their default cadence in days (METHOD.md stage 3).
 LEVELS = ("executive", "management", "team")
+#: The kinds of organisation (a company node may be any of them; scans propose companies).
+ORG_TYPES = ("company", "non_profit", "academic", "government", "project")
 #: The KPI metrics the method names (stage 4), and "other".
 METRICS = ("joint_revenue_share", "cost_saving_rate", "joint_patents", "time_to_market",
            "satisfaction", "user_experience", "rd_cycle_time", "other")
@@ -408,9 +415,19 @@ NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
                 ),
                 Field("tags", FieldType.LIST, doc="Free tags.", example="cloud;open-source"),
                 Field("homepage", doc="Web address."),
+                Field("org_type", FieldType.ENUM, choices=ORG_TYPES,
+                      doc="What kind of organisation it is; overrides the type the tool "
+                      "infers from evidence (`ecosystem types`). A project is an open-source "
+                      "project or product, not an organisation.", example="company"),
+                Field("aliases", FieldType.LIST,
+                      doc="Other ids and names it is known by (merges keep the old ones).",
+                      example="name:toyota;Toyota Motor Corporation"),
+                Field("crunchbase", doc="Crunchbase organisation slug.", example="toyota"),
+                Field("wikidata", doc="Wikidata item id.", example="Q53268"),
                 _DESCRIPTION,
             ),
-            "An organisation: a firm, a university, a public body.",
+            "An organisation: a firm, a non-profit, a university, a public body (see "
+            "`org_type`).",
         ),
         NodeSchema(
             NodeKind.INDUSTRY,
@@ -497,6 +514,26 @@ NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
             "`has_need`, `requires_capability` and `requires_class`.",
         ),
         *_LIFECYCLE_SCHEMAS,
+        NodeSchema(
+            NodeKind.MERGE,
+            "merges",
+            (
+                replace(_ID, example="merge/0001"),
+                Field("kept", required=True, doc="Id of the company that was kept.",
+                      example="toyota"),
+                Field("merged", required=True, doc="Id of the company merged into it.",
+                      example="name:toyota"),
+                Field("date", FieldType.DATE, required=True, doc="Day of the merge."),
+                Field("score", FieldType.FLOAT, minimum=0, maximum=1,
+                      doc="Match score of the pair."),
+                Field("evidence", doc="Why the two were taken for one organisation."),
+                Field("snapshot", required=True,
+                      doc="What the merge changed, as JSON (used by unmerge)."),
+                Field("undone", FieldType.DATE, doc="Day the merge was undone."),
+            ),
+            "One merge of two company nodes found to be the same organisation "
+            "(`ecosystem merge`); `ecosystem unmerge` undoes it from the snapshot.",
+        ),
     )
 }
 
@@ -564,6 +601,21 @@ RELATIONSHIP_SCHEMAS: Mapping[RelKind, RelationshipSchema] = {
                            (), "Meeting the need takes this capability (or one below it)."),
         RelationshipSchema(RelKind.REQUIRES_CLASS, NodeKind.NEED, NodeKind.TECHNOLOGY_CLASS,
                            (), "Meeting the need takes patents in this class (or below it)."),
+        RelationshipSchema(RelKind.USES_CAPABILITY, NodeKind.COMPANY, NodeKind.CAPABILITY,
+                           (Field("level", FieldType.FLOAT, minimum=0,
+                                  doc="How much (e.g. listings as an adopter)."),
+                            Field("evidence", doc="What shows it.")),
+                           "Company uses (adopts) a technology: an adopter or end user, "
+                           "not a provider of it.", weight_field="level"),
+        RelationshipSchema(RelKind.IN_SECTOR, NodeKind.COMPANY, NodeKind.INDUSTRY,
+                           (Field("source", required=True,
+                                  doc="Where the assignment comes from.",
+                                  example="tda-sic"),
+                            Field("confidence", FieldType.FLOAT, minimum=0, maximum=1,
+                                  doc="How sure the source is, 0 to 1; default 1."),
+                            Field("evidence", doc="The fact it rests on.")),
+                           "Company is in this sector (an industry node), by the evidence "
+                           "of a source; `industries` on the company is the user's own."),
     )
 }
 

@@ -1,28 +1,104 @@
-"""Matching organisation names across data sets by a documented normalisation.
+"""Organisation names and ids in a matching form, by a documented normalisation.
 
-:func:`normalise` lower-cases a name, reads ``&`` as ``and``, drops punctuation, and removes
-legal-form words (Inc, Corp, Co, Ltd, PLC, AG, SA, NV, GmbH, LLC, Holdings ...) from the end
-and ``the`` from the start. Two names match when their normalised forms are equal; nothing
-is matched by similarity, so a match can be trusted and a miss is reported, never guessed.
+:func:`normalise` folds a name to the form two spellings of one organisation share:
+
+1. Unicode NFKC, then case folding (``Ｔｏｙｏｔａ`` -> ``toyota``);
+2. look-alike letters of another script inside a Latin word replaced by their Latin
+   twins (the Cyrillic ``о`` in ``Adоpter``; :func:`fold_confusables`, Unicode
+   confusables via ``confusable_homoglyphs``); words wholly in another script are kept;
+3. ``&`` and ``+`` read as ``and``, punctuation dropped;
+4. legal forms removed: trailing words such as Inc, Corp, Ltd, LLC, PLC, GmbH, AG, SE,
+   S.A., SpA, SRL, N.V., B.V., AB, Oy, KK, Pty, Co., Holdings, and the Japanese and
+   Chinese forms 株式会社, 有限会社, 有限公司 and 股份有限公司 wherever they stand;
+5. a leading ``the`` removed.
+
+:func:`id_key` does the same for ids, after taking off what data sets add to make ids
+unique: the ``name:`` prefix of name-derived ids. :func:`domain` reduces a web address to
+its registered domain.
+
+Exact matching on these forms (:class:`NameIndex`) is what imports trust; similar but
+different forms are left to :mod:`ecosystem.resolution`, which scores and reports them.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-__all__ = ["NameIndex", "normalise", "slug"]
+__all__ = ["LEGAL_FORMS", "NameIndex", "domain", "fold_confusables", "id_key", "normalise",
+           "slug"]
 
 LEGAL_FORMS = frozenset({
-    "inc", "corp", "corporation", "co", "company", "cos", "ltd", "limited",
-    "plc", "ag", "sa", "nv", "bv", "se", "gmbh", "llc", "lp", "hldg", "holdings", "holding",
-    "oyj", "ab", "asa", "as", "kgaa", "kk", "spa", "srl", "intl", "international", "the",
+    "inc", "incorporated", "corp", "corporation", "co", "company", "cos", "ltd", "limited",
+    "plc", "ag", "sa", "nv", "bv", "se", "gmbh", "llc", "lp", "llp", "hldg", "holdings",
+    "holding", "oyj", "oy", "ab", "asa", "as", "kgaa", "kg", "kk", "spa", "srl", "sarl",
+    "sas", "pte", "pty", "bhd", "sdn", "ev", "ug", "intl", "international", "the",
 })
+#: Legal forms of two words, as they read once punctuation is gone ("S.A." -> "s a").
+_LEGAL_PAIRS = frozenset({("s", "a"), ("n", "v"), ("b", "v"), ("s", "e"), ("a", "g"),
+                          ("e", "v"), ("s", "p"), ("co", "ltd"), ("pty", "ltd"),
+                          ("kabushiki", "kaisha"), ("s", "l")})
+_CJK_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "株式会社", "有限会社", "合同会社")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _script(char: str) -> str:
+    """The script of a letter, from its Unicode name (``LATIN``, ``CYRILLIC`` ...)."""
+    try:
+        return unicodedata.name(char).split(" ")[0]
+    except ValueError:
+        return ""
+
+
+@lru_cache(maxsize=4096)
+def _latin_twin(char: str) -> str | None:
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(char, preferred_aliases=["latin"], greedy=True)
+    for entry in found or []:
+        for glyph in entry["homoglyphs"]:
+            if glyph["c"].isascii() and glyph["c"].isalnum():
+                return str(glyph["c"])
+    return None
+
+
+def fold_confusables(text: str) -> tuple[str, list[str]]:
+    """``text`` with look-alike letters of other scripts replaced inside Latin words, and
+    a note on each replacement.
+
+    Examples
+    --------
+    >>> fold_confusables("OSPO Ad\\u043epter")
+    ('OSPO Adopter', ["'о' (CYRILLIC SMALL LETTER O) read as 'o' in 'Adоpter'"])
+    >>> fold_confusables("Яндекс")[0]
+    'Яндекс'
+    """
+    if text.isascii():
+        return text, []
+    notes: list[str] = []
+
+    def fold(match: re.Match[str]) -> str:
+        word = match.group(0)
+        scripts = {_script(c) for c in word if c.isalpha()}
+        if "LATIN" not in scripts or len(scripts) == 1:
+            return word
+        out = []
+        for char in word:
+            twin = _latin_twin(char) if char.isalpha() and _script(char) != "LATIN" else None
+            if twin is not None:
+                notes.append(f"{char!r} ({unicodedata.name(char)}) read as {twin!r} in "
+                             f"{word!r}")
+            out.append(twin or char)
+        return "".join(out)
+
+    return _WORD.sub(fold, text), notes
 
 
 def normalise(name: str) -> str:
-    """The matching form of an organisation name.
+    """The matching form of an organisation name (see the module notes).
 
     Examples
     --------
@@ -34,14 +110,65 @@ def normalise(name: str) -> str:
     'red hat'
     >>> normalise("INTERNATIONAL BUSINESS MACHINES CORPORATION")
     'international business machines'
+    >>> normalise("Siemens AG"), normalise("Banco Santander, S.A."), normalise("Ｔｏｙｏｔａ")
+    ('siemens', 'banco santander', 'toyota')
+    >>> normalise("トヨタ自動車株式会社"), normalise("The Boeing Company")
+    ('トヨタ自動車', 'boeing')
     """
-    text = name.lower().replace("&", " and ")
-    words = re.sub(r"[^0-9a-z\u00c0-\uffff]+", " ", text).split()
-    while len(words) > 1 and words[-1] in LEGAL_FORMS:
-        words.pop()
+    text = unicodedata.normalize("NFKC", name)
+    text = fold_confusables(text)[0].casefold()
+    for form in _CJK_FORMS:
+        text = text.replace(form, " ")
+    text = text.replace("&", " and ").replace("+", " and ")
+    words = re.sub(r"[\W_]+", " ", text).split()
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        if len(words) > 2 and (words[-2], words[-1]) in _LEGAL_PAIRS:
+            del words[-2:]
+            changed = True
+        elif words[-1] in LEGAL_FORMS:
+            words.pop()
+            changed = True
     while len(words) > 1 and words[0] == "the":
         words.pop(0)
     return " ".join(words)
+
+
+def id_key(identifier: str) -> str:
+    """The matching form of an id: without the ``name:`` prefix of ids made from names,
+    then normalised like a name. A trailing number is kept: Crunchbase adds one to tell
+    apart different organisations of one name (``crane-4016`` is not Crane Co).
+
+    Examples
+    --------
+    >>> id_key("name:toyota"), id_key("the-boeing-company"), id_key("boeing-7321")
+    ('toyota', 'boeing', 'boeing 7321')
+    """
+    return normalise(identifier.removeprefix("name:"))
+
+
+def domain(url: str | None) -> str | None:
+    """The registered domain of a web address, or None.
+
+    Examples
+    --------
+    >>> domain("https://www.toyota-global.com/company/"), domain("http://ibm.co.uk")
+    ('toyota-global.com', 'ibm.co.uk')
+    >>> domain(""), domain("not a url")
+    (None, None)
+    """
+    if not url:
+        return None
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower()).split("/")[0]
+    host = host.split("@")[-1].split(":")[0].removeprefix("www.")
+    labels = [part for part in host.split(".") if part]
+    if len(labels) < 2 or not re.fullmatch(r"[a-z0-9.-]+", host):
+        return None
+    second_level = labels[-2] in {"co", "com", "ac", "org", "net", "gov", "edu", "or", "ne",
+                                  "go"} and len(labels[-1]) == 2
+    keep = 3 if second_level and len(labels) >= 3 else 2
+    return ".".join(labels[-keep:])
 
 
 def slug(text: str) -> str:
@@ -67,7 +194,7 @@ class NameIndex:
         """Index ``(id, name)`` pairs."""
         index = cls()
         for company_id, name in companies:
-            index.by_key.setdefault(normalise(company_id), set()).add(company_id)
+            index.by_key.setdefault(id_key(company_id), set()).add(company_id)
             if name:
                 index.by_name.setdefault(normalise(name), set()).add(company_id)
         return index
@@ -79,3 +206,18 @@ class NameIndex:
             if len(candidates) == 1:
                 return next(iter(candidates))
         return None
+
+    def near(self, name: str, limit: int = 3) -> list[str]:
+        """Ids whose normalised name or id is close to ``name``'s (for suggestions when
+        :meth:`match` finds none), the closest first."""
+        from rapidfuzz import fuzz, process
+
+        key = normalise(name)
+        choices = {**{k: v for k, v in self.by_name.items()},
+                   **{k: v for k, v in self.by_key.items()}}
+        found = process.extract(key, list(choices), scorer=fuzz.token_set_ratio,
+                                limit=limit * 3, score_cutoff=85)
+        out: list[str] = []
+        for text, _, _ in found:
+            out += sorted(choices[text] - set(out))
+        return out[:limit]

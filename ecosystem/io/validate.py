@@ -113,6 +113,7 @@ def validate_tables(
     *,
     cap: int = DEFAULT_PROBLEM_CAP,
     stored: StoredNodes | None = None,
+    allow_empty: bool = False,
 ) -> GraphBatch:
     """Check and convert raw tables into a batch; raise ImportRefused listing every problem.
 
@@ -128,6 +129,8 @@ def validate_tables(
     stored
         Reads the stored nodes of a kind; given, the partnership lifecycle's rules
         (:mod:`ecosystem.lifecycle.checks`) are checked against the stored history too.
+    allow_empty
+        Accept tables with no rows (a write that only deletes).
     """
     problems = Problems(cap=cap)
     node_parts: dict[NodeKind, list[pd.DataFrame]] = {}
@@ -176,7 +179,7 @@ def validate_tables(
 
         for problem in check_lifecycle(batch, stored):
             problems.add(problem)
-    if not problems.total and batch.is_empty():
+    if not problems.total and batch.is_empty() and not allow_empty:
         sources = ", ".join(sorted({t.source for t in tables})) or "the input"
         problems.add(
             Problem(

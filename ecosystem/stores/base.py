@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from ecosystem.errors import Conflict, StoreUnavailable
-from ecosystem.io.batch import RawTable
+from ecosystem.io.batch import CLEARED, GraphBatch, RawTable
 from ecosystem.model import NODE_SCHEMAS, Node, NodeKind, Relationship, RelKind
 
 if TYPE_CHECKING:
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 
     from ecosystem.stores.projection import BipartiteMatrix
 
-__all__ = ["DEFAULT_STORE", "STORE_ENV", "Store", "WriteSummary", "open_store"]
+__all__ = ["DEFAULT_STORE", "STORE_ENV", "RelationshipId", "Store", "WriteSummary",
+           "open_store"]
 
 #: Environment variable naming the store when ``--store`` is not given.
 STORE_ENV = "ECOSYSTEM_STORE"
@@ -35,6 +37,22 @@ T = TypeVar("T")
 AsOf = dt.date | str | None
 Window = tuple[str | None, str | None] | None
 NEO4J_SCHEMES = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+
+
+@dataclass(frozen=True)
+class RelationshipId:
+    """What identifies a stored relationship: kind, ends, ``since`` and ``key`` (``""``
+    when undated or unkeyed)."""
+
+    kind: RelKind
+    source: str
+    target: str
+    since: str = ""
+    key: str = ""
+
+    @classmethod
+    def of(cls, rel: Relationship) -> RelationshipId:
+        return cls(rel.kind, rel.source, rel.target, rel.since or "", rel.key or "")
 
 
 @dataclass
@@ -87,13 +105,24 @@ class Store(Protocol):
         """A number that changes whenever the stored data change."""
         ...
 
-    def write(self, tables: Sequence[RawTable], *, progress: bool = False) -> WriteSummary:
+    def write(self, tables: Sequence[RawTable], *, progress: bool = False,
+              delete_nodes: Sequence[tuple[NodeKind, str]] = (),
+              delete_relationships: Sequence[RelationshipId] = ()) -> WriteSummary:
         """Validate ``tables`` against the store and upsert them in one transaction.
+
+        The relationships and nodes named in ``delete_relationships`` and ``delete_nodes``
+        (a node with every relationship touching it) are deleted in the same transaction,
+        before the upserts; the tables are validated against the store without them (a
+        merge moves a node's relationships to another and deletes it in one write).
 
         Raises
         ------
         ImportRefused
             If anything is wrong; the store is then unchanged.
+        NodeNotFound, RelationshipNotFound
+            If something to delete is not there.
+        Conflict
+            If a node to delete is still referred to by a field, after the upserts.
         """
         ...
 
@@ -218,6 +247,44 @@ def check_unreferenced(nodes: Sequence[tuple[NodeKind, str]],
                         f"{kind.value} {sorted(hit)[0]!r} is referred to by "
                         f"{referrer_kind.value} {node.id!r} (field '{name}'). Change or "
                         "delete that first; deleting would leave the reference dangling.")
+
+
+def with_batch(stored: Callable[[NodeKind], list[Node]], batch: GraphBatch,
+               gone: set[tuple[NodeKind, str]]) -> Callable[[NodeKind], list[Node]]:
+    """``stored`` as it reads once ``batch`` is written and the nodes ``gone`` are deleted:
+    what :func:`check_unreferenced` must look at when a write also deletes."""
+    def read(kind: NodeKind) -> list[Node]:
+        nodes = {n.id: n for n in stored(kind) if (kind, n.id) not in gone}
+        frame = batch.nodes.get(kind)
+        if frame is None:
+            return list(nodes.values())
+        columns = [c for c in frame.columns if c not in ("id", CLEARED)]
+        for row, cleared in zip(frame.to_dict("records"), GraphBatch.cleared(frame),
+                                strict=True):
+            old = nodes.get(str(row["id"]))
+            properties = dict(old.properties) if old is not None else {}
+            properties.update({c: row[c] for c in columns if _given(row[c])})
+            for column in cleared:
+                properties.pop(column, None)
+            nodes[str(row["id"])] = Node(kind, str(row["id"]), properties)
+        return list(nodes.values())
+
+    return read
+
+
+def _given(value: object) -> bool:
+    """Whether a cell of a validated frame holds a value (not None, NaN or NA)."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return False
+    return not (isinstance(value, float) and math.isnan(value))
+
+
+def not_found_message(rid: RelationshipId) -> str:
+    """What RelationshipNotFound says when ``rid`` is not stored."""
+    kind = RelKind(rid.kind).value
+    return (f"No {kind} relationship from {rid.source!r} to {rid.target!r} since "
+            f"{rid.since or '(no date)'} with key {rid.key!r}. List them with "
+            f"`ecosystem relationships {kind}`.")
 
 
 def close_ids(ids: set[str], wanted: str) -> list[str]:

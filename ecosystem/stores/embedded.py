@@ -44,7 +44,16 @@ from ecosystem.model import (
     node_key,
     parse_date,
 )
-from ecosystem.stores.base import AsOf, Window, WriteSummary, check_unreferenced, close_ids
+from ecosystem.stores.base import (
+    AsOf,
+    RelationshipId,
+    Window,
+    WriteSummary,
+    check_unreferenced,
+    close_ids,
+    not_found_message,
+    with_batch,
+)
 from ecosystem.stores.locking import LockHolder, busy_timeout_seconds
 from ecosystem.stores.locking import is_busy as _is_busy
 from ecosystem.stores.projection import (
@@ -275,9 +284,25 @@ class EmbeddedStore:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def write(self, tables: Sequence[RawTable], *, progress: bool = False) -> WriteSummary:
+    def write(self, tables: Sequence[RawTable], *, progress: bool = False,
+              delete_nodes: Sequence[tuple[NodeKind, str]] = (),
+              delete_relationships: Sequence[RelationshipId] = ()) -> WriteSummary:
+        gone = {(NodeKind(k), i) for k, i in delete_nodes}
         with self._transaction():
-            batch = validate_tables(tables, self.ids, stored=self.nodes)
+            batch = validate_tables(
+                tables, lambda kind: self.ids(kind) - {i for k, i in gone if k is kind},
+                stored=lambda kind: [n for n in self.nodes(kind) if (kind, n.id) not in gone],
+                allow_empty=bool(gone or delete_relationships))
+            if gone:
+                check_unreferenced(sorted(gone), with_batch(self.nodes, batch, gone))
+            for rid in delete_relationships:
+                self._delete_relationship(rid)
+            for kind, id in sorted(gone):
+                self.node(kind, id)  # NodeNotFound
+                self._writer.execute(f"DELETE FROM relationships WHERE "
+                                     f"{self._touching_clause(kind)}", {"id": id})
+                self._writer.execute("DELETE FROM nodes WHERE kind = ? AND id = ?",
+                                     (kind.value, id))
             before = self._count_rows()
             summary = WriteSummary()
             stored = sum(before["relationships"].values())
@@ -285,9 +310,9 @@ class EmbeddedStore:
             after = self._count_rows()
             for section, created in (("nodes", summary.nodes_created),
                                      ("relationships", summary.relationships_created)):
-                for kind in after[section]:
-                    if kind in batch.counts()[section]:
-                        created[kind] = after[section][kind] - before[section].get(kind, 0)
+                for name in after[section]:
+                    if name in batch.counts()[section]:
+                        created[name] = after[section][name] - before[section].get(name, 0)
             self._bump_generation()
         log.info("wrote %s to %s", summary.as_dict(), self._path)
         return summary
@@ -386,21 +411,19 @@ class EmbeddedStore:
     def delete_relationship(
         self, kind: RelKind, source: str, target: str, *, since: str | None = None, key: str = ""
     ) -> None:
-        kind = RelKind(kind)
         day = parse_date(since, field="since") if since else ""
         with self._transaction():
-            cursor = self._writer.execute(
-                "DELETE FROM relationships WHERE kind = ? AND source = ? AND target = ? "
-                "AND since = ? AND key = ?",
-                (kind.value, source, target, day, key),
-            )
-            if cursor.rowcount == 0:
-                raise RelationshipNotFound(
-                    f"No {kind.value} relationship from {source!r} to {target!r} "
-                    f"since {day or '(no date)'!s} with key {key!r}. List them with "
-                    f"`ecosystem relationships {kind.value}`."
-                )
+            self._delete_relationship(RelationshipId(RelKind(kind), source, target, day, key))
             self._bump_generation()
+
+    def _delete_relationship(self, rid: RelationshipId) -> None:
+        cursor = self._writer.execute(
+            "DELETE FROM relationships WHERE kind = ? AND source = ? AND target = ? "
+            "AND since = ? AND key = ?",
+            (RelKind(rid.kind).value, rid.source, rid.target, rid.since, rid.key),
+        )
+        if cursor.rowcount == 0:
+            raise RelationshipNotFound(not_found_message(rid))
 
     # -- reads ----------------------------------------------------------------------------
 

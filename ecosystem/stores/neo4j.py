@@ -42,7 +42,16 @@ from ecosystem.model import (
     overlaps,
     parse_date,
 )
-from ecosystem.stores.base import AsOf, Window, WriteSummary, check_unreferenced, close_ids
+from ecosystem.stores.base import (
+    AsOf,
+    RelationshipId,
+    Window,
+    WriteSummary,
+    check_unreferenced,
+    close_ids,
+    not_found_message,
+    with_batch,
+)
 from ecosystem.stores.cypher import (
     constraint_file,
     create_node_file,
@@ -208,7 +217,11 @@ class Neo4jStore:
 
     # -- writes --------------------------------------------------------------------------------
 
-    def write(self, tables: Sequence[RawTable], *, progress: bool = False) -> WriteSummary:
+    def write(self, tables: Sequence[RawTable], *, progress: bool = False,
+              delete_nodes: Sequence[tuple[NodeKind, str]] = (),
+              delete_relationships: Sequence[RelationshipId] = ()) -> WriteSummary:
+        gone = {(NodeKind(k), i) for k, i in delete_nodes}
+
         def work(tx: Any) -> WriteSummary:
             known: dict[NodeKind, set[str]] = {}
 
@@ -216,11 +229,23 @@ class Neo4jStore:
                 if kind not in known:
                     known[kind] = {r["id"] for r in self._tx_run(tx, "read_ids.cypher",
                                                                  kind=kind.value)}
-                return known[kind]
+                return known[kind] - {i for k, i in gone if k is kind}
 
-            batch = validate_tables(
-                tables, ids,
-                stored=lambda kind: self._tx_nodes(tx, kind))
+            def stored(kind: NodeKind) -> list[Node]:
+                return [n for n in self._tx_nodes(tx, kind) if (kind, n.id) not in gone]
+
+            batch = validate_tables(tables, ids, stored=stored,
+                                    allow_empty=bool(gone or delete_relationships))
+            if gone:
+                check_unreferenced(sorted(gone), with_batch(
+                    lambda kind: self._tx_nodes(tx, kind), batch, gone))
+            for rid in delete_relationships:
+                self._tx_delete_relationship(tx, rid)
+            for kind, id in sorted(gone):
+                if not self._tx_run(tx, "read_node.cypher", uid=node_key(kind, id)):
+                    raise NodeNotFound(kind.value, id, self._suggest(kind, id))
+                self._tx_run(tx, "delete_node.cypher", uid=node_key(kind, id))
+            known.clear()  # the batch's new nodes are told apart from stored ones below
             before = self._tx_counts(tx, None)
             summary = WriteSummary()
             self._write_batch(tx, batch, summary, progress, ids)
@@ -228,8 +253,8 @@ class Neo4jStore:
             counts = batch.counts()
             for section, created in (("nodes", summary.nodes_created),
                                      ("relationships", summary.relationships_created)):
-                for kind in counts[section]:
-                    created[kind] = after[section].get(kind, 0) - before[section].get(kind, 0)
+                for name in counts[section]:
+                    created[name] = after[section].get(name, 0) - before[section].get(name, 0)
             self._tx_run(tx, "bump_generation.cypher")
             return summary
 
@@ -309,24 +334,24 @@ class Neo4jStore:
     def delete_relationship(self, kind: RelKind, source: str, target: str, *,
                             since: str | None = None, key: str = "") -> None:
         kind = RelKind(kind)
-        schema = RELATIONSHIP_SCHEMAS[kind]
+        RELATIONSHIP_SCHEMAS[kind]
         day = parse_date(since, field="since") if since else ""
 
         def work(tx: Any) -> None:
-            deleted = self._tx_run(tx, "delete_relationship.cypher",
-                                   source=node_key(schema.source, source),
-                                   target=node_key(schema.target, target),
-                                   type=relationship_type(kind), since=day, key=key)
-            if not deleted or not deleted[0]["deleted"]:
-                raise RelationshipNotFound(
-                    f"No {kind.value} relationship from {source!r} to {target!r} since "
-                    f"{day or '(no date)'} with key {key!r}. List them with "
-                    f"`ecosystem relationships {kind.value}`."
-                )
+            self._tx_delete_relationship(tx, RelationshipId(kind, source, target, day, key))
             self._tx_run(tx, "bump_generation.cypher")
 
         with self._driver.session(database=self._database) as session:
             session.execute_write(work)
+
+    def _tx_delete_relationship(self, tx: Any, rid: RelationshipId) -> None:
+        schema = RELATIONSHIP_SCHEMAS[RelKind(rid.kind)]
+        deleted = self._tx_run(tx, "delete_relationship.cypher",
+                               source=node_key(schema.source, rid.source),
+                               target=node_key(schema.target, rid.target),
+                               type=relationship_type(rid.kind), since=rid.since, key=rid.key)
+        if not deleted or not deleted[0]["deleted"]:
+            raise RelationshipNotFound(not_found_message(rid))
 
     # -- reads ---------------------------------------------------------------------------------
 

@@ -45,6 +45,8 @@ EDGE_STYLES: Mapping[RelKind, tuple[str, bool, bool]] = {
     RelKind.HAS_NEED: ("#e377c2", False, True),
     RelKind.REQUIRES_CAPABILITY: ("#f7b6d2", True, True),
     RelKind.REQUIRES_CLASS: ("#f7b6d2", True, True),
+    RelKind.USES_CAPABILITY: ("#9edae5", True, True),
+    RelKind.IN_SECTOR: ("#7f7f7f", True, True),
 }
 
 

@@ -22,6 +22,7 @@ from ecosystem import (
 )
 from ecosystem.editing import upsert_node
 from ecosystem.io.batch import ROW, RawTable
+from ecosystem.stores.base import RelationshipId
 from tests.conftest import SMALL, StoreFactory
 
 
@@ -362,3 +363,52 @@ def test_hostile_text_round_trips_unchanged(store: Store) -> None:
     assert store.counts() == {"nodes": {"company": len(hostile), "programme": 1},
                               "relationships": {"member_of": len(hostile)}}
     assert [n.id for n in store.nodes(NodeKind.COMPANY, search="drop table")] == ["h6"]
+
+
+def test_a_write_can_move_relationships_and_delete_a_node_at_once(small_store: Store) -> None:
+    """What a merge does: cellix's relationships move to siliq, the programme it owns is
+    re-pointed, and cellix goes, all in one transaction."""
+    moved = [r for r in small_store.relationships(node=(NodeKind.COMPANY, "cellix"))]
+    assert moved
+    rows: dict[RelKind, list[dict[str, object]]] = {}
+    for rel in moved:
+        source = "siliq" if rel.source == "cellix" else rel.source
+        target = "siliq" if rel.target == "cellix" else rel.target
+        rows.setdefault(rel.kind, []).append({"source": source, "target": target,
+                                              "since": rel.since, "key": rel.key,
+                                              **rel.properties})
+    tables = [table(kind.value, list(found)) for kind, found in rows.items()]
+    tables.append(table("programmes", [{"id": "battery-alliance", "owner": "siliq"}]))
+    small_store.write(tables, delete_nodes=[(NodeKind.COMPANY, "cellix")])
+    assert "cellix" not in small_store.ids(NodeKind.COMPANY)
+    assert small_store.node(NodeKind.PROGRAMME, "battery-alliance").properties["owner"] == \
+        "siliq"
+    assert not [r for r in small_store.relationships() if "cellix" in (r.source, r.target)]
+    assert len(small_store.relationships(node=(NodeKind.COMPANY, "siliq"))) >= len(moved)
+
+
+def test_a_refused_write_deletes_nothing(small_store: Store) -> None:
+    before = snapshot(small_store)
+    # the programme still names cellix as its owner: deleting cellix would leave it dangling
+    with pytest.raises(Conflict, match="battery-alliance"):
+        small_store.write([table("companies", [{"id": "siliq", "country": "TW"}])],
+                          delete_nodes=[(NodeKind.COMPANY, "cellix")])
+    # a relationship to the node being deleted is refused like one to an unknown node
+    with pytest.raises(ImportRefused, match="not a known company"):
+        small_store.write([table("partners_with", [{"source": "siliq", "target": "cellix"}])],
+                          delete_nodes=[(NodeKind.COMPANY, "cellix")])
+    with pytest.raises(RelationshipNotFound):
+        small_store.write([], delete_relationships=[
+            RelationshipId(RelKind.PARTNERS_WITH, "voltra", "siliq")])
+    assert snapshot(small_store) == before
+
+
+def test_a_write_can_replace_a_relationship(small_store: Store) -> None:
+    (old,) = [r for r in small_store.relationships(RelKind.PARTNERS_WITH)
+              if r.target == "cortex"]
+    small_store.write([table("partners_with", [{"source": "voltra", "target": "cortex",
+                                                "since": "2024-01", "scope": "renewed"}])],
+                      delete_relationships=[RelationshipId.of(old)])
+    (new,) = [r for r in small_store.relationships(RelKind.PARTNERS_WITH)
+              if r.target == "cortex"]
+    assert (new.since, new.properties["scope"]) == ("2024-01-01", "renewed")
