@@ -127,8 +127,12 @@ class ImportOut(BaseModel):
     relationships_written: dict[str, int]
     relationships_created: dict[str, int]
     unmatched: dict[str, int]
+    suggestions: dict[str, list[str]] = Field(
+        default_factory=dict, description="Close company ids for each unmatched name")
     skipped: dict[str, str] = Field(
         default_factory=dict, description="Uploaded files that are not tables, with why")
+    notes: list[str] = Field(default_factory=list,
+                             description="What the readers changed on the way in")
 
 
 def node_out(node: Node) -> NodeOut:

@@ -19,7 +19,8 @@ from ecosystem.io.importer import ImportFormat, read_paths
 from ecosystem.model import NodeKind, RelKind
 from ecosystem.stores.base import AsOf, Store, WriteSummary
 
-__all__ = ["WORKED_CASE_PARTNERSHIP", "build_demo", "build_worked_case", "demo_data_folder",
+__all__ = ["WORKED_CASE_PARTNERSHIP", "build_demo", "build_lf_ecosystem", "build_worked_case",
+           "demo_data_folder",
            "patent_data_folder", "replay_worked_case", "summarize", "worked_case_folder",
            "write_demo_views"]
 
@@ -124,18 +125,42 @@ def replay_worked_case(store: Store) -> str:
     return chosen
 
 
+#: Pairs of LF organisations scoring at least this are merged by the demo build.
+DEMO_MERGE_THRESHOLD = 0.9
+
+
+def build_lf_ecosystem(store: Store, *, progress: bool = False) -> WriteSummary:
+    """The LF ecosystem of the demo, without patents: the landscape data imported, then
+    the organisations it lists twice merged (pairs scoring at least
+    :data:`DEMO_MERGE_THRESHOLD`, :mod:`ecosystem.entities.resolution`; ``merged`` counts
+    them). Two transactions; again on the same store, it updates in place."""
+    from ecosystem.entities.merging import merge_companies, merge_plan, redirect_merged
+    from ecosystem.entities.resolution import find_duplicates
+
+    tables, redirected = redirect_merged(
+        store, read_paths([demo_data_folder()], format=ImportFormat.LF_LANDSCAPE))
+    summary = store.write(tables, progress=progress)
+    summary.notes = [note for table in tables for note in table.notes] + redirected
+    pairs = find_duplicates(store, minimum=DEMO_MERGE_THRESHOLD)
+    summary.merged = len(merge_companies(store, merge_plan(pairs), source="ecosystem demo"))
+    return summary
+
+
 def build_demo(store: Store, *, progress: bool = False) -> WriteSummary:
     """Import the demo data into ``store`` (again: updates in place).
 
-    Two transactions: the LF ecosystem, then the patent portfolios of its members.
+    :func:`build_lf_ecosystem`, then (from a source checkout) the patent portfolios of
+    its members, a further transaction.
     """
-    tables = read_paths([demo_data_folder()], format=ImportFormat.LF_LANDSCAPE)
-    summary = store.write(tables, progress=progress)
+    from ecosystem.entities.merging import redirect_merged
+
+    summary = build_lf_ecosystem(store, progress=progress)
     patents = patent_data_folder()
     if patents is not None:
-        # A second write: the patent tables describe companies the first one created.
-        extra = store.write(read_paths([patents], format=ImportFormat.TABULAR),
-                            progress=progress)
+        # A later write: the patent tables describe companies the first one created.
+        patent_tables, _ = redirect_merged(
+            store, read_paths([patents], format=ImportFormat.TABULAR))
+        extra = store.write(patent_tables, progress=progress)
         for mine, theirs in ((summary.nodes_written, extra.nodes_written),
                              (summary.nodes_created, extra.nodes_created),
                              (summary.relationships_written, extra.relationships_written),

@@ -13,10 +13,14 @@ imported as canonical tables that `ecosystem demo` imports:
 - ``holds_patents_in.csv``: per company, class and grant year, own-R&D and acquired counts
   kept apart (``origin`` own / acquired; ``since`` is the first day of the year).
 
-Matching is ``ecosystem.io.names``: exact equality after normalisation (lower case, '&' as
-'and', punctuation dropped, legal suffixes such as Inc, Corp, Co, Ltd, PLC, AG removed),
-on the company id first, then on its name, and only when exactly one company matches.
-Nothing is matched by hand or by similarity.
+The LF ecosystem is built as the demo builds it (``build_lf_ecosystem``: the import, then
+the merge of the organisations it lists twice). Matching is ``ecosystem.io.names``: exact
+equality after normalisation (NFKC, case, '&' as 'and', punctuation, legal forms such as
+Inc, Corp, Co, Ltd, PLC, AG), on the company id first, then on its name or an alias, and
+only when exactly one company matches. The near misses the import reports
+(``suggestions``) were reviewed by hand in ``_reviewed_matches.csv``; each accepted firm
+name becomes an alias of its company before the import (the tool's own workflow for a
+near miss), so it matches exactly. Nothing is matched by similarity alone.
 
 Run: ``python scripts/build_demo_patents.py [SHARED_DATA_DIR]``.
 """
@@ -31,7 +35,8 @@ from pathlib import Path
 import pandas as pd
 
 from ecosystem import EmbeddedStore, NodeKind, import_paths, store_tables
-from ecosystem.demo import demo_data_folder
+from ecosystem.demo import build_lf_ecosystem
+from ecosystem.editing import upsert_node
 from ecosystem.io.names import NameIndex, normalise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,18 +45,27 @@ OUT = ROOT / "data" / "tdapatents"
 
 def main(shared: Path) -> None:
     tda = shared / "tdapatents"
+    reviewed = pd.read_csv(OUT / "_reviewed_matches.csv", dtype=str, keep_default_na=False)
+    accepted = reviewed[reviewed["decision"] == "accept"]
     with tempfile.TemporaryDirectory() as tmp, EmbeddedStore(Path(tmp) / "lf.db") as store:
-        import_paths(store, [demo_data_folder()], format="lf-landscape")
+        build_lf_ecosystem(store)
+        for company, names in accepted.groupby("company")["firm_name"]:
+            node = store.node(NodeKind.COMPANY, str(company))
+            aliases = [*(node.properties.get("aliases") or []), *names]
+            upsert_node(store, NodeKind.COMPANY, {"id": company, "aliases": aliases})
         before = {n.id for n in store.nodes(NodeKind.COMPANY)
                   if n.properties.get("industries")}
         summary = import_paths(store, [tda], format="patent-counts")
-        index = NameIndex.of((n.id, n.name) for n in store.nodes(NodeKind.COMPANY))
+        index = NameIndex.of((n.id, n.name, n.properties.get("aliases") or ())
+                             for n in store.nodes(NodeKind.COMPANY))
         tables = store_tables(store)
     firms = pd.read_csv(tda / "firms.csv", dtype=str, keep_default_na=False)
     matches = pd.DataFrame({
         "firm_rank": firms["rank_tgt_unique"], "firm_name": firms["firm_name"],
         "normalised": firms["firm_name"].map(normalise),
         "company": firms["firm_name"].map(lambda n: index.match(n) or ""),
+        "suggestions": firms["firm_name"].map(
+            lambda n: "; ".join(summary.suggestions.get(n, []))),
     })
     OUT.mkdir(parents=True, exist_ok=True)
     matches.to_csv(OUT / "_firm_matches.csv", index=False)  # "_": not a table
@@ -59,7 +73,8 @@ def main(shared: Path) -> None:
     matched = set(holdings["source"])
     companies = tables["companies"]
     companies = companies[companies["id"].isin(matched) & ~companies["id"].isin(before)]
-    companies[["id", "name", "industries"]].to_csv(OUT / "companies.csv", index=False)
+    companies[[c for c in ("id", "industries", "aliases") if c in companies]].to_csv(
+        OUT / "companies.csv", index=False)
     tables["industries"].to_csv(OUT / "industries.csv", index=False)
     tables["technology_classes"].to_csv(OUT / "technology_classes.csv", index=False)
     holdings.to_csv(OUT / "holds_patents_in.csv", index=False)

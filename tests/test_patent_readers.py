@@ -71,20 +71,29 @@ def test_patent_counts_keep_own_and_acquired_apart(small_store: Store) -> None:
 
 
 def test_real_tda_layout_reads_as_it_is(tmp_path: Path) -> None:
-    """The real TDA files, read as they are against the LF companies, give exactly the
-    demo's matched portfolios (data/tdapatents, built by scripts/build_demo_patents.py)."""
+    """The real TDA files, read as they are against the demo's LF companies (with the
+    reviewed near misses as aliases), give exactly the demo's matched portfolios
+    (data/tdapatents, built by scripts/build_demo_patents.py)."""
     import pandas as pd
 
     from ecosystem import EmbeddedStore
-    from ecosystem.demo import demo_data_folder
+    from ecosystem.demo import build_lf_ecosystem
+    from ecosystem.editing import upsert_node
 
     shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "tdapatents"
     if not shared.is_dir():
         pytest.fail(f"the shared TDA patents data is missing at {shared}")
     folder = tmp_path / "tda"
     shutil.copytree(shared, folder)
+    reviewed = pd.read_csv(ROOT / "data" / "tdapatents" / "_reviewed_matches.csv", dtype=str)
     with EmbeddedStore(tmp_path / "lf.db") as store:
-        import_paths(store, [demo_data_folder()], format="lf-landscape")
+        build_lf_ecosystem(store)
+        before = import_paths(store, [folder], format="patent-counts")
+        assert before.suggestions["Cisco Systems Inc"][0] == "cisco"  # a near miss, reported
+        for row in reviewed[reviewed["decision"] == "accept"].itertuples():
+            aliases = store.node(NodeKind.COMPANY, row.company).properties.get("aliases") or []
+            upsert_node(store, NodeKind.COMPANY, {"id": row.company,
+                                                  "aliases": [*aliases, row.firm_name]})
         summary = import_paths(store, [folder], format="patent-counts")
         expected = pd.read_csv(ROOT / "data" / "tdapatents" / "holds_patents_in.csv",
                                dtype=str)
@@ -92,8 +101,9 @@ def test_real_tda_layout_reads_as_it_is(tmp_path: Path) -> None:
         assert got == {(r.source, r.target, f"{r.year}:{r.origin}"): int(r.count)
                        for r in expected.itertuples()}
         matched = {source for source, _, _ in got}
-        assert len(matched) == 52 and len(summary.unmatched) == 333 - 52
-        assert {"ibm", "intel", "microsoft", "google"} <= matched
+        assert len(matched) == 61 and len(summary.unmatched) == 333 - 61
+        assert {"ibm", "intel", "microsoft", "google", "cisco", "apple"} <= matched
+        assert "Cisco Systems Inc" not in summary.unmatched
 
 
 def test_nothing_matched_is_refused(small_store: Store, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import sys
 import click
 
 from ecosystem import __version__
-from ecosystem.cli import data, influence, lifecycle, partners, prediction, views
+from ecosystem.cli import data, entities, influence, lifecycle, partners, prediction, views
 from ecosystem.cli.common import Context
 from ecosystem.stores.base import DEFAULT_STORE, STORE_ENV
 
@@ -41,8 +41,8 @@ def cli(ctx: click.Context, store: str, progress: bool | None, verbose: int) -> 
 
 
 
-for command in (*data.COMMANDS, *partners.COMMANDS, *influence.COMMANDS, *views.COMMANDS,
-                *prediction.COMMANDS, *lifecycle.COMMANDS):
+for command in (*data.COMMANDS, *entities.COMMANDS, *partners.COMMANDS, *influence.COMMANDS,
+                *views.COMMANDS, *prediction.COMMANDS, *lifecycle.COMMANDS):
     cli.add_command(command)
 
 

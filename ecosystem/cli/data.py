@@ -125,9 +125,20 @@ def import_(obj: Context, paths: Sequence[Path], fmt: str, encoding: str | None,
         click.echo(f"\n{len(summary.unmatched):,} name(s) matched no company and were left "
                    "out (add the companies, then import again):")
         for name, rows in list(summary.unmatched.items())[:20]:
-            click.echo(f"  {rows:>8,}  {name}")
+            near = summary.suggestions.get(name)
+            hint = f"   (close: {', '.join(near)})" if near else ""
+            click.echo(f"  {rows:>8,}  {name}{hint}")
         if len(summary.unmatched) > 20:
             click.echo(f"  ... and {len(summary.unmatched) - 20:,} more (--json lists all)")
+        if summary.suggestions:
+            click.echo("  A name that is a company's: add it to the company's aliases "
+                       "(companies.csv: id,aliases) and import again.")
+    if summary.notes:
+        click.echo(f"\n{len(summary.notes):,} change(s) made on the way in:")
+        for note in summary.notes[:20]:
+            click.echo(f"  {note}")
+        if len(summary.notes) > 20:
+            click.echo(f"  ... and {len(summary.notes) - 20:,} more (--json lists all)")
     if summary.skipped:
         click.echo(f"\nSkipped {len(summary.skipped):,} file(s) that are not tables:")
         for path, why in list(summary.skipped.items())[:20]:

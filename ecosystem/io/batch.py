@@ -25,12 +25,14 @@ class RawTable:
     Parquet) plus the :data:`ROW` column. ``source`` names the file (and sheet) in messages.
     ``columns`` maps a column of ``frame`` to the column(s) of the file it was made from,
     when a reader renamed or derived it, so that messages name what the user can find.
+    ``notes`` says what the reader changed on the way (look-alike letters folded ...).
     """
 
     name: str
     source: str
     frame: pd.DataFrame
     columns: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

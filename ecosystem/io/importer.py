@@ -119,7 +119,8 @@ def import_paths(
     """
     chosen = ImportFormat(format)
     if chosen in _PATENT_READERS:
-        companies = NameIndex.of((n.id, n.name) for n in store.nodes(NodeKind.COMPANY))
+        companies = NameIndex.of((n.id, n.name, n.properties.get("aliases") or ())
+                                 for n in store.nodes(NodeKind.COMPANY))
         tables, unmatched = [], {}
         for path in paths:
             read = _PATENT_READERS[chosen](Path(path), companies, store.ids)
@@ -136,9 +137,15 @@ def import_paths(
                 "patents; names match after normalisation (ecosystem.io.names).")])
         summary = store.write(tables, progress=progress)
         summary.unmatched = dict(sorted(unmatched.items(), key=lambda kv: -kv[1]))
+        summary.suggestions = {name: near for name in summary.unmatched
+                               if (near := companies.near(name))}
         return summary
+    from ecosystem.entities.merging import redirect_merged
+
     skipped: dict[str, str] = {}
     tables = read_paths(paths, format=format, encoding=encoding, skipped=skipped)
+    tables, redirected = redirect_merged(store, tables)
     summary = store.write(tables, progress=progress)
     summary.skipped = skipped
+    summary.notes = [note for table in tables for note in table.notes] + redirected
     return summary

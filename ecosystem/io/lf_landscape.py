@@ -15,8 +15,18 @@ membership row              ``member_of``; ``since`` = ``joined`` if known, else
                             ``tier_at_head``, else the last of ``tiers_seen``
 ``category/subcategory``    Capability ``<category>`` and its child ``<category>/<sub>``
 products of one vendor in   ``has_capability``; ``level`` = number of products, ``evidence``
-one subcategory             = their names, ``since``/``until`` from their first/last months
+one subcategory             = their names (``[open source]`` after those with a repository
+                            or a hosted-project status), ``since``/``until`` from their
+                            first/last months
+adopter listings            ``uses_capability`` instead: the organisation uses the technology
+                            (categories and subcategories naming adopters, users,
+                            customers, participants, supporters, conformance)
+``crunchbase_slug``         the company's ``crunchbase``
 ==========================  =================================================================
+
+Text is NFKC-normalised and look-alike letters of another script inside a Latin word are
+folded (the Cyrillic ``о`` of ``OSPO Adоpter``, :func:`~ecosystem.io.names.fold_confusables`);
+each fold is reported in the import's notes.
 
 When ``seen_in_first_snapshot`` is 1 the join date is unknown (the member list starts then);
 ``since`` is that first month and the note says ``join date censored``.
@@ -24,16 +34,23 @@ When ``seen_in_first_snapshot`` is 1 the join date is unknown (the member list s
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import ROW, RawTable
-from ecosystem.io.names import slug
+from ecosystem.io.names import fold_confusables, slug
 from ecosystem.io.tabular import read_table_file
 
-__all__ = ["PROGRAMME_NAMES", "is_lf_landscape", "read_lf_landscape"]
+__all__ = ["ADOPTER_LISTING", "OPEN_SOURCE", "PROGRAMME_NAMES", "is_lf_landscape",
+           "read_lf_landscape"]
+
+#: Categories or subcategories that list users of a technology, not providers of it.
+ADOPTER_LISTING = re.compile(r"adopter|\buser\b|customer|participating|supporting|"
+                             r"conformance", re.I)
 
 MEMBERSHIPS = "memberships.csv"
 ITEMS = "landscape_items.csv"
@@ -90,6 +107,28 @@ def _next_month(month: pd.Series) -> pd.Series:
     return pd.Series(periods.strftime("%Y-%m"), index=month.index)
 
 
+def _folded(frame: pd.DataFrame, columns: tuple[str, ...], source: str,
+            notes: list[str]) -> pd.DataFrame:
+    """``columns`` NFKC-normalised with look-alike letters folded; each fold noted."""
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        values = frame[column].astype(object)
+        unusual = values.map(lambda v: isinstance(v, str) and not v.isascii()).astype(bool)
+        rows: dict[str, list[int]] = {}
+        for index in values[unusual].index:
+            text = unicodedata.normalize("NFKC", str(values.at[index]))
+            folded, found = fold_confusables(text)
+            values.at[index] = folded
+            for note in found:
+                rows.setdefault(note, []).append(int(str(frame.at[index, ROW])))
+        frame[column] = values
+        for note, where in rows.items():
+            more = f" and {len(where) - 1:,} more" if len(where) > 1 else ""
+            notes.append(f"{source} row {where[0]}{more}, column '{column}': {note}")
+    return frame
+
+
 def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     (table,) = read_table_file(path)
     frame = table.frame
@@ -106,20 +145,31 @@ def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
 
 def read_lf_landscape(folder: Path) -> list[RawTable]:
     """Read an LF landscape folder into canonical raw tables (validated later as usual)."""
-    members = _read(folder / MEMBERSHIPS, _MEMBERSHIP_COLUMNS)
-    items = _read(folder / ITEMS, _ITEM_COLUMNS)
-    items = items[items["org_key"].str.strip() != ""]
     source_m = f"{folder / MEMBERSHIPS}"
     source_i = f"{folder / ITEMS}"
-    return [
+    notes: list[str] = []
+    members = _folded(_read(folder / MEMBERSHIPS, _MEMBERSHIP_COLUMNS),
+                      ("org_name", "tier_at_head", "tiers_seen"), source_m, notes)
+    items = _folded(_read(folder / ITEMS, _ITEM_COLUMNS),
+                    ("category", "subcategory", "item_name"), source_i, notes)
+    items = items[items["org_key"].str.strip() != ""]
+    adopters = (items["category"].str.contains(ADOPTER_LISTING)
+                | items["subcategory"].str.contains(ADOPTER_LISTING)).astype(bool)
+    tables = [
         RawTable("programmes", source_m, _programmes(members), {"id": "program"}),
         RawTable("companies", source_m, _companies(members, items),
-                 {"id": "org_key", "name": "org_name", "homepage": "homepage_url"}),
+                 {"id": "org_key", "name": "org_name", "homepage": "homepage_url",
+                  "crunchbase": "crunchbase_slug"}, notes),
         RawTable("member_of", source_m, _memberships(members), _MEMBERSHIP_SOURCES),
         RawTable("capabilities", source_i, _capabilities(items),
                  {"id": "category/subcategory", "name": "category/subcategory"}),
-        RawTable("has_capability", source_i, _has_capability(items), _ITEM_SOURCES),
+        RawTable("has_capability", source_i, _has_capability(items[~adopters]),
+                 _ITEM_SOURCES),
     ]
+    if adopters.any():
+        uses = _has_capability(items[adopters])
+        tables.append(RawTable("uses_capability", source_i, uses, _ITEM_SOURCES))
+    return tables
 
 
 #: The columns of memberships.csv each member_of field is made from (for messages).
@@ -151,6 +201,12 @@ def _companies(members: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
         homepages = dict(zip(with_home["org_key"], with_home["homepage_url"], strict=True))
     keys = pd.concat([members[["org_key", ROW]], items[["org_key", ROW]]])
     keys = keys.drop_duplicates("org_key")
+    slugs: dict[str, str] = {}
+    for frame in (members, items):
+        if "crunchbase_slug" in frame.columns:
+            found = frame[frame["crunchbase_slug"].str.strip() != ""]
+            slugs.update(zip(found["org_key"], found["crunchbase_slug"].str.strip(),
+                             strict=True))
     end_users = set()
     if "enduser" in members.columns:
         end_users = set(members.loc[members["enduser"].isin(["1", "true", "True"]), "org_key"])
@@ -159,6 +215,7 @@ def _companies(members: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
         "name": keys["org_key"].map(lambda k: names.get(k) or _name_from_key(k)),
         "homepage": keys["org_key"].map(lambda k: homepages.get(k, "")),
         "tags": keys["org_key"].map(lambda k: "end-user" if k in end_users else ""),
+        "crunchbase": keys["org_key"].map(lambda k: slugs.get(k, "")),
         ROW: keys[ROW],
     })
 
@@ -200,9 +257,19 @@ def _capabilities(items: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([categories, subs], ignore_index=True)
 
 
+#: Marks an open-source product (one with a repository or a hosted-project status) in the
+#: ``evidence`` of a capability: organisation types tell projects from vendors by it.
+OPEN_SOURCE = " [open source]"
+
+
 def _has_capability(items: pd.DataFrame) -> pd.DataFrame:
     _, sub = _capability_ids(items)
-    frame = items.assign(capability=sub)
+    open_source = pd.Series(False, index=items.index)
+    for column in ("repo_url", "project_status"):
+        if column in items.columns:
+            open_source |= items[column].str.strip() != ""
+    named = items["item_name"].where(~open_source, items["item_name"] + OPEN_SOURCE)
+    frame = items.assign(capability=sub, item_name=named)
     grouped = frame.groupby(["org_key", "capability"], sort=True)
     result = grouped.agg(
         level=("item_name", "size"),

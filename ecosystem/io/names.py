@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["LEGAL_FORMS", "NameIndex", "domain", "fold_confusables", "id_key", "normalise",
-           "slug"]
+__all__ = ["COMMON_WORDS", "LEGAL_FORMS", "NameIndex", "domain", "fold_confusables", "id_key",
+           "normalise", "slug"]
 
 LEGAL_FORMS = frozenset({
     "inc", "incorporated", "corp", "corporation", "co", "company", "cos", "ltd", "limited",
@@ -43,6 +43,17 @@ _LEGAL_PAIRS = frozenset({("s", "a"), ("n", "v"), ("b", "v"), ("s", "e"), ("a", 
                           ("kabushiki", "kaisha"), ("s", "l")})
 _CJK_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "株式会社", "有限会社", "合同会社")
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: Words common in organisation names: they tell nothing about which organisation it is.
+COMMON_WORDS = frozenset({
+    "and", "of", "for", "the", "technologies", "technology", "tech", "systems", "system",
+    "software", "solutions", "labs", "lab", "laboratories", "data", "cloud", "group",
+    "services", "service", "networks", "network", "digital", "ai", "io", "open", "source",
+    "global", "foundation", "project", "inc", "de", "la", "institute", "university",
+    "community", "consulting", "computing", "security", "hq", "industries", "industry",
+    "international", "communications", "semiconductor", "semiconductors", "healthcare",
+    "electronics", "engineering", "information", "innovation", "innovations", "research",
+    "computer", "computers", "microsystems", "media", "energy", "capital", "partners",
+})
 
 
 def _script(char: str) -> str:
@@ -114,6 +125,9 @@ def normalise(name: str) -> str:
     ('siemens', 'banco santander', 'toyota')
     >>> normalise("トヨタ自動車株式会社"), normalise("The Boeing Company")
     ('トヨタ自動車', 'boeing')
+    >>> normalise("Meinberg Funkuhren GmbH & Co KG")
+    'meinberg funkuhren'
+
     """
     text = unicodedata.normalize("NFKC", name)
     text = fold_confusables(text)[0].casefold()
@@ -121,15 +135,15 @@ def normalise(name: str) -> str:
         text = text.replace(form, " ")
     text = text.replace("&", " and ").replace("+", " and ")
     words = re.sub(r"[\W_]+", " ", text).split()
-    changed = True
+    changed, changed_once = True, False
     while changed and len(words) > 1:
         changed = False
         if len(words) > 2 and (words[-2], words[-1]) in _LEGAL_PAIRS:
             del words[-2:]
-            changed = True
-        elif words[-1] in LEGAL_FORMS:
+            changed = changed_once = True
+        elif words[-1] in LEGAL_FORMS or (words[-1] == "and" and changed_once):
             words.pop()
-            changed = True
+            changed = changed_once = True
     while len(words) > 1 and words[0] == "the":
         words.pop(0)
     return " ".join(words)
@@ -190,13 +204,15 @@ class NameIndex:
     by_name: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, companies: Iterable[tuple[str, str]]) -> NameIndex:
-        """Index ``(id, name)`` pairs."""
+    def of(cls, companies: Iterable[tuple[str, str] | tuple[str, str, Iterable[str]]]
+           ) -> NameIndex:
+        """Index ``(id, name)`` or ``(id, name, aliases)``; an alias counts as a name."""
         index = cls()
-        for company_id, name in companies:
+        for company_id, name, *rest in companies:
             index.by_key.setdefault(id_key(company_id), set()).add(company_id)
-            if name:
-                index.by_name.setdefault(normalise(name), set()).add(company_id)
+            for known in (name, *(rest[0] if rest else ())):
+                if known:
+                    index.by_name.setdefault(normalise(str(known)), set()).add(company_id)
         return index
 
     def match(self, name: str) -> str | None:
@@ -208,16 +224,26 @@ class NameIndex:
         return None
 
     def near(self, name: str, limit: int = 3) -> list[str]:
-        """Ids whose normalised name or id is close to ``name``'s (for suggestions when
-        :meth:`match` finds none), the closest first."""
-        from rapidfuzz import fuzz, process
+        """Ids whose name or id is close to ``name`` (suggestions when :meth:`match` finds
+        none): they share the distinctive words of the shorter name (``Cisco Systems`` /
+        ``Cisco``: 'systems' is a common word), or read 85% alike; closest first.
+
+        Examples
+        --------
+        >>> index = NameIndex.of([("cisco", "Cisco"), ("t-systems", "T-Systems"),
+        ...                       ("23-technologies", "23 Technologies")])
+        >>> index.near("Cisco Systems Inc"), index.near("Lucent Technologies Inc")
+        (['cisco'], [])
+        """
+        from rapidfuzz import fuzz
 
         key = normalise(name)
-        choices = {**{k: v for k, v in self.by_name.items()},
-                   **{k: v for k, v in self.by_key.items()}}
-        found = process.extract(key, list(choices), scorer=fuzz.token_set_ratio,
-                                limit=limit * 3, score_cutoff=85)
-        out: list[str] = []
-        for text, _, _ in found:
-            out += sorted(choices[text] - set(out))
-        return out[:limit]
+        words = set(key.split()) - COMMON_WORDS
+        found: list[tuple[float, str]] = []
+        for known, ids in (*self.by_name.items(), *self.by_key.items()):
+            theirs = set(known.split()) - COMMON_WORDS
+            ratio = fuzz.token_sort_ratio(key, known)
+            if (words and theirs and (words <= theirs or theirs <= words)) or ratio >= 85:
+                found += [(ratio, i) for i in ids]
+        found.sort(key=lambda f: (-f[0], f[1]))
+        return list(dict.fromkeys(i for _, i in found))[:limit]

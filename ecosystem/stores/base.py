@@ -65,17 +65,26 @@ class WriteSummary:
     relationships_created: dict[str, int] = field(default_factory=dict)
     #: Names in the input that matched no company (patent readers), with their row counts.
     unmatched: dict[str, int] = field(default_factory=dict)
+    #: For unmatched names, the companies whose names are close (to review, then add the
+    #: name to the company's ``aliases`` and import again).
+    suggestions: dict[str, list[str]] = field(default_factory=dict)
     #: Files in the folders read that are not tables, with the reason each was skipped.
     skipped: dict[str, str] = field(default_factory=dict)
+    #: What the readers changed on the way in (look-alike letters folded ...).
+    notes: list[str] = field(default_factory=list)
+    #: How many duplicate nodes were merged (the demo build).
+    merged: int = 0
 
-    def as_dict(self) -> dict[str, dict[str, Any]]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "nodes_written": self.nodes_written,
             "nodes_created": self.nodes_created,
             "relationships_written": self.relationships_written,
             "relationships_created": self.relationships_created,
             "unmatched": self.unmatched,
+            "suggestions": self.suggestions,
             "skipped": self.skipped,
+            "notes": self.notes,
         }
 
 
