@@ -149,12 +149,17 @@ def build_lf_ecosystem(store: Store, *, progress: bool = False) -> WriteSummary:
 def build_demo(store: Store, *, progress: bool = False) -> WriteSummary:
     """Import the demo data into ``store`` (again: updates in place).
 
-    :func:`build_lf_ecosystem`, then (from a source checkout) the patent portfolios of
-    its members, a further transaction.
+    :func:`build_lf_ecosystem`; then the SIC sector taxonomy and the sectors of LF
+    organisations matched to Wikidata (``demo_data/sectors``, CC0); then (from a source
+    checkout) the patent portfolios of its members. One transaction each.
     """
     from ecosystem.entities.merging import redirect_merged
+    from ecosystem.entities.sectors import sic_taxonomy
 
     summary = build_lf_ecosystem(store, progress=progress)
+    sectors, _ = redirect_merged(store, read_paths([demo_data_folder() / "sectors"],
+                                                   format=ImportFormat.TABULAR))
+    store.write([*sic_taxonomy(), *sectors], progress=progress)
     patents = patent_data_folder()
     if patents is not None:
         # A later write: the patent tables describe companies the first one created.
@@ -167,6 +172,7 @@ def build_demo(store: Store, *, progress: bool = False) -> WriteSummary:
                              (summary.relationships_created, extra.relationships_created)):
             for kind, n in theirs.items():
                 mine[kind] = mine.get(kind, 0) + n
+        store.write(sic_taxonomy())  # the SIC titles, over the patent data's short names
     return summary
 
 

@@ -25,7 +25,8 @@ from ecosystem.model import (
 from ecosystem.scanning.hierarchy import descendants
 from ecosystem.stores.base import AsOf, Store, WriteSummary
 
-__all__ = ["company_detail", "find_companies", "upsert_node", "upsert_relationship"]
+__all__ = ["company_detail", "company_summary", "find_companies", "upsert_node",
+           "upsert_relationship"]
 
 
 def _table(name: str, row: Mapping[str, Any], source: str) -> RawTable:
@@ -105,3 +106,67 @@ def company_detail(store: Store, company: str, *, as_of: AsOf = None
     row = patents.matrix[[patents.row_index()[company]], :].tocoo()
     counts = {patents.columns[j]: int(v) for j, v in zip(row.col, row.data, strict=True)}
     return node, rels, dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def company_summary(store: Store, company: str, *, as_of: AsOf = None) -> dict[str, Any]:
+    """One company as a person reads it: its type and sectors with their evidence, its
+    aliases, its memberships (first), its other ties, capabilities and adopted
+    technologies, and its patents per class with totals, largest first (JSON-ready)."""
+    from ecosystem.entities.organisation_types import organisation_types
+    from ecosystem.entities.sectors import company_sectors, sector_names
+
+    node, rels, _ = company_detail(store, company, as_of=as_of)
+    names = sector_names(store)
+    org_type = organisation_types(store).get(node.id)
+
+    def line(rel: Relationship, other: str) -> str:
+        dates = f"{rel.since or '...'} to {rel.until or 'now'}"
+        extra = ", ".join(f"{k}={v}" for k, v in rel.properties.items()
+                          if k not in ("evidence",))
+        return f"{rel.kind.value:<16} {other}  [{dates}]{'  ' + extra if extra else ''}"
+
+    def row(rel: Relationship) -> dict[str, Any]:
+        other = rel.target if rel.source == node.id else rel.source
+        return {"kind": rel.kind.value, "other": other, "since": rel.since,
+                "until": rel.until, **rel.properties, "line": line(rel, other)}
+
+    by_kind: dict[RelKind, list[Relationship]] = {}
+    for rel in rels:
+        by_kind.setdefault(rel.kind, []).append(rel)
+    memberships = sorted(by_kind.pop(RelKind.MEMBER_OF, []),
+                         key=lambda r: (r.until is not None, r.target))
+    capabilities = sorted(by_kind.pop(RelKind.HAS_CAPABILITY, []),
+                          key=lambda r: -float(r.properties.get("level") or 0))
+    adopts = by_kind.pop(RelKind.USES_CAPABILITY, [])
+    by_kind.pop(RelKind.IN_SECTOR, None)
+    ties = [r for kind in RelKind for r in by_kind.get(kind, [])]
+    patents = _patent_totals(store, node.id, as_of)
+    properties = {k: v for k, v in node.properties.items() if k not in ("name", "aliases")}
+    return {
+        "kind": node.kind.value, "id": node.id, "name": node.name,
+        "org_type": org_type.as_dict() if org_type else None,
+        "sectors": [a.as_dict() | {"name": names.get(a.sector, a.sector)}
+                    for a in company_sectors(store).get(node.id, [])],
+        "aliases": list(node.properties.get("aliases") or []), "properties": properties,
+        "memberships": [row(r) for r in memberships], "ties": [row(r) for r in ties],
+        "capabilities": [row(r) for r in capabilities], "adopts": [row(r) for r in adopts],
+        "patents": patents,
+    }
+
+
+def _patent_totals(store: Store, company: str, as_of: AsOf) -> dict[str, Any]:
+    """Patent counts per class with totals and the span of grant years."""
+    titles = {n.id: str(n.properties.get("title") or "")
+              for n in store.nodes(NodeKind.TECHNOLOGY_CLASS)}
+    counts: dict[str, int] = {}
+    years: list[int] = []
+    for rel in store.relationships(RelKind.HOLDS_PATENTS_IN, node=(NodeKind.COMPANY, company),
+                                   as_of=as_of):
+        counts[rel.target] = counts.get(rel.target, 0) + int(rel.properties.get("count", 0))
+        if rel.properties.get("year") is not None:
+            years.append(int(rel.properties["year"]))
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {"total": sum(counts.values()),
+            "years": f"{min(years)}-{max(years)}" if years else "",
+            "classes": [{"class": c, "title": titles.get(c, ""), "count": n}
+                        for c, n in ranked]}

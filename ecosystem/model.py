@@ -608,9 +608,9 @@ RELATIONSHIP_SCHEMAS: Mapping[RelKind, RelationshipSchema] = {
                            "Company uses (adopts) a technology: an adopter or end user, "
                            "not a provider of it.", weight_field="level"),
         RelationshipSchema(RelKind.IN_SECTOR, NodeKind.COMPANY, NodeKind.INDUSTRY,
-                           (Field("source", required=True,
+                           (Field("provenance", required=True,
                                   doc="Where the assignment comes from.",
-                                  example="tda-sic"),
+                                  example="wikidata"),
                             Field("confidence", FieldType.FLOAT, minimum=0, maximum=1,
                                   doc="How sure the source is, 0 to 1; default 1."),
                             Field("evidence", doc="The fact it rests on.")),

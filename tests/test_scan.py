@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from ecosystem import ImportRefused, InvalidInput, InvalidValue, NodeNotFound, Store
+from ecosystem import ImportRefused, InvalidInput, InvalidValue, NodeKind, NodeNotFound, Store
 from ecosystem.cli import cli
+from ecosystem.editing import upsert_node
 from ecosystem.io.batch import ROW, RawTable
 from ecosystem.scanning.needs import (
     coverage,
@@ -85,17 +87,22 @@ def test_scan_ranks_and_explains(scanned: Store) -> None:
     assert result.focal == "voltra"
     assert result.gaps == {"cockpit-fusion": 1.0, "cells": 1.0}
     by_id = {c.company: c for c in result.candidates}
-    assert set(by_id) == {"cellix", "cortex", "siliq", "lumen"}
-    # Lumen: no ties, other industry, meets the heavier need, close culture and horizon
+    # with a needs map every candidate meets some unmet need: Siliq meets none
+    assert set(by_id) == {"cellix", "cortex", "lumen"}
+    # Lumen: no ties, another industry (research, 87), meets the heavier need in depth
     lumen = by_id["lumen"]
     assert lumen.axis is Axis.CROSS_INDUSTRY
-    assert lumen.capability.components[0].value == pytest.approx(2 / 3)
+    # graded: fusion level 5 and 25 G06N patents against the 90th percentiles of holders
+    assert lumen.capability.components[0].value == pytest.approx(
+        2 / 3 * (1 + np.log1p(25) / np.log1p(74.5)) / 2, rel=1e-3)
     assert lumen.strategy.components[0].value == pytest.approx(1.0)  # 5 vs 5 years
     assert lumen.culture.components[0].value == pytest.approx(1.0)   # both centralised
-    assert any("outside your industries" in r for r in lumen.reasons)
-    assert "cockpit-fusion: autonomy/fusion, G06N not met by you" in "\n".join(
+    assert any("another industry (sic-87" in r for r in lumen.reasons)
+    assert "cockpit-fusion: autonomy/fusion (5 products), G06N (25 patents)" in "\n".join(
         lumen.explanation)
-    assert by_id["cellix"].axis is Axis.IN_INDUSTRY
+    assert lumen.decided_by[0].startswith("culture")  # what put it first, said first
+    # Cellix makes batteries (36), Voltra cars (37): SIC major groups differ
+    assert by_id["cellix"].axis is Axis.CROSS_INDUSTRY
     assert any("battery-alliance" in r for r in by_id["cellix"].reasons)
     scores = [c.score for c in result.candidates]
     assert scores == sorted(scores, reverse=True)
@@ -106,21 +113,35 @@ def test_scan_ranks_and_explains(scanned: Store) -> None:
 
 def test_axis_filter(scanned: Store) -> None:
     cross = scan_partners(scanned, "voltra", axis="cross-industry")
-    assert [c.company for c in cross.candidates] == ["lumen"]
+    assert {c.company for c in cross.candidates} == {"lumen", "cellix", "cortex"}
+    upsert_node(scanned, NodeKind.COMPANY, {"id": "cellix", "industries": ["sic-3711"]})
     inside = scan_partners(scanned, "voltra", axis=Axis.IN_INDUSTRY)
+    assert [c.company for c in inside.candidates] == ["cellix"]  # now a carmaker too
     assert "lumen" not in {c.company for c in inside.candidates}
+    with pytest.raises(InvalidValue, match="axis"):
+        scan_partners(scanned, "voltra", axis=Axis.SECTOR_UNKNOWN)
 
 
-def test_missing_data_lowers_confidence_not_score(scanned: Store) -> None:
-    shiplane_scan = scan_partners(scanned, "cortex", top=10)
-    by_id = {c.company: c for c in shiplane_scan.candidates}
-    # Shiplane has no culture attributes and no capabilities: not a candidate at all
+def test_missing_dimensions_leave_the_score(scanned: Store) -> None:
+    result = scan_partners(scanned, "cortex", top=10)
+    by_id = {c.company: c for c in result.candidates}
+    # Shiplane has no capabilities and no patents: not a candidate at all
     assert "shiplane" not in by_id
-    # a dimension without data is neutral 0.5 at confidence 0, never 0
-    for candidate in shiplane_scan.candidates:
-        for dimension in (candidate.strategy, candidate.capability, candidate.culture):
-            if dimension.confidence == 0:
-                assert dimension.score == 0.5
+    for candidate in result.candidates:
+        known = [(d, w) for d, w in ((candidate.strategy, 0.25),
+                                     (candidate.capability, 0.5),
+                                     (candidate.culture, 0.25)) if d.known]
+        expected = sum(d.score * w for d, w in known) / sum(w for _, w in known)
+        assert candidate.score == pytest.approx(expected)  # no neutral 0.5 stands in
+    upsert_node(scanned, NodeKind.COMPANY, {"id": "lumen", "strategy_horizon_years": None,
+                                            "decision_style": None, "risk_appetite": None,
+                                            "tags": None})
+    lumen = next(c for c in scan_partners(scanned, "voltra").candidates
+                 if c.company == "lumen")
+    assert not lumen.strategy.known and not lumen.culture.known
+    assert lumen.score == pytest.approx(lumen.capability.score)
+    assert lumen.confidence <= 0.5  # half the weight (capability's) had data
+    assert "left out of the score" in "\n".join(lumen.explanation)
 
 
 def test_weights_change_the_order(scanned: Store) -> None:
@@ -241,3 +262,5 @@ def test_scan_on_the_real_demo(demo_store: Store) -> None:
     cross = scan_partners(demo_store, "ibm", axis="cross-industry", top=5)
     assert all(c.axis is Axis.CROSS_INDUSTRY for c in cross.candidates)
     assert cross.candidates
+    assert all(any(r.startswith("another industry") for r in c.reasons)
+               for c in cross.candidates)

@@ -10,6 +10,7 @@ import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
 from ecosystem.demo import build_demo, summarize, write_demo_views
+from ecosystem.editing import company_summary
 from ecosystem.errors import UnknownKind
 from ecosystem.io.export import ExportFormat, export_store
 from ecosystem.io.formatdoc import field_rows
@@ -18,6 +19,7 @@ from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
     Node,
+    NodeKind,
     Relationship,
     parse_date,
     parse_node_kind,
@@ -215,13 +217,28 @@ def nodes(obj: Context, kind: str, search: str | None, limit: int, offset: int,
 @click.argument("kind", metavar="KIND")
 @click.argument("id", metavar="ID")
 @AS_OF
+@click.option("--limit", default=15, show_default=True,
+              help="At most this many rows in each list (0: all).")
 @JSON
 @click.pass_obj
 @handle_errors
-def show(obj: Context, kind: str, id: str, as_of: str | None, as_json: bool) -> None:
-    """Show one node and its relationships, e.g. `ecosystem show company ibm`."""
+def show(obj: Context, kind: str, id: str, as_of: str | None, limit: int,
+         as_json: bool) -> None:
+    """Show one node and its relationships, e.g. `ecosystem show company ibm`.
+
+    A company is summarised: its type and sectors with their evidence, its aliases,
+    memberships first, then its other ties, capabilities, and patents per class with
+    totals (--json gives everything).
+    """
     node_kind = parse_node_kind(kind)
     with obj.open() as store:
+        if node_kind is NodeKind.COMPANY:
+            summary = company_summary(store, id, as_of=as_of)
+            if as_json:
+                echo_json(summary)
+                return
+            _print_company(summary, limit or None)
+            return
         node = store.node(node_kind, id)
         rels = store.relationships(node=(node_kind, id), as_of=as_of)
     if as_json:
@@ -232,13 +249,49 @@ def show(obj: Context, kind: str, id: str, as_of: str | None, as_json: bool) -> 
         if name != "name":
             click.echo(f"  {name}: {value}")
     click.echo(f"Relationships ({len(rels)}):")
-    for rel in rels:
-        outgoing = rel.source == id and rel.schema.source is node_kind
-        arrow, other = ("->", rel.target) if outgoing else ("<-", rel.source)
-        dates = f"{rel.since or '...'} to {rel.until or 'now'}"
-        extra = ", ".join(f"{k}={v}" for k, v in rel.properties.items() if k != "evidence")
-        click.echo(f"  {arrow} {rel.kind.value:<17}{other}  [{dates}]"
-                   f"{'  ' + extra if extra else ''}")
+    for rel in rels[:limit or None]:
+        click.echo("  " + _relationship_line(rel, id, node_kind))
+    if limit and len(rels) > limit:
+        click.echo(f"  ... and {len(rels) - limit:,} more (--limit 0 or --json lists all)")
+
+
+def _relationship_line(rel: Relationship, id: str, kind: NodeKind) -> str:
+    outgoing = rel.source == id and rel.schema.source is kind
+    arrow, other = ("->", rel.target) if outgoing else ("<-", rel.source)
+    dates = f"{rel.since or '...'} to {rel.until or 'now'}"
+    extra = ", ".join(f"{k}={v}" for k, v in rel.properties.items() if k != "evidence")
+    return f"{arrow} {rel.kind.value:<17}{other}  [{dates}]{'  ' + extra if extra else ''}"
+
+
+def _print_company(summary: dict[str, Any], limit: int | None) -> None:
+    kind = summary["org_type"]
+    click.echo(f"{summary['name']} (company {summary['id']})")
+    click.echo(f"  type: {kind['type']} ({kind['source']}: {kind['evidence']})")
+    sectors = summary["sectors"] or [{"sector": "unknown", "name": "no evidence",
+                                      "source": "-", "evidence": ""}]
+    for sector in sectors:
+        click.echo(f"  sector: {sector['sector']} {sector.get('name', '')} "
+                   f"({sector['source']}: {sector['evidence']})".rstrip())
+    if summary["aliases"]:
+        click.echo(f"  also known as: {', '.join(summary['aliases'])}")
+    for name, value in summary["properties"].items():
+        click.echo(f"  {name}: {value}")
+    sections = (("Memberships", summary["memberships"]), ("Ties", summary["ties"]),
+                ("Capabilities", summary["capabilities"]), ("Adopts", summary["adopts"]))
+    for title, rows in sections:
+        if not rows:
+            continue
+        click.echo(f"{title} ({len(rows)}):")
+        for row in rows[:limit]:
+            click.echo(f"  {row['line']}")
+        if limit and len(rows) > limit:
+            click.echo(f"  ... and {len(rows) - limit:,} more (--limit 0 or --json)")
+    patents = summary["patents"]
+    if patents["total"]:
+        click.echo(f"Patents: {patents['total']:,} in {len(patents['classes']):,} classes "
+                   f"({patents['years']}); the largest:")
+        for row in patents["classes"][:limit]:
+            click.echo(f"  {row['count']:>8,}  {row['class']} {row['title']}")
 
 
 @click.command()

@@ -198,4 +198,70 @@ def types(obj: Context, kind: str | None, assignments: Sequence[str], limit: int
         click.echo(f"  ... and {len(rows) - limit:,} more (--limit 0 lists all)")
 
 
-COMMANDS = [resolve, merge, unmerge, merges_, types]
+@click.command()
+@click.argument("companies", nargs=-1, metavar="[COMPANY]...")
+@click.option("--set", "assignments", multiple=True, metavar="ID=SECTOR",
+              help="Record a company's sector yourself (an industry id such as sic-37; "
+              "provenance 'user'), e.g. --set bmw=sic-37.")
+@click.option("--taxonomy", is_flag=True,
+              help="Import the SIC divisions and major groups as industries first.")
+@JSON
+@click.pass_obj
+@handle_errors
+def sectors(obj: Context, companies: Sequence[str], assignments: Sequence[str],
+            taxonomy: bool, as_json: bool) -> None:
+    """Sectors of companies with their evidence: SIC major groups (sic-37 Transportation
+    Equipment ...) or the top industries of your own taxonomy.
+
+    Without COMPANY: how many companies have a known sector, by source. A candidate is
+    cross-industry only when both its sector and yours are known and differ.
+    """
+    from ecosystem.editing import upsert_relationship
+    from ecosystem.entities.sectors import company_sectors, sector_names, sic_taxonomy
+    from ecosystem.errors import InvalidValue
+    from ecosystem.model import NodeKind, RelKind
+    from ecosystem.scanning.profiles import resolve_company
+
+    with obj.open() as store:
+        if taxonomy:
+            store.write(sic_taxonomy())
+        for assignment in assignments:
+            id, sep, sector = assignment.partition("=")
+            if not sep or not sector.strip():
+                raise InvalidValue(f"--set {assignment!r}: write ID=SECTOR, e.g. "
+                                   "--set bmw=sic-37.", field="set", value=assignment)
+            company = resolve_company(store, id.strip())
+            store.node(NodeKind.INDUSTRY, sector.strip())  # NodeNotFound with suggestions
+            upsert_relationship(store, RelKind.IN_SECTOR, {
+                "source": company, "target": sector.strip(), "key": "user",
+                "provenance": "user", "confidence": 1.0, "evidence": "set by the user"},
+                source=f"--set {assignment}")
+        found = company_sectors(store)
+        names = sector_names(store)
+        wanted = [resolve_company(store, c) for c in companies]
+    if wanted:
+        rows = {c: [a.as_dict() | {"name": names.get(a.sector, a.sector)} for a in found[c]]
+                for c in wanted}
+        if as_json:
+            echo_json(rows)
+            return
+        for company, assigned in rows.items():
+            click.echo(f"{company}:" + (" unknown (no evidence)" if not assigned else ""))
+            for a in assigned:
+                click.echo(f"  {a['sector']} {a['name']}: {a['source']} "
+                           f"({a['confidence']:.2f}), {a['evidence']}")
+        return
+    by_source = Counter(a.source for assigned in found.values() for a in assigned[:1])
+    known = sum(1 for assigned in found.values() if assigned)
+    by_sector = Counter(a.sector for assigned in found.values() for a in assigned)
+    if as_json:
+        echo_json({"companies": len(found), "known": known, "by_source": dict(by_source),
+                   "by_sector": dict(by_sector.most_common())})
+        return
+    click.echo(f"{known:,} of {len(found):,} companies have a known sector; by the source "
+               "that decided: " + ", ".join(f"{s} {n:,}" for s, n in by_source.most_common()))
+    for sector, n in by_sector.most_common(15):
+        click.echo(f"  {n:>6,}  {sector} {names.get(sector, '')}")
+
+
+COMMANDS = [resolve, merge, unmerge, merges_, types, sectors]

@@ -35,6 +35,7 @@ from ecosystem.errors import Conflict, InvalidValue
 from ecosystem.io.batch import ROW, RawTable
 from ecosystem.io.convert import CLEAR
 from ecosystem.model import (
+    DERIVED_KEY_FIELDS,
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
     Node,
@@ -340,6 +341,19 @@ def merged_ids(store: Store) -> dict[str, str]:
     return store.cached("merged-ids", build)
 
 
+def _copies(frame: pd.DataFrame, kind: RelKind) -> pd.Series:
+    """True for each row that repeats the identity of an earlier row (kind, ends,
+    ``since`` read as a day, ``key`` or the fields it is derived from)."""
+    columns = ["source", "target", "key", *DERIVED_KEY_FIELDS.get(kind, ())]
+    identity = pd.DataFrame({c: frame[c].astype(str).str.strip() for c in columns
+                             if c in frame.columns})
+    if "since" in frame.columns:  # 2019-05 and 2019-05-01 are one day
+        since = frame["since"].astype(str).str.strip()
+        identity["since"] = since.where(since.str.len() != 7, since + "-01").where(
+            since.str.len() != 4, since + "-01-01")
+    return identity.duplicated(keep="first")
+
+
 def redirect_merged(store: Store, tables: Sequence[RawTable]
                     ) -> tuple[list[RawTable], list[str]]:
     """``tables`` with the ids of merged companies replaced by the ids they were merged
@@ -371,6 +385,7 @@ def redirect_merged(store: Store, tables: Sequence[RawTable]
                 frame = frame[~gone]
         columns = [c for c in [*ends.get(name, []), *fields.get(name, [])]
                    if c in frame.columns]
+        moved = pd.Series(False, index=frame.index)
         for column in columns:
             text = frame[column].astype(str).str.strip()
             hit = text.isin(set(redirects))
@@ -378,14 +393,9 @@ def redirect_merged(store: Store, tables: Sequence[RawTable]
                 frame = frame.copy()
                 frame.loc[hit, column] = text[hit].map(redirects)
                 changed[table.source] += int(hit.sum())
-        if ends.get(name) and columns:
-            identity = pd.DataFrame({c: frame[c].astype(str).str.strip() for c in
-                                     ("source", "target", "key") if c in frame.columns})
-            if "since" in frame.columns:  # 2019-05 and 2019-05-01 are one day
-                since = frame["since"].astype(str).str.strip()
-                identity["since"] = since.where(since.str.len() != 7, since + "-01").where(
-                    since.str.len() != 4, since + "-01-01")
-            frame = frame[~identity.duplicated(keep="first").to_numpy()]
+                moved |= hit
+        if ends.get(name) and moved.any():
+            frame = frame[~(_copies(frame, RelKind(name)) & moved).to_numpy()]
         out.append(RawTable(table.name, table.source, frame, table.columns, table.notes))
     notes = [f"{source}: {count:,} row(s) named companies merged into others (`ecosystem "
              "merges`); written to the kept ones" for source, count in changed.items()]

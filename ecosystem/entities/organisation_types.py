@@ -25,6 +25,9 @@ project                   0.8         a landscape vendor with no membership anyw
                                       an open-source one (``Keras``), not like a firm
                                       (Inc, Labs, Software ...); or with its homepage on
                                       GitHub or GitLab; or ``Project`` in its name
+project (umbrella)        0.7         a vendor of three or more products, three in four
+                                      of them open source, member of no programme
+                                      (``Apache``)
 web domain                0.85 / 0.6  ``.edu``/``.ac.xx`` (academic), ``.gov``/``.gouv``
                                       (public body); ``.org`` (non-profit, weaker)
 default                   0.5         none of the above: a company
@@ -76,8 +79,9 @@ _GOVERNMENT = re.compile(
     r"\b(ministry|ministerio|ministère|minist[eé]rio|bundesamt|bundesministerium|"
     r"government|gouvernement|city of|county|municipality|department of|dept\.? of|"
     r"federal reserve|european commission|united nations|state of|agency for|"
-    r"national (information|security|institute of standards)|nist|nasa|darpa|"
-    r"public works)\b", re.I)
+    r"national (information|security|institute of standards|oceanic|science foundation)|"
+    r"nist|nasa|darpa|public works|geological survey|met office|"
+    r"(space|protection|environment(al)?|energy|information society) agency)\b", re.I)
 _NON_PROFIT = re.compile(
     r"\b(foundation|fondation|fundaci[oó]n|funda[cç][aã]o|stiftung|association|"
     r"associa[cç][aã]o|associazione|asociaci[oó]n|consortium|consorzio|alliance|society|"
@@ -86,7 +90,9 @@ _NON_PROFIT = re.compile(
     r"international telecommunication union|w3c|ieee|oasis open)\b", re.I)
 _PROJECT = re.compile(r"\bprojects?\b", re.I)
 _FIRM = re.compile(r"\b(inc|co|corp|ltd|llc|gmbh|labs?|technolog\w*|software|systems|"
-                   r"solutions|networks|data|cloud|ai)\b", re.I)
+                   r"solutions|networks)\b", re.I)
+#: Words a project's name carries beside its product's name ("Catalyst Team").
+_PROJECT_WORDS = re.compile(r"\s+(team|community|project|org|dev|developers|contributors)$")
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "sourceforge.net", "github.io"}
 #: Membership tiers reserved for non-profits, academia and public bodies.
 _TIERS = {
@@ -140,11 +146,16 @@ def _classify(node: Node, tiers: list[tuple[str, str]], products: list[str],
     hit = _NON_PROFIT.search(name)
     if hit:
         return OrgType("non_profit", "name", f"its name says {hit.group(0)!r}", 0.85)
-    key = normalise(name)
-    if not has_members and key and key in products and product_count <= 2 \
-            and not _FIRM.search(name):
+    key = _PROJECT_WORDS.sub("", normalise(name))
+    firm_like = _FIRM.search(name) is not None
+    if not has_members and key and key in products and product_count <= 2 and not firm_like:
         return OrgType("project", "project", "a landscape vendor of an open-source product "
                        "of its own name, member of no programme", 0.8)
+    if not has_members and product_count >= 3 and not firm_like \
+            and len(set(products)) >= 0.75 * product_count:
+        return OrgType("project", "project", f"an open-source umbrella: {len(set(products))} "
+                       f"of its {product_count} products are open source, member of no "
+                       "programme", 0.7)
     if not has_members and domain(str(p.get("homepage") or "")) in _CODE_HOSTS:
         return OrgType("project", "project", "its homepage is a code repository", 0.8)
     project = _PROJECT.search(name)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote
 
 import pandas as pd
 
@@ -98,7 +99,7 @@ def is_lf_landscape(path: Path) -> bool:
 
 
 def _name_from_key(key: str) -> str:
-    base = key.removeprefix("name:")
+    base = unquote(key.removeprefix("name:"))  # keys may be percent-encoded (%c3%a4: ä)
     return " ".join(part.capitalize() for part in base.replace("_", "-").split("-") if part)
 
 

@@ -263,17 +263,41 @@ def load_needs(store: Store, company: str) -> NeedsMap:
 
 @dataclass(frozen=True)
 class Coverage:
-    """How far each company meets each need: ``met[c, n]`` is the share of need n's
-    requirements company c meets (0..1); ``detail[need id]`` is companies x requirements
-    (capabilities first, then classes), 1 where met."""
+    """How far each company meets each need.
+
+    ``met[c, n]`` is the share of need n's requirements company c meets (0..1, a
+    requirement met or not); ``graded[c, n]`` the same with each requirement counted by
+    the depth of what the company holds (:func:`coverage`), which tells a firm with two
+    dozen products in a capability from one with one. ``detail[need id]`` is companies x
+    requirements (capabilities first, then classes), 1 where met; ``amount[need id]`` how
+    much each company holds of each requirement (capability levels, patents).
+    """
 
     companies: tuple[str, ...]
     needs: tuple[Need, ...]
     met: np.ndarray
     detail: dict[str, sp.csr_array]  # need id -> companies x requirements, 0/1
+    graded: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    amount: dict[str, np.ndarray] = field(default_factory=dict)
 
     def row(self, company: str) -> np.ndarray:
         return np.asarray(self.met[self.companies.index(company)])
+
+
+def _depth(amount: np.ndarray, floor: float) -> np.ndarray:
+    """0..1 per company and requirement: ``log(1 + a) / log(1 + reference)``, capped at 1,
+    where the reference is the 90th percentile of the positive amounts (at least
+    ``floor``): the deepest tenth of holders count fully, one product a little."""
+    out = np.zeros_like(amount, dtype=float)
+    for k in range(amount.shape[1]):
+        column = amount[:, k]
+        positive = column[column > 0]
+        if not len(positive):
+            continue
+        reference = max(float(np.quantile(positive, 0.9)), floor, 1.0)
+        out[:, k] = np.minimum(np.log1p(column) / np.log1p(reference), 1.0)
+        out[column < floor, k] = 0.0
+    return out
 
 
 def coverage(store: Store, needs: NeedsMap, *, as_of: AsOf = None,
@@ -286,6 +310,8 @@ def coverage(store: Store, needs: NeedsMap, *, as_of: AsOf = None,
     A required capability is met when the company holds it, or a capability below it, at
     ``min_level`` or more (any positive level when ``min_level`` is 0); a required class
     when the company's patents in it and the classes below it number ``min_patents`` or more.
+    ``graded`` counts a met requirement by depth: ``log(1 + amount) / log(1 + reference)``
+    (capped at 1) with the 90th percentile of the holders' amounts as the reference.
     """
     if not needs.needs:
         raise InvalidInput(f"{needs.company} has no needs to cover; write a needs map first "
@@ -298,19 +324,25 @@ def coverage(store: Store, needs: NeedsMap, *, as_of: AsOf = None,
     class_down = descendants(store, NodeKind.TECHNOLOGY_CLASS, pats.columns)
     cap_index, class_index = caps.column_index(), pats.column_index()
     met = np.zeros((len(caps.rows), len(needs.needs)))
+    graded = np.zeros_like(met)
     detail: dict[str, sp.csr_array] = {}
+    amounts: dict[str, np.ndarray] = {}
     for j, need in enumerate(needs.needs):
-        columns = []
+        held, depth = [], []
         if need.capabilities:
-            held = caps.matrix.copy()
-            held.data = (held.data >= max(need.min_level, 1e-12)).astype(float)
             cols = [cap_index[c] for c in need.capabilities]
-            columns.append(sp.csr_array((held @ cap_down[:, cols]) > 0, dtype=float))
+            levels = np.asarray((caps.matrix @ cap_down[:, cols]).toarray(), dtype=float)
+            held.append(levels)
+            depth.append(_depth(levels, max(need.min_level, 1e-12)))
         if need.classes:
             cols = [class_index[c] for c in need.classes]
-            counts = pats.matrix @ class_down[:, cols]
-            columns.append(sp.csr_array(counts >= max(need.min_patents, 1), dtype=float))
-        block = sp.csr_array(sp.hstack(columns))
-        detail[need.id] = block
-        met[:, j] = np.asarray(block.sum(axis=1)).ravel() / need.requirements
-    return Coverage(caps.rows, needs.needs, met, detail)
+            counts = np.asarray((pats.matrix @ class_down[:, cols]).toarray(), dtype=float)
+            held.append(counts)
+            depth.append(_depth(counts, float(max(need.min_patents, 1))))
+        amount = np.hstack(held)
+        strength = np.hstack(depth)
+        amounts[need.id] = amount
+        detail[need.id] = sp.csr_array(strength > 0, dtype=float)
+        met[:, j] = (strength > 0).sum(axis=1) / need.requirements
+        graded[:, j] = strength.sum(axis=1) / need.requirements
+    return Coverage(caps.rows, needs.needs, met, detail, graded, amounts)

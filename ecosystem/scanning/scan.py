@@ -2,40 +2,49 @@
 (METHOD.md 1.2 and 1.3).
 
 For a focal company every other company is scored at once, with array arithmetic on the
-store's sparse matrices; explanations are built only for the top candidates.
+store's sparse matrices (:mod:`ecosystem.scanning.fit`); explanations are built only for
+the top candidates. Only companies are proposed: foundations, universities, public bodies
+and open-source projects (:mod:`ecosystem.entities.organisation_types`) join the pool
+when asked (``include``).
 
 Axes
 ----
-*in-industry*: shares an industry (or a parent industry) with the focal company, is a
-value-chain neighbour (supplies it, buys from it, or partners with one that does), or is a
-co-member of one of its ecosystem programmes. *cross-industry*: none of those, not in the
-focal company's industries, yet covers some of its unmet needs (or holds capabilities next
-to its own) while overlapping little with what it already has.
+Sectors (:mod:`ecosystem.entities.sectors`) decide: a candidate is *in-industry* when it
+shares a sector with the focal company, is a value-chain neighbour (supplies it, buys from
+it, or partners with one that does), or, its sector or the focal company's unknown, is a
+fellow member of a programme that is not an umbrella (:func:`~ecosystem.scanning.fit.
+programme_weights` of at least 0.3); *cross-industry* when both sectors are known and
+differ (and it is not a value-chain neighbour). Candidates of unknown sector and no shared
+programme are listed as ``sector-unknown`` (in scans of both axes only). With a needs map,
+every candidate must meet some of the unmet needs; overlap with what the focal company
+has already is a penalty in the capability score.
 
 Fit (each in [0, 1], ``nan`` when nothing is known)
 ---------------------------------------------------
 strategy
-    mean of *horizon alignment* ``1 - |h_f - h_c| / max(h_f, h_c)`` and *direction*, the
-    Jaccard similarity of the two companies' strategic tags.
+    mean of *horizon alignment* ``1 - |h_f - h_c| / max(h_f, h_c)`` and *direction*: the
+    mean of the Jaccard similarity of strategic tags, the cosine of programme memberships
+    (each weighted by how telling it is) and the cosine of technologies adopted.
 capability
     ``w_c * complementarity + w_s * synergy - w_o * overlap`` clipped to [0, 1], where
     complementarity is the weighted share of the focal company's unmet need requirements
-    that the candidate meets (without needs: Makri complementarity of capabilities),
-    synergy is the normalised Mahalanobis technological proximity of patent portfolios
-    (Bloom et al. 2013; enough shared ground to absorb each other's knowledge), and overlap
-    the Jaccard similarity of capabilities (redundancy, possible rivalry), reported as a penalty.
+    that the candidate meets, each counted by the depth of what it holds (``log(1 + a) /
+    log(1 + a_90)``, a_90 the 90th percentile of holders; without needs: Makri
+    complementarity of capabilities), synergy is the normalised Mahalanobis technological
+    proximity of patent portfolios (Bloom et al. 2013; enough shared ground to absorb each
+    other's knowledge), and overlap the Jaccard similarity of capabilities (redundancy,
+    possible rivalry), reported as a penalty.
 culture
     mean of decision-style match ``1 - |d_f - d_c|`` (centralised 0, mixed 0.5,
     democratic 1), risk-appetite match ``1 - |r_f - r_c|`` (prudent 0, moderate 0.5,
-    aggressive 1) and past cooperation ``1 - 0.5 ** ties`` (direct relationships and
-    shared programmes).
+    aggressive 1) and past cooperation ``1 - 0.5 ** ties`` (direct relationships count 1,
+    each shared programme its weight).
 
-A component with no data is left out of its dimension's mean (its weight is shared by the
-others) and lowers the dimension's *confidence* ``c`` (the share of weight that had data).
-A dimension with no data at all scores the neutral 0.5 at confidence 0: missing data never
-counts as 0. ``score`` is the weighted mean over the dimensions of ``0.5 + c * (s - 0.5)``:
-each dimension's score ``s`` is pulled toward neutral as far as its data are missing, so a
-candidate known only by one strong number does not outrank well-documented ones.
+A component with no data is left out of its dimension's mean (its weight shared by the
+others). A dimension with no data at all is left out of the score: ``score`` is the
+weighted mean of the dimensions that have data, so missing data never counts as 0 or as
+a neutral 0.5. ``confidence``, the share of all weight that had data, is reported beside
+the score and breaks ties; it is not mixed into it.
 """
 
 from __future__ import annotations
@@ -49,9 +58,23 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ecosystem.entities.organisation_types import (
+    COMPANY,
+    OrgType,
+    organisation_types,
+    parse_org_types,
+)
+from ecosystem.entities.sectors import SectorAssignment, company_sectors, compare
 from ecosystem.errors import InvalidInput, InvalidValue
-from ecosystem.metrics.overlap import Portfolio, jaccard, mahalanobis, makri, shared
+from ecosystem.metrics.overlap import Portfolio
 from ecosystem.model import NodeKind, RelKind
+from ecosystem.scanning.fit import (
+    Fit,
+    capability_fit,
+    culture_fit,
+    programme_weights,
+    strategy_fit,
+)
 from ecosystem.scanning.hierarchy import parent_matrix
 from ecosystem.scanning.needs import (
     Coverage,
@@ -64,6 +87,7 @@ from ecosystem.scanning.profiles import Profiles, profiles, resolve_company
 from ecosystem.stores.base import AsOf, Store, Window
 
 __all__ = [
+    "SCAN_AXES",
     "Axis",
     "Candidate",
     "Dimension",
@@ -75,18 +99,24 @@ __all__ = [
 
 FEW_PATENTS = 10
 FEW_CAPABILITIES = 3
-CROSS_INDUSTRY_MAX_OVERLAP = 0.25
 _VALUE_CHAIN = (RelKind.SUPPLIES, RelKind.CUSTOMER_OF)
 _TIES = (RelKind.PARTNERS_WITH, RelKind.JOINT_VENTURE, RelKind.SUPPLIES,
          RelKind.CUSTOMER_OF, RelKind.INVESTS_IN, RelKind.OWNS)
 
 
 class Axis(StrEnum):
-    """Where a candidate was found."""
+    """Where a candidate was found (``both``: the scan asks for either)."""
 
     IN_INDUSTRY = "in-industry"
     CROSS_INDUSTRY = "cross-industry"
     BOTH = "both"
+    SECTOR_UNKNOWN = "sector-unknown"
+
+
+#: The axes a scan can be asked for.
+SCAN_AXES = (Axis.IN_INDUSTRY, Axis.CROSS_INDUSTRY, Axis.BOTH)
+#: Programmes weighted below this are umbrellas: sharing one does not place a candidate.
+UMBRELLA = 0.3
 
 
 @dataclass(frozen=True)
@@ -149,12 +179,17 @@ class Component:
 
 @dataclass(frozen=True)
 class Dimension:
-    """A fit dimension: score in [0, 1], confidence in [0, 1], and its components."""
+    """A fit dimension: score in [0, 1] (nan: nothing known), confidence in [0, 1], and its
+    components."""
 
     name: str
     score: float
     confidence: float
     components: tuple[Component, ...]
+
+    @property
+    def known(self) -> bool:
+        return not math.isnan(self.score)
 
     def explain(self) -> str:
         """One line: the score as the sum of each known component's weighted share.
@@ -162,6 +197,9 @@ class Dimension:
         Positive weights are shared among the components with data (so the terms add up
         to the score, before clipping); a negative weight is a penalty, shown as is.
         """
+        if not self.known:
+            names = ", ".join(c.name for c in self.components)
+            return f"{self.name} unknown ({names}: no data); left out of the score"
         known = sum(c.weight for c in self.components if c.value is not None and c.weight > 0)
         parts = []
         for c in self.components:
@@ -175,6 +213,10 @@ class Dimension:
         text = " ".join(parts).lstrip("+ ")
         low = "" if self.confidence >= 0.999 else f"  [confidence {self.confidence:.2f}]"
         return f"{self.name} {self.score:.2f} = {text}{low}"
+
+
+def _rounded(value: float) -> float | None:
+    return None if math.isnan(value) else round(value, 4)
 
 
 @dataclass(frozen=True)
@@ -194,12 +236,23 @@ class Candidate:
     need_coverage: dict[str, float] = field(default_factory=dict)
     #: Change in the focal company's influence if this partnership formed (scan what_if).
     what_if: dict[str, float] = field(default_factory=dict)
+    #: What kind of organisation it is, and why (ecosystem.entities.organisation_types).
+    org_type: OrgType | None = None
+    #: Its sectors, each with source, confidence and evidence (ecosystem.entities.sectors).
+    sectors: tuple[SectorAssignment, ...] = ()
+    #: What decided its rank, most important first.
+    decided_by: tuple[str, ...] = ()
 
     @property
     def explanation(self) -> list[str]:
+        sectors = ", ".join(f"{a.sector} ({a.source})" for a in self.sectors) or "unknown"
+        kind = f", {self.org_type.type}" if self.org_type else ""
         lines = [f"{self.name} ({self.company}): score {self.score:.2f}, {self.axis.value}, "
-                 f"confidence {self.confidence:.2f}", "found: " + "; ".join(self.reasons)]
-        lines += [d.explain() for d in (self.strategy, self.capability, self.culture)]
+                 f"confidence {self.confidence:.2f}{kind}, sector {sectors}"]
+        if self.decided_by:
+            lines.append("decided by: " + "; ".join(self.decided_by))
+        lines.append("found: " + "; ".join(self.reasons))
+        lines += [d.explain() for d in (self.capability, self.strategy, self.culture)]
         lines += [f"note: {f}" for f in self.flags]
         if self.what_if:
             lines.append("if partnered: " + ", ".join(
@@ -208,14 +261,16 @@ class Candidate:
 
     def as_dict(self) -> dict[str, Any]:
         def dimension(d: Dimension) -> dict[str, Any]:
-            return {"score": round(d.score, 4), "confidence": round(d.confidence, 4),
+            return {"score": _rounded(d.score), "confidence": round(d.confidence, 4),
                     "components": [{"name": c.name, "value": c.value, "weight": c.weight,
                                     "evidence": c.evidence} for c in d.components]}
 
         return {
             "company": self.company, "name": self.name, "score": round(self.score, 4),
             "confidence": round(self.confidence, 4), "axis": self.axis.value,
-            "reasons": list(self.reasons),
+            "org_type": self.org_type.as_dict() if self.org_type else None,
+            "sectors": [a.as_dict() for a in self.sectors],
+            "decided_by": list(self.decided_by), "reasons": list(self.reasons),
             "strategy": dimension(self.strategy), "capability": dimension(self.capability),
             "culture": dimension(self.culture), "flags": list(self.flags),
             "need_coverage": self.need_coverage, "what_if": self.what_if,
@@ -232,26 +287,12 @@ class ScanResult:
     gaps: dict[str, float]
     candidates: tuple[Candidate, ...]
     considered: int
+    sectors: tuple[SectorAssignment, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {"focal": self.focal, "gaps": self.gaps, "considered": self.considered,
+                "sectors": [a.as_dict() for a in self.sectors],
                 "candidates": [c.as_dict() for c in self.candidates]}
-
-
-def _combine(values: Iterable[tuple[np.ndarray, float]], n: int) -> tuple[np.ndarray,
-                                                                            np.ndarray]:
-    """Weighted mean of components, ignoring nan ones; and the share of weight known."""
-    total = np.zeros(n)
-    weight = np.zeros(n)
-    possible = 0.0
-    for value, w in values:
-        known = ~np.isnan(value)
-        total[known] += w * value[known]
-        weight[known] += w
-        possible += w
-    score = np.divide(total, weight, out=np.full(n, 0.5), where=weight > 0)
-    confidence = weight / possible if possible else np.zeros(n)
-    return score, confidence
 
 
 def _sets(M: sp.csr_array, i: int, names: tuple[str, ...], j: int, limit: int = 5) -> str:
@@ -266,6 +307,84 @@ def _sets(M: sp.csr_array, i: int, names: tuple[str, ...], j: int, limit: int = 
     return ", ".join(names[c] for c in common[order])
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every part of a scan reads: the focal row, the matrices, the profiles."""
+
+    store: Store
+    focal: str
+    f: int
+    n: int
+    p: Profiles
+    caps: Any
+    pats: Any
+    members: Any
+    cap_folio: Portfolio
+    pat_folio: Portfolio
+    member_folio: Portfolio
+    uses: sp.csr_array
+    as_of: AsOf
+    window: Window
+
+
+def _context(store: Store, company: str, as_of: AsOf, window: Window) -> _Context:
+    focal = resolve_company(store, company)
+    p = profiles(store)
+    caps = store.matrix(RelKind.HAS_CAPABILITY, as_of=as_of, window=window)
+    pats = store.matrix(RelKind.HOLDS_PATENTS_IN, as_of=as_of, window=window)
+    members = store.matrix(RelKind.MEMBER_OF, as_of=as_of, window=window)
+    uses = store.matrix(RelKind.USES_CAPABILITY, as_of=as_of, window=window)
+    # derived matrices (binary, unit rows, class proximity ...) are kept across scans
+    return _Context(
+        store, focal, p.index(focal), len(p.ids), p, caps, pats, members,
+        store.cached(("capability-portfolio", as_of, window), lambda: Portfolio(
+            caps.matrix, parent_matrix(store, NodeKind.CAPABILITY, caps.columns))),
+        store.cached(("patent-portfolio", as_of, window), lambda: Portfolio(pats.matrix)),
+        store.cached(("member-portfolio", as_of, window), lambda: Portfolio(members.matrix)),
+        sp.csr_array(uses.matrix, dtype=float), as_of, window)
+
+
+def _direct_ties(ctx: _Context) -> tuple[np.ndarray, dict[int, set[str]]]:
+    """Direct relationships (partnerships, supply, investment, ownership) of the focal
+    company with each company, counted, and their kinds."""
+    direct = np.zeros(ctx.n)
+    kinds: dict[int, set[str]] = {}
+    for rel in ctx.store.relationships(node=(NodeKind.COMPANY, ctx.focal), as_of=ctx.as_of):
+        other = rel.target if rel.source == ctx.focal else rel.source
+        if rel.kind in _TIES and other in ctx.p.position:
+            direct[ctx.p.position[other]] += 1
+            kinds.setdefault(ctx.p.position[other], set()).add(rel.kind.value)
+    return direct, kinds
+
+
+def _overall(fits: dict[str, Fit], w: FitWeights, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean over the dimensions with data; the share of weight with data."""
+    weights = {"strategy": w.strategy, "capability": w.capability, "culture": w.culture}
+    total, used, confidence = np.zeros(n), np.zeros(n), np.zeros(n)
+    for name, fit in fits.items():
+        known = ~np.isnan(fit.score)
+        total[known] += weights[name] * fit.score[known]
+        used[known] += weights[name]
+        confidence += weights[name] * fit.confidence
+    score = np.divide(total, used, out=np.full(n, np.nan), where=used > 0)
+    return score, confidence / sum(weights.values())
+
+
+def _placement(ctx: _Context, relation: list[bool | None], value_chain: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """in-industry, cross-industry and sector-unknown masks (see the module notes)."""
+    same = np.array([r is True for r in relation])
+    differs = np.array([r is False for r in relation])
+    unknown = np.array([r is None for r in relation])
+    telling = programme_weights(ctx.member_folio.matrix) >= UMBRELLA
+    focal_programmes = np.asarray(ctx.member_folio.binary[[ctx.f], :].toarray()).ravel()
+    programme_mates = np.asarray(
+        ctx.member_folio.binary @ (focal_programmes * telling)).ravel() > 0
+    inside = same | value_chain | (unknown & programme_mates)
+    across = differs & ~value_chain
+    return inside, across, unknown & ~inside
+
+
 def scan_partners(
     store: Store,
     company: str,
@@ -277,6 +396,7 @@ def scan_partners(
     as_of: AsOf = None,
     window: Window = None,
     what_if: bool = False,
+    include: Iterable[str] = (),
 ) -> ScanResult:
     """Rank candidate partners for ``company`` (an id or a name).
 
@@ -299,6 +419,9 @@ def scan_partners(
     what_if
         Give each candidate the effect a partnership with it would have on the focal
         company's influence (:func:`~ecosystem.metrics.report.partnership_effects`).
+    include
+        Organisation types proposed besides companies (``non_profit``, ``academic``,
+        ``government``, ``project``).
 
     Raises
     ------
@@ -312,154 +435,142 @@ def scan_partners(
         raise InvalidValue(f"top is {top}; give a number from 1 to 1000.", field="top",
                            value=top)
     chosen_axis = Axis(axis)
+    if chosen_axis not in SCAN_AXES:
+        raise InvalidValue(f"axis is {axis!r}; give one of "
+                           f"{', '.join(a.value for a in SCAN_AXES)}.", field="axis",
+                           value=str(axis))
     w = weights or FitWeights()
-    focal = resolve_company(store, company)
-    p = profiles(store)
-    f = p.index(focal)
-    n = len(p.ids)
-    caps = store.matrix(RelKind.HAS_CAPABILITY, as_of=as_of, window=window)
-    pats = store.matrix(RelKind.HOLDS_PATENTS_IN, as_of=as_of, window=window)
-    members = store.matrix(RelKind.MEMBER_OF, as_of=as_of, window=window)
-    # derived matrices (binary, unit rows, class proximity ...) are kept across scans
-    cap_folio = store.cached(("capability-portfolio", as_of, window), lambda: Portfolio(
-        caps.matrix, parent_matrix(store, NodeKind.CAPABILITY, caps.columns)))
-    pat_folio = store.cached(("patent-portfolio", as_of, window),
-                             lambda: Portfolio(pats.matrix))
-    member_folio = store.cached(("member-portfolio", as_of, window),
-                                lambda: Portfolio(members.matrix))
+    allowed = {COMPANY, *parse_org_types(",".join(include))}
+    ctx = _context(store, company, as_of, window)
     if needs is None:
-        stored = load_needs(store, focal)
+        stored = load_needs(store, ctx.focal)
         needs = stored if stored.needs else None
     else:  # given by the caller: every capability and class must be in the store
-        check_against_store(store, replace(needs, company=focal), "needs")
-    cap_sizes = cap_folio.sizes
+        check_against_store(store, replace(needs, company=ctx.focal), "needs")
+    cap_sizes = ctx.cap_folio.sizes
     pat_sizes = store.cached(("patent-totals", as_of, window),
-                             lambda: np.asarray(pats.matrix.sum(axis=1)).ravel())
-    if needs is None and cap_sizes[f] == 0 and pat_sizes[f] == 0:
+                             lambda: np.asarray(ctx.pats.matrix.sum(axis=1)).ravel())
+    if needs is None and cap_sizes[ctx.f] == 0 and pat_sizes[ctx.f] == 0:
         raise InvalidInput(
-            f"{focal} has no capabilities, no patents and no needs map, so there is nothing "
-            "to scan with. Write a needs map (`ecosystem needs set FILE`) or import its "
-            "capabilities or patents.")
-
-    # -- capability: complementarity, synergy, overlap -------------------------------------
-    cov: Coverage | None = None
-    gaps: dict[str, float] = {}
-    if needs is not None:
-        cov = coverage(store, needs, as_of=as_of, window=window)
-        need_w = np.array([need.weight for need in needs.needs])
-        gap = 1.0 - cov.met[f]
-        gaps = {need.id: round(float(g), 4) for need, g in zip(needs.needs, gap, strict=True)}
-        adds = np.clip(cov.met - cov.met[f], 0.0, None)  # what each company adds, per need
-        denominator = float(need_w @ gap)
-        complementarity = (adds @ need_w) / denominator if denominator > 0 \
-            else np.full(n, np.nan)
-    else:
-        _, complementarity = makri(cap_folio, f)
-    synergy = mahalanobis(pat_folio, f, normalized=True)
-    overlap = jaccard(cap_folio, f)
-    cap_score, cap_conf = _combine([(complementarity, w.complementarity),
-                                    (synergy, w.synergy)], n)
-    cap_score = np.clip(cap_score - w.overlap * np.nan_to_num(overlap), 0.0, 1.0)
-    cap_score[np.isnan(complementarity) & np.isnan(synergy)] = 0.5
-
-    # -- strategy ---------------------------------------------------------------------------
-    h = p.horizon
-    horizon = 1.0 - np.abs(h - h[f]) / np.fmax(h, h[f])
-    direction = jaccard(p.tags, f)
-    strat_score, strat_conf = _combine([(horizon, 0.5), (direction, 0.5)], n)
-
-    # -- culture ----------------------------------------------------------------------------
-    decision = 1.0 - np.abs(p.decision - p.decision[f])
-    risk = 1.0 - np.abs(p.risk - p.risk[f])
-    shared_programmes = shared(member_folio, f)
-    direct = np.zeros(n)
-    index = p.position
-    neighbours: dict[int, set[str]] = {}
-    for rel in store.relationships(node=(NodeKind.COMPANY, focal), as_of=as_of):
-        other = rel.target if rel.source == focal else rel.source
-        if rel.kind in _TIES and other in index:
-            direct[index[other]] += 1
-            neighbours.setdefault(index[other], set()).add(rel.kind.value)
-    ties = direct + shared_programmes
-    # No tie is no evidence either way (unknown), not evidence of a bad fit.
-    cooperation = np.where(ties > 0, 1.0 - 0.5 ** ties, np.nan)
-    cult_score, cult_conf = _combine([(decision, 1.0), (risk, 1.0), (cooperation, 1.0)], n)
-
-    total_w = w.strategy + w.capability + w.culture
-
-    def shrunk(s: np.ndarray, c: np.ndarray) -> np.ndarray:
-        return 0.5 + c * (s - 0.5)  # what is not known pulls toward neutral
-
-    score = (w.strategy * shrunk(strat_score, strat_conf)
-             + w.capability * shrunk(cap_score, cap_conf)
-             + w.culture * shrunk(cult_score, cult_conf)) / total_w
-    confidence = (w.strategy * strat_conf + w.capability * cap_conf
-                  + w.culture * cult_conf) / total_w
-
-    # -- axes ---------------------------------------------------------------------------------
-    industry_shared = np.asarray(p.industries @ p.industries[[f], :].toarray().ravel()
-                                 ).ravel() > 0
-    value_chain = _value_chain(store, focal, index, as_of)
-    in_industry = industry_shared | (shared_programmes > 0) | value_chain
-    has_industry = np.asarray(p.industries.sum(axis=1)).ravel() > 0
-    adds_something = np.nan_to_num(complementarity) > 0
-    cross = (~in_industry & adds_something
-             & (np.nan_to_num(overlap) <= CROSS_INDUSTRY_MAX_OVERLAP)
-             & (~has_industry | ~industry_shared))
+            f"{ctx.focal} has no capabilities, no patents and no needs map, so there is "
+            "nothing to scan with. Write a needs map (`ecosystem needs set FILE`) or import "
+            "its capabilities or patents.")
+    cov = coverage(store, needs, as_of=as_of, window=window) if needs is not None else None
+    direct, neighbours = _direct_ties(ctx)
+    fits = {
+        "capability": capability_fit(ctx.f, ctx.n, ctx.cap_folio, ctx.pat_folio, cov, needs,
+                                     w.complementarity, w.synergy, w.overlap),
+        "strategy": strategy_fit(ctx.f, ctx.n, ctx.p, ctx.member_folio, ctx.uses),
+        "culture": culture_fit(ctx.f, ctx.n, ctx.p, ctx.member_folio, direct),
+    }
+    score, confidence = _overall(fits, w, ctx.n)
+    sectors = company_sectors(store)
+    types = organisation_types(store)
+    focal_sectors = sectors.get(ctx.focal, [])
+    relation = [compare(focal_sectors, sectors.get(c, [])) for c in ctx.p.ids]
+    value_chain = _value_chain(store, ctx.focal, ctx.p.position, as_of)
+    capability = fits["capability"].components
+    inside, across, unplaced = _placement(ctx, relation, value_chain)
     relevant = (cap_sizes > 0) | (pat_sizes > 0)
-    eligible = {Axis.IN_INDUSTRY: in_industry & relevant, Axis.CROSS_INDUSTRY: cross,
-                Axis.BOTH: (in_industry & relevant) | cross}[chosen_axis]
-    eligible[f] = False
+    kind_ok = np.array([types[c].type in allowed if c in types else True
+                        for c in ctx.p.ids])
+    eligible = {Axis.IN_INDUSTRY: inside, Axis.CROSS_INDUSTRY: across,
+                Axis.BOTH: inside | across | unplaced}[chosen_axis] & relevant & kind_ok
+    eligible &= ~np.isnan(score)
+    if cov is not None:  # with needs, a candidate must meet some of the unmet ones
+        eligible &= np.nan_to_num(capability["complementarity"]) > 0
+    eligible[ctx.f] = False
     order = np.flatnonzero(eligible)
-    order = order[np.lexsort((np.array(p.ids)[order], -score[order]))][:top]
-
-    candidates = []
-    for j in map(int, order):
-        reasons = _reasons(store, p, f, j, industry_shared, members, neighbours,
-                           value_chain, cov, needs)
-        cap_flags = []
-        if cap_sizes[j] < FEW_CAPABILITIES:
-            cap_flags.append(f"few capabilities ({int(cap_sizes[j])})")
-        if 0 < pat_sizes[j] < FEW_PATENTS:
-            cap_flags.append(f"few patents ({int(pat_sizes[j])})")
-        comp_evidence = _complementarity_evidence(cov, needs, f, j) if cov is not None \
-            else "Makri: capabilities in the same categories as yours, new to you"
-        candidates.append(Candidate(
-            company=p.ids[j], name=p.names[j], score=float(score[j]),
-            confidence=float(confidence[j]),
-            axis=Axis.IN_INDUSTRY if in_industry[j] else Axis.CROSS_INDUSTRY,
-            reasons=tuple(reasons),
-            strategy=Dimension("strategy", float(strat_score[j]), float(strat_conf[j]), (
-                Component("horizon", _maybe(horizon[j]), 0.5,
-                          f"{_fmt(h[f])} vs {_fmt(h[j])} years"),
-                Component("direction", _maybe(direction[j]), 0.5,
-                          _sets(p.tags, f, p.tag_names, j) or "no shared tags"),
-            )),
-            capability=Dimension("capability", float(cap_score[j]), float(cap_conf[j]), (
-                Component("complementarity", _maybe(complementarity[j]), w.complementarity,
-                          comp_evidence),
-                Component("synergy", _maybe(synergy[j]), w.synergy,
-                          _sets(pats.matrix, f, pats.columns, j) or "no shared classes"),
-                Component("overlap", _maybe(overlap[j]), -w.overlap,
-                          _sets(caps.matrix, f, caps.columns, j) or "none shared"),
-            )),
-            culture=Dimension("culture", float(cult_score[j]), float(cult_conf[j]), (
-                Component("decision style", _maybe(decision[j]), 1.0),
-                Component("risk appetite", _maybe(risk[j]), 1.0),
-                Component("past cooperation", _maybe(cooperation[j]), 1.0,
-                          f"{int(ties[j])} tie(s)" if ties[j] else "no ties yet"),
-            )),
-            flags=tuple(cap_flags),
-            need_coverage=({need.id: round(float(cov.met[j, k]), 4)
-                            for k, need in enumerate(cov.needs)} if cov is not None else {}),
-        ))
+    order = order[np.lexsort((np.array(ctx.p.ids)[order], -np.round(confidence[order], 6),
+                              -np.round(score[order], 6)))][:top]
+    placed = np.where(inside, 1, np.where(across, 2, 3))
+    candidates = [_candidate(ctx, int(j), fits, score, confidence, cov, needs, w,
+                             Axis.IN_INDUSTRY if placed[j] == 1 else Axis.CROSS_INDUSTRY
+                             if placed[j] == 2 else Axis.SECTOR_UNKNOWN,
+                             _reasons(ctx, int(j), relation[j], sectors, neighbours,
+                                      value_chain, cov, needs),
+                             cap_sizes, pat_sizes, types.get(ctx.p.ids[j]),
+                             tuple(sectors.get(ctx.p.ids[j], [])))
+                  for j in map(int, order)]
     if what_if and candidates:
         from ecosystem.metrics.report import partnership_effects
 
-        effects = partnership_effects(store, focal, [c.company for c in candidates],
+        effects = partnership_effects(store, ctx.focal, [c.company for c in candidates],
                                       as_of=as_of)
         candidates = [replace(c, what_if=effects[c.company]) for c in candidates]
-    return ScanResult(focal, needs, gaps, tuple(candidates), int(eligible.sum()))
+    gaps = {} if cov is None else {
+        need.id: round(float(1.0 - g), 4) for need, g in zip(needs.needs,  # type: ignore[union-attr]
+                                                              cov.met[ctx.f], strict=True)}
+    return ScanResult(ctx.focal, needs, gaps, tuple(candidates), int(eligible.sum()),
+                      tuple(focal_sectors))
+
+
+def _candidate(ctx: _Context, j: int, fits: dict[str, Fit], score: np.ndarray,
+               confidence: np.ndarray, cov: Coverage | None, needs: NeedsMap | None,
+               w: FitWeights, axis: Axis, reasons: list[str], cap_sizes: np.ndarray,
+               pat_sizes: np.ndarray, org_type: OrgType | None,
+               sectors: tuple[SectorAssignment, ...]) -> Candidate:
+    f, p = ctx.f, ctx.p
+    cap, strat, cult = fits["capability"], fits["strategy"], fits["culture"]
+    flags = []
+    if cap_sizes[j] < FEW_CAPABILITIES:
+        flags.append(f"few capabilities ({int(cap_sizes[j])})")
+    if 0 < pat_sizes[j] < FEW_PATENTS:
+        flags.append(f"few patents ({int(pat_sizes[j])})")
+    comp_evidence = _complementarity_evidence(cov, needs, f, j) if cov is not None \
+        else "Makri: capabilities in the same categories as yours, new to you"
+    c = cap.components
+    capability = Dimension("capability", float(cap.score[j]), float(cap.confidence[j]), (
+        Component("complementarity", _maybe(c["complementarity"][j]), w.complementarity,
+                  comp_evidence),
+        Component("synergy", _maybe(c["synergy"][j]), w.synergy,
+                  _sets(ctx.pats.matrix, f, ctx.pats.columns, j) or "no shared classes"),
+        Component("overlap", _maybe(c["overlap"][j]), -w.overlap,
+                  _sets(ctx.caps.matrix, f, ctx.caps.columns, j) or "none shared"),
+    ))
+    s = strat.components
+    shared_programmes = _sets(ctx.members.matrix, f, ctx.members.columns, j, 4)
+    strategy = Dimension("strategy", float(strat.score[j]), float(strat.confidence[j]), (
+        Component("horizon", _maybe(s["horizon"][j]), 0.5,
+                  f"{_fmt(p.horizon[f])} vs {_fmt(p.horizon[j])} years"),
+        Component("direction", _maybe(s["direction"][j]), 0.5, "; ".join(filter(None, (
+            f"programmes {shared_programmes}" if shared_programmes else "",
+            f"adopts {_sets(ctx.uses, f, ctx.store.matrix(RelKind.USES_CAPABILITY).columns, j, 3)}"
+            if _maybe(s["adopted"][j]) else "",
+            f"tags {_sets(p.tags, f, p.tag_names, j)}" if _maybe(s["tags"][j]) else "",
+        ))) or "nothing shared"),
+    ))
+    k = cult.components
+    culture = Dimension("culture", float(cult.score[j]), float(cult.confidence[j]), (
+        Component("decision style", _maybe(k["decision style"][j]), 1.0),
+        Component("risk appetite", _maybe(k["risk appetite"][j]), 1.0),
+        Component("past cooperation", _maybe(k["past cooperation"][j]), 1.0,
+                  f"{k['ties'][j]:.1f} weighted tie(s)" if k["ties"][j] else "no ties yet"),
+    ))
+    return Candidate(
+        company=p.ids[j], name=p.names[j], score=float(score[j]),
+        confidence=float(confidence[j]), axis=axis, reasons=tuple(reasons),
+        strategy=strategy, capability=capability, culture=culture, flags=tuple(flags),
+        need_coverage=({need.id: round(float(cov.graded[j, k]), 4)
+                        for k, need in enumerate(cov.needs)} if cov is not None else {}),
+        org_type=org_type, sectors=sectors,
+        decided_by=_decided_by((capability, strategy, culture), w))
+
+
+def _decided_by(dimensions: tuple[Dimension, ...], w: FitWeights) -> tuple[str, ...]:
+    """The known dimensions by their weighted contribution, with their strongest evidence."""
+    weight = {"capability": w.capability, "strategy": w.strategy, "culture": w.culture}
+    known = [d for d in dimensions if d.known]
+    total = sum(weight[d.name] for d in known) or 1.0
+    ranked = sorted(known, key=lambda d: -weight[d.name] * d.score / total)
+    out = []
+    for d in ranked:
+        best = max((c for c in d.components if c.value is not None and c.weight > 0),
+                   key=lambda c: c.value or 0.0, default=None)
+        because = f": {best.name} {best.value:.2f} ({best.evidence})" \
+            if best is not None and best.evidence else ""
+        out.append(f"{d.name} {d.score:.2f} x {weight[d.name] / total:.2f}{because}")
+    return tuple(out)
 
 
 def _maybe(value: float) -> float | None:
@@ -487,28 +598,31 @@ def _value_chain(store: Store, focal: str, index: dict[str, int],
     return out
 
 
-def _reasons(store: Store, p: Profiles, f: int, j: int, industry_shared: np.ndarray,
-             members: Any, neighbours: dict[int, set[str]], value_chain: np.ndarray,
-             cov: Coverage | None, needs: NeedsMap | None) -> list[str]:
+def _reasons(ctx: _Context, j: int, relation: bool | None,
+             sectors: dict[str, list[SectorAssignment]], neighbours: dict[int, set[str]],
+             value_chain: np.ndarray, cov: Coverage | None, needs: NeedsMap | None
+             ) -> list[str]:
+    mine = {a.sector for a in sectors.get(ctx.focal, [])}
+    theirs = {a.sector for a in sectors.get(ctx.p.ids[j], [])}
     reasons = []
-    if industry_shared[j]:
-        reasons.append("same or adjacent industry: "
-                       + _sets(p.industries, f, p.industry_names, j, 3))
+    if relation is True:
+        reasons.append("same industry: " + ", ".join(sorted(mine & theirs) or
+                                                      sorted(theirs)))
     if j in neighbours:
         reasons.append("already tied: " + ", ".join(sorted(neighbours[j])))
     if value_chain[j] and j not in neighbours:
         reasons.append("value chain: partner of a supplier or customer")
-    programmes = _sets(members.matrix, f, members.columns, j, 3)
+    programmes = _sets(ctx.members.matrix, ctx.f, ctx.members.columns, j, 3)
+    if relation is False:
+        reasons.append(f"another industry ({', '.join(sorted(theirs))} vs yours "
+                       f"{', '.join(sorted(mine))})")
+        reasons.append("covers part of your unmet needs" if cov is not None and needs
+                       is not None else "holds capabilities next to yours")
+    elif relation is None:
+        reasons.append("sector unknown" + ("" if theirs else " (no evidence of its sector)"
+                                           if mine else " (yours and theirs)"))
     if programmes:
         reasons.append(f"co-member of {programmes}")
-    if not reasons:
-        own = p.direct_industries[[j], :].indices
-        industries = ", ".join(p.industry_names[k] for k in own[:3]) or "unknown"
-        reasons.append(f"outside your industries (theirs: {industries})")
-        if cov is not None and needs is not None:
-            reasons.append("covers part of your unmet needs")
-        else:
-            reasons.append("holds capabilities next to yours")
     return reasons
 
 
@@ -517,11 +631,11 @@ def _complementarity_evidence(cov: Coverage, needs: NeedsMap | None, f: int, j: 
         return ""
     parts = []
     for need in needs.needs:
-        block = cov.detail[need.id]
-        mine = block[[f], :].toarray().ravel()
-        theirs = block[[j], :].toarray().ravel()
+        amount = cov.amount[need.id]
         labels = list(need.capabilities) + list(need.classes)
-        new = [labels[k] for k in range(len(labels)) if theirs[k] and not mine[k]]
+        units = ["products"] * len(need.capabilities) + ["patents"] * len(need.classes)
+        new = [f"{labels[k]} ({amount[j, k]:g} {units[k]})" for k in range(len(labels))
+               if amount[j, k] > amount[f, k] and cov.detail[need.id][[j], [k]].sum() > 0]
         if new:
-            parts.append(f"{need.id}: {', '.join(new)} not met by you")
+            parts.append(f"{need.id}: {', '.join(new)}")
     return "; ".join(parts) or "meets none of your unmet requirements"

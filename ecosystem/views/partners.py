@@ -218,6 +218,10 @@ def _add_candidates(store: Store, company: str, as_of: AsOf, graph: InfluenceGra
         nodes.append(ViewNode(focal, name, "focal", FOCAL, f"{name}\nfocal company",
                               value=8.0, shape="star"))
         attach(focal)
+    else:  # a broker too: drawn as the focal company, its broker role kept in the tooltip
+        at = next(i for i, n in enumerate(nodes) if n.id == focal)
+        nodes[at] = replace(nodes[at], group="focal", color=FOCAL, shape="star",
+                            title=f"{nodes[at].title}\nfocal company")
     for c in result.candidates:
         key = node_key(NodeKind.COMPANY, c.company)
         if key not in present:
