@@ -11,8 +11,8 @@ Matching: exact equality of ``ecosystem.io.names.normalise`` of the LF name (or 
 its aliases) and the Wikidata name, and only when every Wikidata item so matched is the
 same item (a name two items share matches neither). Industries are mapped by
 :data:`INDUSTRIES`, a table of the Wikidata industry ids the matched companies carry
-most, each with its English label (as Wikidata gives it) and the SIC major group or division it belongs to; an industry not
-in the table says nothing.
+most, each with its English label (as Wikidata gives it) and the SIC major group or
+division it belongs to; an industry not in the table says nothing.
 
 Run: ``python scripts/build_demo_sectors.py [SHARED_DATA_DIR]``.
 """
