@@ -74,7 +74,29 @@ class RelationshipOut(BaseModel):
     properties: dict[str, Any] = Field(default_factory=dict, examples=[{"tier": "Platinum"}])
 
 
+class OrgTypeOut(BaseModel):
+    type: str = Field(examples=["company"])
+    source: str = Field(examples=["programme tier"])
+    evidence: str = Field(examples=["'Associate' member of lf"])
+    confidence: float = Field(examples=[0.9])
+
+
+class SectorOut(BaseModel):
+    sector: str = Field(examples=["sic-37"])
+    name: str = Field(default="", examples=["Transportation Equipment"])
+    scheme: str = Field(examples=["SIC"])
+    source: str = Field(examples=["wikidata"])
+    confidence: float = Field(examples=[0.8])
+    evidence: str = Field(examples=["Wikidata Q53268 (Toyota): industry Q190117"])
+
+
 class CompanyOut(NodeOut):
+    org_type: OrgTypeOut | None = Field(
+        default=None, description="What kind of organisation it is, with the evidence")
+    sectors: list[SectorOut] = Field(
+        default_factory=list, description="Its sectors with their source (empty: unknown)")
+    aliases: list[str] = Field(default_factory=list,
+                               description="Other ids and names it is known by")
     relationships: list[RelationshipOut]
     patents: dict[str, int] = Field(
         default_factory=dict, examples=[{"uspc-709": 812, "uspc-707": 640}],

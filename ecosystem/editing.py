@@ -25,8 +25,8 @@ from ecosystem.model import (
 from ecosystem.scanning.hierarchy import descendants
 from ecosystem.stores.base import AsOf, Store, WriteSummary
 
-__all__ = ["company_detail", "company_summary", "find_companies", "upsert_node",
-           "upsert_relationship"]
+__all__ = ["company_detail", "company_identity", "company_summary", "find_companies",
+           "upsert_node", "upsert_relationship"]
 
 
 def _table(name: str, row: Mapping[str, Any], source: str) -> RawTable:
@@ -112,12 +112,7 @@ def company_summary(store: Store, company: str, *, as_of: AsOf = None) -> dict[s
     """One company as a person reads it: its type and sectors with their evidence, its
     aliases, its memberships (first), its other ties, capabilities and adopted
     technologies, and its patents per class with totals, largest first (JSON-ready)."""
-    from ecosystem.entities.organisation_types import organisation_types
-    from ecosystem.entities.sectors import company_sectors, sector_names
-
     node, rels, _ = company_detail(store, company, as_of=as_of)
-    names = sector_names(store)
-    org_type = organisation_types(store).get(node.id)
 
     def line(rel: Relationship, other: str) -> str:
         dates = f"{rel.since or '...'} to {rel.until or 'now'}"
@@ -144,14 +139,25 @@ def company_summary(store: Store, company: str, *, as_of: AsOf = None) -> dict[s
     properties = {k: v for k, v in node.properties.items() if k not in ("name", "aliases")}
     return {
         "kind": node.kind.value, "id": node.id, "name": node.name,
-        "org_type": org_type.as_dict() if org_type else None,
-        "sectors": [a.as_dict() | {"name": names.get(a.sector, a.sector)}
-                    for a in company_sectors(store).get(node.id, [])],
-        "aliases": list(node.properties.get("aliases") or []), "properties": properties,
+        **company_identity(store, node), "properties": properties,
         "memberships": [row(r) for r in memberships], "ties": [row(r) for r in ties],
         "capabilities": [row(r) for r in capabilities], "adopts": [row(r) for r in adopts],
         "patents": patents,
     }
+
+
+def company_identity(store: Store, node: Node) -> dict[str, Any]:
+    """What kind of organisation a company is and in which sectors, each with its evidence,
+    and its aliases (JSON-ready)."""
+    from ecosystem.entities.organisation_types import organisation_types
+    from ecosystem.entities.sectors import company_sectors, sector_names
+
+    names = sector_names(store)
+    org_type = organisation_types(store).get(node.id)
+    return {"org_type": org_type.as_dict() if org_type else None,
+            "sectors": [a.as_dict() | {"name": names.get(a.sector, a.sector)}
+                        for a in company_sectors(store).get(node.id, [])],
+            "aliases": list(node.properties.get("aliases") or [])}
 
 
 def _patent_totals(store: Store, company: str, as_of: AsOf) -> dict[str, Any]:

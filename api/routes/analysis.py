@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
 from api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
 from api.schemas import NeedsIn
+from ecosystem.entities.organisation_types import parse_org_types
 from ecosystem.errors import InvalidValue
 from ecosystem.metrics.communities import bridges, communities, summarise
 from ecosystem.metrics.influence import influence_graph
@@ -24,6 +25,11 @@ router = APIRouter(tags=["analysis"], dependencies=[ReadAccess])
 Company = Annotated[str, Path(min_length=1, max_length=500, examples=["ibm"])]
 AsOf = Annotated[str | None, Query(max_length=10, examples=["2024-06-30"])]
 Window = Annotated[str | None, Query(max_length=10)]
+ScanAxis = Literal["in-industry", "cross-industry", "both"]
+Include = Annotated[str | None, Query(
+    max_length=200, examples=["non_profit,academic"],
+    description="Organisation types proposed besides companies: non_profit, academic, "
+    "government, project (comma-separated)")]
 Predict = Annotated[str | None, Query(
     min_length=1, max_length=100, examples=["member_of"],
     description="Add link-prediction evidence from this dated relation (member_of: "
@@ -61,9 +67,10 @@ def put_needs(store: StoreDep, company: Company, body: NeedsIn) -> dict[str, Any
     return _needs_json(store, focal)
 
 
-def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: Axis,
+def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: str,
           top: int, weights: str | None, as_of: str | None, since: str | None,
-          until: str | None, whatif: bool, predict: str | None) -> list[dict[str, Any]]:
+          until: str | None, whatif: bool, predict: str | None,
+          include: str | None) -> list[dict[str, Any]]:
     needs_map = None
     if needs is not None:
         focal = resolve_company(store, company)
@@ -71,8 +78,9 @@ def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: 
             {k: v for k, v in n.model_dump().items() if v is not None} for n in needs.needs]},
             "request body")
     result = scan_partners(store, company, needs=needs_map, top=_top(settings, top),
-                           axis=axis, weights=parse_weights(weights), as_of=as_of,
-                           window=parse_window(since, until), what_if=whatif)
+                           axis=Axis(axis), weights=parse_weights(weights), as_of=as_of,
+                           window=parse_window(since, until), what_if=whatif,
+                           include=parse_org_types(include))
     if predict is not None:
         result = with_predictions(result, predicted_partners(store, result.focal, predict,
                                                              as_of=as_of))
@@ -81,29 +89,34 @@ def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: 
 
 @router.get("/scan/{company}")
 def scan(store: StoreDep, settings: SettingsDep, company: Company,
-         axis: Axis = Axis.BOTH, top: Annotated[int, Query()] = 10,
+         axis: ScanAxis = "both", top: Annotated[int, Query()] = 10,
          weights: Annotated[str | None, Query(max_length=200,
                                               examples=["strategy=0.2,capability=0.6"])] = None,
          as_of: AsOf = None, since: Window = None, until: Window = None,
-         whatif: bool = False, predict: Predict = None) -> list[dict[str, Any]]:
-    """Candidate partners for a company and its stored needs, with the full fit explanation.
+         whatif: bool = False, predict: Predict = None,
+         include: Include = None) -> list[dict[str, Any]]:
+    """Candidate partners for a company and its stored needs, with the full fit explanation
+    (each with its organisation type and sectors, and their evidence).
 
     Results are kept until the stored data change, so repeated requests are cheap.
     """
-    key = ("api-scan", company, axis, top, weights, as_of, since, until, whatif, predict)
+    key = ("api-scan", company, axis, top, weights, as_of, since, until, whatif, predict,
+           include)
     return store.cached(key, lambda: _scan(store, settings, company, None, axis, top,
-                                           weights, as_of, since, until, whatif, predict))
+                                           weights, as_of, since, until, whatif, predict,
+                                           include))
 
 
 @router.post("/scan/{company}")
 def scan_for_needs(store: StoreDep, settings: SettingsDep, company: Company, body: NeedsIn,
-                   axis: Axis = Axis.BOTH, top: Annotated[int, Query()] = 10,
+                   axis: ScanAxis = "both", top: Annotated[int, Query()] = 10,
                    weights: Annotated[str | None, Query(max_length=200)] = None,
                    as_of: AsOf = None, since: Window = None, until: Window = None,
-                   whatif: bool = False, predict: Predict = None) -> list[dict[str, Any]]:
+                   whatif: bool = False, predict: Predict = None,
+                   include: Include = None) -> list[dict[str, Any]]:
     """Candidate partners for a company and the needs in the body (not stored)."""
     return _scan(store, settings, company, body, axis, top, weights, as_of, since, until,
-                 whatif, predict)
+                 whatif, predict, include)
 
 
 @router.get("/overlap")

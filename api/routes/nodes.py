@@ -16,7 +16,7 @@ from api.schemas import (
     node_out,
     relationship_out,
 )
-from ecosystem.editing import company_detail, find_companies, upsert_node
+from ecosystem.editing import company_detail, company_identity, find_companies, upsert_node
 from ecosystem.errors import InvalidValue
 from ecosystem.model import NodeKind, RelKind
 
@@ -56,7 +56,7 @@ def get_company(store: StoreDep, company: Id, as_of: AsOf = None) -> CompanyOut:
     """One company with its capabilities, programmes and relationships; patent counts are
     summed per class in ``patents`` rather than listed year by year."""
     node, rels, patents = company_detail(store, company, as_of=as_of)
-    return CompanyOut(**node_out(node).model_dump(),
+    return CompanyOut(**node_out(node).model_dump(), **company_identity(store, node),
                       relationships=[relationship_out(r) for r in rels], patents=patents)
 
 

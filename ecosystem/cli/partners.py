@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
+from ecosystem.entities.organisation_types import parse_org_types
 from ecosystem.model import parse_window
 from ecosystem.prediction.model import predicted_partners, with_predictions
 from ecosystem.scanning.needs import load_needs, read_needs_file, save_needs
 from ecosystem.scanning.pair import pair_metrics
 from ecosystem.scanning.profiles import resolve_company
-from ecosystem.scanning.scan import Axis, parse_weights, scan_partners
+from ecosystem.scanning.scan import SCAN_AXES, parse_weights, scan_partners
 
 __all__ = ["COMMANDS"]
 
@@ -84,8 +85,11 @@ def needs_show(obj: Context, company: str, as_json: bool) -> None:
                                                        path_type=Path),
               help="A needs map (YAML/JSON) to scan for; default: the stored one, if any.")
 @click.option("--top", default=10, show_default=True, help="How many candidates (1-1000).")
-@click.option("--axis", type=click.Choice([a.value for a in Axis]), default="both",
+@click.option("--axis", type=click.Choice([a.value for a in SCAN_AXES]), default="both",
               show_default=True, help="In-industry, cross-industry or both.")
+@click.option("--include", default=None, metavar="TYPES",
+              help="Also propose these organisation types (non_profit, academic, government, "
+              "project; comma-separated). Default: companies only.")
 @click.option("--weights", default=None, metavar="NAME=W,...",
               help="Fit weights, e.g. strategy=0.2,capability=0.6,culture=0.2 (also "
               "complementarity, synergy, overlap).")
@@ -103,8 +107,9 @@ def needs_show(obj: Context, company: str, as_json: bool) -> None:
 @click.pass_obj
 @handle_errors
 def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: str,
-         weights: str | None, explain: bool, with_whatif: bool, predict_kind: str | None,
-         as_of: str | None, since: str | None, until: str | None, as_json: bool) -> None:
+         include: str | None, weights: str | None, explain: bool, with_whatif: bool,
+         predict_kind: str | None, as_of: str | None, since: str | None, until: str | None,
+         as_json: bool) -> None:
     """Rank candidate partners for COMPANY (an id or a name) on strategy, capability and
     culture fit, inside its industry and across industries."""
     fit = parse_weights(weights)
@@ -112,22 +117,26 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
     with obj.open() as store:
         result = scan_partners(store, company, needs=needs_map, top=top, axis=axis,
                                weights=fit, as_of=as_of, window=parse_window(since, until),
-                               what_if=with_whatif)
+                               what_if=with_whatif, include=parse_org_types(include))
         if predict_kind is not None:
             result = with_predictions(result, predicted_partners(
                 store, result.focal, predict_kind, as_of=as_of))
     if as_json:
         echo_json([c.as_dict() for c in result.candidates])
         return
-    click.echo(f"Candidates for {result.focal} ({result.considered:,} considered)")
+    sectors = ", ".join(dict.fromkeys(a.sector for a in result.sectors)) or "unknown"
+    click.echo(f"Candidates for {result.focal} (sector {sectors}; {result.considered:,} "
+               "considered)")
     if result.gaps:
         click.echo("Unmet share of each need: " + ", ".join(
             f"{need} {gap:.0%}" for need, gap in result.gaps.items()))
     for rank, cand in enumerate(result.candidates, start=1):
+        dims = ", ".join(f"{d.name} {d.score:.2f}" if d.known else f"{d.name} unknown"
+                         for d in (cand.capability, cand.strategy, cand.culture))
+        sector = ", ".join(dict.fromkeys(a.sector for a in cand.sectors)) or "sector unknown"
         click.echo(f"{rank:>3}. {cand.score:.2f}  {cand.name} ({cand.company})  "
-                   f"[{cand.axis.value}; strategy {cand.strategy.score:.2f}, capability "
-                   f"{cand.capability.score:.2f}, culture {cand.culture.score:.2f}; "
-                   f"confidence {cand.confidence:.2f}]")
+                   f"[{cand.axis.value}, {sector}; {dims}; confidence "
+                   f"{cand.confidence:.2f}]")
         if explain:
             for line in cand.explanation[1:]:
                 click.echo(f"       {line}")

@@ -21,13 +21,39 @@ from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
 
 __all__ = ["opportunities_view", "partner_radar"]
 
-AXIS_COLOURS = {Axis.IN_INDUSTRY: "#1f77b4", Axis.CROSS_INDUSTRY: "#ff7f0e"}
-RADIUS = 700.0  # a fit of 0 sits this far from the centre
-HOLE = 90.0  # and a fit of 1 this far
+AXIS_COLOURS = {Axis.IN_INDUSTRY: "#1f77b4", Axis.CROSS_INDUSTRY: "#ff7f0e",
+                Axis.SECTOR_UNKNOWN: GREY}
+#: Where each kind of candidate fans out: (start, end) angles in radians, counter-clockwise
+#: from the right: in-industry on the left, cross-industry on the right, unknown below.
+ARCS = {Axis.IN_INDUSTRY: (math.pi * 0.6, math.pi * 1.35),
+        Axis.CROSS_INDUSTRY: (-math.pi * 0.35, math.pi * 0.4),
+        Axis.SECTOR_UNKNOWN: (math.pi * 1.4, math.pi * 1.6)}
+RADIUS = 700.0  # the lowest fit shown sits this far from the centre
+HOLE = 110.0  # and the highest this far
 
 
-def _radius(score: float) -> float:
-    return HOLE + RADIUS * (1.0 - min(max(score, 0.0), 1.0))
+class _Scale:
+    """Distance from the centre for a fit, stretched over the fits shown so that their
+    differences are visible (the rings give the fits they stand for)."""
+
+    def __init__(self, scores: Sequence[float]) -> None:
+        self.low = min(scores, default=0.0)
+        self.high = max(scores, default=1.0)
+        if self.high - self.low < 0.05:  # nearly equal: a band of 0.05 around them
+            middle = (self.high + self.low) / 2
+            self.low, self.high = middle - 0.025, middle + 0.025
+
+    def __call__(self, score: float) -> float:
+        share = (self.high - score) / (self.high - self.low)
+        return HOLE + RADIUS * min(max(share, 0.0), 1.0)
+
+    def rings(self) -> list[float]:
+        """Three to five round fits between the lowest and highest shown."""
+        span = self.high - self.low
+        step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if span / s <= 5)
+        first = math.ceil(self.low / step) * step
+        return [round(first + k * step, 4) for k in range(int(span / step) + 1)
+                if first + k * step <= self.high + 1e-9]
 
 
 def partner_radar(store: Store, company: str, *, needs: NeedsMap | None = None,
@@ -59,15 +85,15 @@ def partner_radar(store: Store, company: str, *, needs: NeedsMap | None = None,
                                                         "no needs map stored"),
                       value=3.0, shape="star", x=0.0, y=0.0)]
     edges = []
-    sides: dict[Axis, list[Candidate]] = {Axis.IN_INDUSTRY: [], Axis.CROSS_INDUSTRY: []}
+    sides: dict[Axis, list[Candidate]] = {axis: [] for axis in ARCS}
     for c in result.candidates:
         sides[c.axis].append(c)
+    scale = _Scale([c.score for c in result.candidates])
     for side, members in sides.items():
-        # In-industry fan out over the left half, cross-industry over the right half.
-        start = math.pi / 2 if side is Axis.IN_INDUSTRY else -math.pi / 2
+        start, end = ARCS[side]
         for i, c in enumerate(members):
-            theta = start + math.pi * (i + 0.5) / len(members)
-            r = _radius(c.score)
+            theta = start + (end - start) * (i + 0.5) / len(members)
+            r = scale(c.score)
             key = node_key(NodeKind.COMPANY, c.company)
             colour = AXIS_COLOURS[side]
             nodes.append(ViewNode(key, c.name, side.value, colour, "\n".join(c.explanation),
@@ -88,14 +114,20 @@ def partner_radar(store: Store, company: str, *, needs: NeedsMap | None = None,
                           Axis.IN_INDUSTRY.value),
               LegendEntry("cross-industry candidate", AXIS_COLOURS[Axis.CROSS_INDUSTRY], "node",
                           Axis.CROSS_INDUSTRY.value)]
+    if sides[Axis.SECTOR_UNKNOWN]:
+        legend.append(LegendEntry("sector unknown", AXIS_COLOURS[Axis.SECTOR_UNKNOWN], "node",
+                                  Axis.SECTOR_UNKNOWN.value))
     if any(e.kind == "predicted" for e in edges):
         legend.append(LegendEntry("predicted tie", "#6a1b9a", "edge", "predicted", dashes=True))
     notes = [f"Candidate partners for {focal_name}: the closer to the centre, the better the "
-             f"fit (of {result.considered:,} companies considered). Left: in-industry; right: "
-             "cross-industry. Hover a candidate for the reasons behind its score."]
+             f"fit (of {result.considered:,} companies considered); distances are stretched "
+             f"over the fits shown ({scale.low:.2f} to {scale.high:.2f}), the rings give the "
+             "fit. Left: in-industry; right: cross-industry"
+             + ("; below: sector unknown" if sides[Axis.SECTOR_UNKNOWN] else "")
+             + ". Hover a candidate for the reasons behind its score."]
     if gaps:
         notes.append(f"Unmet needs: {gaps}.")
-    rings = [(_radius(s), f"fit {s:.2f}") for s in (0.75, 0.5, 0.25)]
+    rings = [(scale(s), f"fit {s:.2f}") for s in scale.rings()]
     return View(f"Partner radar: {focal_name}", nodes, edges, legend, notes, rings=rings)
 
 
