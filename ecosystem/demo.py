@@ -177,18 +177,25 @@ def build_demo(store: Store, *, progress: bool = False) -> WriteSummary:
 
 
 def summarize(store: Store, *, as_of: AsOf = None, top: int = 5) -> dict[str, Any]:
-    """A short summary of an ecosystem: counts, largest programmes, most connected companies.
+    """A short summary of an ecosystem: counts, largest programmes, most connected companies
+    (firms only: foundations, universities and projects are members too, but not the
+    partners a scan proposes).
 
     ``as_of`` defaults to today; relationships not active then are not counted.
     """
+    from ecosystem.entities.organisation_types import organisation_types
+
     day = as_of if as_of is not None else dt.date.today().isoformat()
     members = store.relationships(RelKind.MEMBER_OF, as_of=day)
     programmes = {n.id: n.name for n in store.nodes(NodeKind.PROGRAMME)}
     by_programme = Counter(r.target for r in members)
-    by_company = Counter(r.source for r in members)
+    types = organisation_types(store)
+    firms = {i for i, t in types.items() if t.type == "company"}
+    by_company = Counter(r.source for r in members if r.source in firms)
     names = {n.id: n.name for n in store.nodes(NodeKind.COMPANY)}
     capabilities = Counter(r.source for r in store.relationships(RelKind.HAS_CAPABILITY,
-                                                                 as_of=day))
+                                                                 as_of=day)
+                           if r.source in firms)
     patents: Counter[str] = Counter()
     for rel in store.relationships(RelKind.HOLDS_PATENTS_IN):
         patents[rel.source] += int(rel.properties.get("count", 0))

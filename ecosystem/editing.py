@@ -114,16 +114,21 @@ def company_summary(store: Store, company: str, *, as_of: AsOf = None) -> dict[s
     technologies, and its patents per class with totals, largest first (JSON-ready)."""
     node, rels, _ = company_detail(store, company, as_of=as_of)
 
-    def line(rel: Relationship, other: str) -> str:
+    def line(rel: Relationship, other: str, direction: str) -> str:
         dates = f"{rel.since or '...'} to {rel.until or 'now'}"
         extra = ", ".join(f"{k}={v}" for k, v in rel.properties.items()
                           if k not in ("evidence",))
-        return f"{rel.kind.value:<16} {other}  [{dates}]{'  ' + extra if extra else ''}"
+        arrow = {"out": "->", "in": "<-", "both": "--"}[direction]
+        return f"{arrow} {rel.kind.value:<17}{other}  [{dates}]{'  ' + extra if extra else ''}"
 
     def row(rel: Relationship) -> dict[str, Any]:
-        other = rel.target if rel.source == node.id else rel.source
-        return {"kind": rel.kind.value, "other": other, "since": rel.since,
-                "until": rel.until, **rel.properties, "line": line(rel, other)}
+        outgoing = rel.source == node.id
+        other = rel.target if outgoing else rel.source
+        direction = ("both" if RELATIONSHIP_SCHEMAS[rel.kind].symmetric else
+                     "out" if outgoing else "in")
+        return {"kind": rel.kind.value, "other": other, "direction": direction,
+                "since": rel.since, "until": rel.until, **rel.properties,
+                "line": line(rel, other, direction)}
 
     by_kind: dict[RelKind, list[Relationship]] = {}
     for rel in rels:

@@ -424,6 +424,7 @@ NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
                       example="name:toyota;Toyota Motor Corporation"),
                 Field("crunchbase", doc="Crunchbase organisation slug.", example="toyota"),
                 Field("wikidata", doc="Wikidata item id.", example="Q53268"),
+                Field("pitchbook", doc="PitchBook company id.", example="10523-71"),
                 _DESCRIPTION,
             ),
             "An organisation: a firm, a non-profit, a university, a public body (see "

@@ -78,9 +78,14 @@ def test_show_nodes_relationships(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     run("import", str(SMALL), store=db)
     shown = json.loads(run("show", "company", "voltra", "--json", store=db).output)
-    assert shown["name"] == "Voltra Motors" and len(shown["relationships"]) == 10
+    assert shown["name"] == "Voltra Motors"
+    assert [len(shown[k]) for k in ("memberships", "ties", "capabilities")] == [2, 5, 1]
+    assert shown["patents"]["total"] == 150
+    assert {(t["kind"], t["other"], t["direction"]) for t in shown["ties"]} >= {
+        ("owns", "shiplane", "out"), ("supplies", "siliq", "in"),
+        ("partners_with", "cortex", "both")}
     text = run("show", "company", "shiplane", store=db).output
-    assert "<- owns" in text and "-> supplies" in text
+    assert "<- owns             voltra" in text and "-> supplies         voltra" in text
     listed = json.loads(run("nodes", "company", "--search", "ai", "--json", store=db).output)
     assert [n["id"] for n in listed] == ["cortex"]
     rels = json.loads(run("relationships", "member_of", "--as-of", "2023-06", "--json",
@@ -139,6 +144,9 @@ def test_demo_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert sorted(Path(p).name for p in data["views"]) == [
         "focus.html", "map.html", "opportunities.html", "programme.html", "radar.html"]
     assert all((tmp_path / p).stat().st_size > 10_000 for p in data["views"])
+    before = json.loads(run("info", "--json", store=db).output)
+    # again into the same store: the merged duplicates stay merged, nothing doubles
     text = run("demo", "--no-views", store=db).output
     assert "Largest programmes" in text and "Cloud Native Computing Foundation" in text
     assert "Views" not in text
+    assert json.loads(run("info", "--json", store=db).output) == before

@@ -93,8 +93,10 @@ def _print_counts(counts: dict[str, dict[str, int]],
 @click.option("--format", "fmt", type=click.Choice([f.value for f in ImportFormat]),
               default=ImportFormat.AUTO.value, show_default=True,
               help="Input format; auto picks lf-landscape for an LF landscape folder, "
-              "graphml for .graphml files, tabular otherwise. patentsview, lens and "
-              "patent-counts read patent data and match assignees to stored companies.")
+              "graphml for .graphml files, crunchbase or pitchbook for their company "
+              "exports, tabular otherwise. Exports enrich the stored companies they match. "
+              "patentsview, lens and patent-counts read patent data and match assignees "
+              "to stored companies.")
 @click.option("--encoding", default=None,
               help="Encoding of CSV files (default UTF-8; a byte-order mark is honoured).")
 @JSON
@@ -267,11 +269,11 @@ def _print_company(summary: dict[str, Any], limit: int | None) -> None:
     kind = summary["org_type"]
     click.echo(f"{summary['name']} (company {summary['id']})")
     click.echo(f"  type: {kind['type']} ({kind['source']}: {kind['evidence']})")
-    sectors = summary["sectors"] or [{"sector": "unknown", "name": "no evidence",
-                                      "source": "-", "evidence": ""}]
-    for sector in sectors:
+    if not summary["sectors"]:
+        click.echo("  sector: unknown (no evidence; `ecosystem sectors --set` records one)")
+    for sector in summary["sectors"]:
         click.echo(f"  sector: {sector['sector']} {sector.get('name', '')} "
-                   f"({sector['source']}: {sector['evidence']})".rstrip())
+                   f"({sector['source']}: {sector['evidence']})")
     if summary["aliases"]:
         click.echo(f"  also known as: {', '.join(summary['aliases'])}")
     for name, value in summary["properties"].items():

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ecosystem.entities.resolution import Decision, Pair
@@ -341,9 +342,10 @@ def merged_ids(store: Store) -> dict[str, str]:
     return store.cached("merged-ids", build)
 
 
-def _copies(frame: pd.DataFrame, kind: RelKind) -> pd.Series:
-    """True for each row that repeats the identity of an earlier row (kind, ends,
-    ``since`` read as a day, ``key`` or the fields it is derived from)."""
+def _copies(frame: pd.DataFrame, kind: RelKind, moved: pd.Series) -> pd.Series:
+    """True for each re-pointed row (``moved``) that repeats the identity (kind, ends,
+    ``since`` read as a day, ``key`` or the fields it is derived from) of another row;
+    a row that was not re-pointed is never the copy, wherever it stands."""
     columns = ["source", "target", "key", *DERIVED_KEY_FIELDS.get(kind, ())]
     identity = pd.DataFrame({c: frame[c].astype(str).str.strip() for c in columns
                              if c in frame.columns})
@@ -351,7 +353,11 @@ def _copies(frame: pd.DataFrame, kind: RelKind) -> pd.Series:
         since = frame["since"].astype(str).str.strip()
         identity["since"] = since.where(since.str.len() != 7, since + "-01").where(
             since.str.len() != 4, since + "-01-01")
-    return identity.duplicated(keep="first")
+    order = np.argsort(moved.to_numpy(), kind="stable")  # rows as given first
+    copies = identity.iloc[order].duplicated(keep="first").to_numpy()
+    repeated = np.zeros(len(frame), dtype=bool)
+    repeated[order] = copies
+    return pd.Series(repeated & moved.to_numpy(), index=frame.index)
 
 
 def redirect_merged(store: Store, tables: Sequence[RawTable]
@@ -395,7 +401,7 @@ def redirect_merged(store: Store, tables: Sequence[RawTable]
                 changed[table.source] += int(hit.sum())
                 moved |= hit
         if ends.get(name) and moved.any():
-            frame = frame[~(_copies(frame, RelKind(name)) & moved).to_numpy()]
+            frame = frame[~_copies(frame, RelKind(name), moved).to_numpy()]
         out.append(RawTable(table.name, table.source, frame, table.columns, table.notes))
     notes = [f"{source}: {count:,} row(s) named companies merged into others (`ecosystem "
              "merges`); written to the kept ones" for source, count in changed.items()]

@@ -78,6 +78,7 @@ class Record:
     domain: str | None = None
     crunchbase: str | None = None
     wikidata: str | None = None
+    pitchbook: str | None = None
     aliases: tuple[str, ...] = ()
     org_type: str | None = None
     country: str | None = None
@@ -91,9 +92,17 @@ class Record:
             id=node.id, name=node.name, name_key=normalise(node.name), id_key=id_key(node.id),
             domain=None if site in SHARED_HOSTS else site,
             crunchbase=_text(p.get("crunchbase")), wikidata=_text(p.get("wikidata")),
-            aliases=tuple(normalise(str(a)) for a in p.get("aliases") or ()),
+            pitchbook=_text(p.get("pitchbook")),
+            aliases=tuple(normalise(a) for a in _list(p.get("aliases"))),
             org_type=_text(p.get("org_type")), country=_country(p.get("country")),
             degree=degree)
+
+
+def _list(value: object) -> list[str]:
+    """A list field as stored (a list) or as read from a file (';'-separated text)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return [str(v) for v in value or ()] if isinstance(value, list | tuple) else []
 
 
 def _text(value: object) -> str | None:
@@ -162,6 +171,8 @@ def _keys(record: Record) -> Iterable[tuple[str, str]]:
         yield "crunchbase", record.crunchbase
     if record.wikidata:
         yield "wikidata", record.wikidata
+    if record.pitchbook:
+        yield "pitchbook", record.pitchbook
 
 
 def _score(a: Record, b: Record) -> tuple[float, tuple[str, ...]]:
@@ -172,6 +183,8 @@ def _score(a: Record, b: Record) -> tuple[float, tuple[str, ...]]:
         found.append((0.99, f"same Crunchbase slug ({a.crunchbase})"))
     if a.wikidata and a.wikidata == b.wikidata:
         found.append((0.99, f"same Wikidata id ({a.wikidata})"))
+    if a.pitchbook and a.pitchbook == b.pitchbook:
+        found.append((0.99, f"same PitchBook id ({a.pitchbook})"))
     if a.id_key == b.id_key:
         found.append((0.95, f"same id once 'name:' is taken off ({a.id_key!r})"))
     if a.name_key and a.name_key == b.name_key:

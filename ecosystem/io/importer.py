@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import RawTable
+from ecosystem.io.company_exports import READERS as _EXPORT_READERS
+from ecosystem.io.company_exports import sniff_export
 from ecosystem.io.graphml import read_graphml
 from ecosystem.io.lf_landscape import is_lf_landscape, read_lf_landscape
 from ecosystem.io.names import NameIndex
@@ -22,7 +24,8 @@ __all__ = ["ImportFormat", "detect_format", "import_paths", "read_paths"]
 
 class ImportFormat(StrEnum):
     """Input formats. ``auto`` picks lf-landscape for an LF landscape folder, graphml for a
-    ``.graphml`` file, and the canonical tabular format otherwise."""
+    ``.graphml`` file, crunchbase or pitchbook for a file with their export's columns, and
+    the canonical tabular format otherwise."""
 
     AUTO = "auto"
     TABULAR = "tabular"
@@ -31,6 +34,8 @@ class ImportFormat(StrEnum):
     PATENTSVIEW = "patentsview"
     LENS = "lens"
     PATENT_COUNTS = "patent-counts"
+    CRUNCHBASE = "crunchbase"
+    PITCHBOOK = "pitchbook"
 
 
 _PATENT_READERS = {
@@ -46,6 +51,10 @@ def detect_format(paths: Sequence[Path]) -> ImportFormat:
         return ImportFormat.LF_LANDSCAPE
     if paths and all(p.suffix.lower() == ".graphml" for p in paths):
         return ImportFormat.GRAPHML
+    exports = {sniff_export(p) if p.is_file() else None for p in paths}
+    found = exports.pop() if len(exports) == 1 else None
+    if found is not None:
+        return ImportFormat(found)
     return ImportFormat.TABULAR
 
 
@@ -79,6 +88,9 @@ def read_paths(
         return tables
     if chosen is ImportFormat.GRAPHML:
         return [t for path in resolved for t in read_graphml(path)]
+    if chosen.value in _EXPORT_READERS:
+        return [t for path in resolved
+                for t in _EXPORT_READERS[chosen.value](path, encoding=encoding)]
     if chosen in _PATENT_READERS:
         raise ImportRefused([Problem(
             file=str(resolved[0]), message=f"{chosen.value} input needs a store",
@@ -103,8 +115,11 @@ def import_paths(
         Where to write.
     paths
         Folders or files: CSV, Parquet, Excel (tabular), an LF landscape folder, GraphML,
-        or patent data (:mod:`ecosystem.io.patents`; assignees are matched to the stored
-        companies and those that match none are reported in ``summary.unmatched``).
+        Crunchbase or PitchBook company exports (:mod:`ecosystem.io.company_exports`; their
+        companies are matched to the stored ones and enrich them,
+        :mod:`ecosystem.entities.attach`), or patent data (:mod:`ecosystem.io.patents`;
+        assignees are matched to the stored companies and those that match none are
+        reported in ``summary.unmatched``).
     format
         An :class:`ImportFormat`; ``auto`` by default.
     encoding
@@ -140,12 +155,18 @@ def import_paths(
         summary.suggestions = {name: near for name in summary.unmatched
                                if (near := companies.near(name))}
         return summary
+    from ecosystem.entities.attach import attach_to_store
     from ecosystem.entities.merging import redirect_merged
 
+    if chosen is ImportFormat.AUTO and paths:
+        chosen = detect_format([Path(p) for p in paths])
     skipped: dict[str, str] = {}
-    tables = read_paths(paths, format=format, encoding=encoding, skipped=skipped)
+    tables = read_paths(paths, format=chosen, encoding=encoding, skipped=skipped)
+    attached: list[str] = []
+    if chosen.value in _EXPORT_READERS:
+        tables, attached = attach_to_store(store, tables)
     tables, redirected = redirect_merged(store, tables)
     summary = store.write(tables, progress=progress)
     summary.skipped = skipped
-    summary.notes = [note for table in tables for note in table.notes] + redirected
+    summary.notes = [note for table in tables for note in table.notes] + attached + redirected
     return summary
