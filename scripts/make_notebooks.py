@@ -167,13 +167,61 @@ SCAN = [
         "    figsize=(8, 6), title='Fit of the top candidates by dimension')\n"
         "ax.invert_yaxis(); plt.xlabel('score (0-1)'); plt.show()"
     ),
-    new_markdown_cell("## 3. The cross-industry opportunity radar\n\nCandidates outside "
-                      "Toyota's industries and programmes that cover its unmet needs while "
-                      "overlapping little with what it already has."),
+    new_markdown_cell("## 3. The cross-industry opportunity radar\n\nCandidates of another "
+                      "known sector than Toyota's (SIC 37, transportation equipment, from its "
+                      "Wikidata industry) that cover its unmet needs while overlapping little "
+                      "with what it already has."),
     new_code_cell(
         "radar = scan_partners(store, 'toyota', axis='cross-industry', top=8, as_of='2025-06-30')\n"
         "pd.DataFrame([{'candidate': c.name, 'score': round(c.score, 2),\n"
+        "               'sector': ', '.join(dict.fromkeys(a.sector for a in c.sectors)),\n"
         "               'covers': c.capability.components[0].evidence} for c in radar.candidates])"
+    ),
+    new_markdown_cell(
+        "## 4. Why the candidates can be defended\n\n"
+        "Three things stand between the raw data and the list: what kind of organisation "
+        "each one is (foundations, universities and open-source projects are members of "
+        "the programmes too, but not partner companies), which organisations are one "
+        "(the demo build merged the duplicates scoring 0.9 or more), and which sector each "
+        "is in, each with its source. The demo's organisations by type:"),
+    new_code_cell(
+        "from collections import Counter\n"
+        "from ecosystem.entities.organisation_types import organisation_types\n"
+        "from ecosystem.entities.sectors import company_sectors, sector_names\n"
+        "types = organisation_types(store)\n"
+        "counts = pd.Series(Counter(t.type for t in types.values())).sort_values()\n"
+        "ax = counts.plot.barh(figsize=(6, 2.5), title='Organisations of the demo by type')\n"
+        "ax.bar_label(ax.containers[0]); plt.show()"
+    ),
+    new_markdown_cell(
+        "IBM looks for partners across industries. A candidate is cross-industry only when "
+        "both sectors are known and differ; each sector carries its source (the TDA "
+        "patent data's SIC code, a Wikidata industry, a name rule ...) and confidence."),
+    new_code_cell(
+        "sectors, names = company_sectors(store), sector_names(store)\n"
+        "print('IBM:', '; '.join(f'{names[a.sector]} ({a.source})' for a in sectors['ibm']))\n"
+        "ibm = scan_partners(store, 'ibm', axis='cross-industry', top=8, as_of='2025-06-30')\n"
+        "pd.DataFrame([{'candidate': c.name, 'score': round(c.score, 2),\n"
+        "               'type': types[c.company].type,\n"
+        "               'sector': names.get(c.sectors[0].sector, c.sectors[0].sector),\n"
+        "               'source': c.sectors[0].source, 'evidence': c.sectors[0].evidence}\n"
+        "              for c in ibm.candidates])"
+    ),
+    new_markdown_cell(
+        "Scores separate: a dimension with no evidence drops out instead of counting as a "
+        "neutral 0.5, and the confidence (how much of the score rests on evidence) is shown "
+        "beside it. The top candidates' scores against their confidence:"),
+    new_code_cell(
+        "both = scan_partners(store, 'ibm', top=40, as_of='2025-06-30')\n"
+        "frame = pd.DataFrame([{'name': c.name, 'score': c.score, 'confidence': c.confidence,\n"
+        "                       'axis': c.axis.value} for c in both.candidates])\n"
+        "fig, ax = plt.subplots(figsize=(7, 4))\n"
+        "for axis, group in frame.groupby('axis'):\n"
+        "    ax.scatter(group['confidence'], group['score'], label=axis)\n"
+        "for _, row in frame.head(6).iterrows():\n"
+        "    ax.annotate(row['name'][:18], (row['confidence'], row['score']), fontsize=7)\n"
+        "ax.set_xlabel('confidence'); ax.set_ylabel('score'); ax.legend()\n"
+        "ax.set_title(\"IBM's 40 best candidates\"); plt.show()"
     ),
     new_markdown_cell("The partner radar draws both axes at once: the closer to Toyota, the "
                       "better the fit; in-industry on the left, cross-industry on the right. "
@@ -182,7 +230,7 @@ SCAN = [
         "from ecosystem.views import partner_radar\n"
         "partner_radar(store, 'toyota', top=16, as_of='2025-06-30')"
     ),
-    new_markdown_cell("## 4. Patent portfolios: overlap and technological proximity\n\n"
+    new_markdown_cell("## 5. Patent portfolios: overlap and technological proximity\n\n"
                       "On the real TDA patent portfolios of matched LF members: Jaffe's cosine "
                       "against the Mahalanobis proximity of Bloom, Schankerman & Van Reenen, "
                       "which also credits related classes."),

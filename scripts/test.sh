@@ -26,4 +26,5 @@ echo "== ruff"
 echo "== mypy --strict"
 .venv/bin/mypy
 echo "== pytest"
-.venv/bin/python -m pytest "$@"
+# Two workers (pytest-xdist): the five-minute soak test runs beside the rest of the suite.
+.venv/bin/python -m pytest -n "${ECOSYSTEM_TEST_WORKERS:-2}" "$@"

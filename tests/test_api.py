@@ -130,8 +130,13 @@ def test_needs_scan_overlap_influence(client: TestClient) -> None:
     put = client.put("/v1/companies/cortex/needs", headers=AUTH, json={"needs": [
         {"id": "cells", "capabilities": ["energy/cells"], "weight": 2}]})
     assert put.json()["needs"][0]["weight"] == 2
-    candidates = client.get("/v1/scan/voltra?top=3").json()
-    assert len(candidates) == 3
+    candidates = client.get("/v1/scan/voltra?top=3&min_confidence=0").json()
+    # with stored needs, only companies meeting some unmet need are candidates
+    assert [c["company"] for c in candidates] == ["cellix", "cortex"]
+    # by default a candidate whose score rests on little evidence is left out
+    default = client.get("/v1/scan/voltra?top=3").json()
+    assert all(c["confidence"] >= 0.3 for c in default)
+    assert len(default) == sum(c["confidence"] >= 0.3 for c in candidates)
     assert {"company", "score", "axis", "strategy", "capability", "culture",
             "explanation"} <= set(candidates[0])
     posted = client.post("/v1/scan/voltra?axis=in-industry", json={"needs": [

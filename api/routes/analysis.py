@@ -18,7 +18,7 @@ from ecosystem.prediction.model import predicted_partners, with_predictions
 from ecosystem.scanning.needs import load_needs, parse_needs, save_needs
 from ecosystem.scanning.pair import pair_metrics
 from ecosystem.scanning.profiles import resolve_company
-from ecosystem.scanning.scan import Axis, parse_weights, scan_partners
+from ecosystem.scanning.scan import MIN_CONFIDENCE, Axis, parse_weights, scan_partners
 
 router = APIRouter(tags=["analysis"], dependencies=[ReadAccess])
 
@@ -30,6 +30,9 @@ Include = Annotated[str | None, Query(
     max_length=200, examples=["non_profit,academic"],
     description="Organisation types proposed besides companies: non_profit, academic, "
     "government, project (comma-separated)")]
+MinConfidence = Annotated[float, Query(
+    ge=0, le=1, description="Leave out candidates whose score rests on less evidence than "
+    "this (share of the weighted fit that is known); 0 keeps them all")]
 Predict = Annotated[str | None, Query(
     min_length=1, max_length=100, examples=["member_of"],
     description="Add link-prediction evidence from this dated relation (member_of: "
@@ -70,7 +73,7 @@ def put_needs(store: StoreDep, company: Company, body: NeedsIn) -> dict[str, Any
 def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: str,
           top: int, weights: str | None, as_of: str | None, since: str | None,
           until: str | None, whatif: bool, predict: str | None,
-          include: str | None) -> list[dict[str, Any]]:
+          include: str | None, min_confidence: float) -> list[dict[str, Any]]:
     needs_map = None
     if needs is not None:
         focal = resolve_company(store, company)
@@ -80,7 +83,7 @@ def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: 
     result = scan_partners(store, company, needs=needs_map, top=_top(settings, top),
                            axis=Axis(axis), weights=parse_weights(weights), as_of=as_of,
                            window=parse_window(since, until), what_if=whatif,
-                           include=parse_org_types(include))
+                           include=parse_org_types(include), min_confidence=min_confidence)
     if predict is not None:
         result = with_predictions(result, predicted_partners(store, result.focal, predict,
                                                              as_of=as_of))
@@ -93,18 +96,18 @@ def scan(store: StoreDep, settings: SettingsDep, company: Company,
          weights: Annotated[str | None, Query(max_length=200,
                                               examples=["strategy=0.2,capability=0.6"])] = None,
          as_of: AsOf = None, since: Window = None, until: Window = None,
-         whatif: bool = False, predict: Predict = None,
-         include: Include = None) -> list[dict[str, Any]]:
+         whatif: bool = False, predict: Predict = None, include: Include = None,
+         min_confidence: MinConfidence = MIN_CONFIDENCE) -> list[dict[str, Any]]:
     """Candidate partners for a company and its stored needs, with the full fit explanation
     (each with its organisation type and sectors, and their evidence).
 
     Results are kept until the stored data change, so repeated requests are cheap.
     """
     key = ("api-scan", company, axis, top, weights, as_of, since, until, whatif, predict,
-           include)
+           include, min_confidence)
     return store.cached(key, lambda: _scan(store, settings, company, None, axis, top,
                                            weights, as_of, since, until, whatif, predict,
-                                           include))
+                                           include, min_confidence))
 
 
 @router.post("/scan/{company}")
@@ -112,11 +115,11 @@ def scan_for_needs(store: StoreDep, settings: SettingsDep, company: Company, bod
                    axis: ScanAxis = "both", top: Annotated[int, Query()] = 10,
                    weights: Annotated[str | None, Query(max_length=200)] = None,
                    as_of: AsOf = None, since: Window = None, until: Window = None,
-                   whatif: bool = False, predict: Predict = None,
-                   include: Include = None) -> list[dict[str, Any]]:
+                   whatif: bool = False, predict: Predict = None, include: Include = None,
+                   min_confidence: MinConfidence = MIN_CONFIDENCE) -> list[dict[str, Any]]:
     """Candidate partners for a company and the needs in the body (not stored)."""
     return _scan(store, settings, company, body, axis, top, weights, as_of, since, until,
-                 whatif, predict, include)
+                 whatif, predict, include, min_confidence)
 
 
 @router.get("/overlap")

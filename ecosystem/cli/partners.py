@@ -13,7 +13,7 @@ from ecosystem.prediction.model import predicted_partners, with_predictions
 from ecosystem.scanning.needs import load_needs, read_needs_file, save_needs
 from ecosystem.scanning.pair import pair_metrics
 from ecosystem.scanning.profiles import resolve_company
-from ecosystem.scanning.scan import SCAN_AXES, parse_weights, scan_partners
+from ecosystem.scanning.scan import MIN_CONFIDENCE, SCAN_AXES, parse_weights, scan_partners
 
 __all__ = ["COMMANDS"]
 
@@ -90,6 +90,10 @@ def needs_show(obj: Context, company: str, as_json: bool) -> None:
 @click.option("--include", default=None, metavar="TYPES",
               help="Also propose these organisation types (non_profit, academic, government, "
               "project; comma-separated). Default: companies only.")
+@click.option("--min-confidence", default=MIN_CONFIDENCE, show_default=True,
+              type=click.FloatRange(0, 1),
+              help="Leave out candidates whose score rests on less evidence than this "
+              "(share of the weighted fit that is known); 0 shows them all.")
 @click.option("--weights", default=None, metavar="NAME=W,...",
               help="Fit weights, e.g. strategy=0.2,capability=0.6,culture=0.2 (also "
               "complementarity, synergy, overlap).")
@@ -107,7 +111,8 @@ def needs_show(obj: Context, company: str, as_json: bool) -> None:
 @click.pass_obj
 @handle_errors
 def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: str,
-         include: str | None, weights: str | None, explain: bool, with_whatif: bool,
+         include: str | None, min_confidence: float, weights: str | None, explain: bool,
+         with_whatif: bool,
          predict_kind: str | None, as_of: str | None, since: str | None, until: str | None,
          as_json: bool) -> None:
     """Rank candidate partners for COMPANY (an id or a name) on strategy, capability and
@@ -117,7 +122,8 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
     with obj.open() as store:
         result = scan_partners(store, company, needs=needs_map, top=top, axis=axis,
                                weights=fit, as_of=as_of, window=parse_window(since, until),
-                               what_if=with_whatif, include=parse_org_types(include))
+                               what_if=with_whatif, include=parse_org_types(include),
+                               min_confidence=min_confidence)
         if predict_kind is not None:
             result = with_predictions(result, predicted_partners(
                 store, result.focal, predict_kind, as_of=as_of))
@@ -125,8 +131,10 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
         echo_json([c.as_dict() for c in result.candidates])
         return
     sectors = ", ".join(dict.fromkeys(a.sector for a in result.sectors)) or "unknown"
+    thin = (f"; {result.thin:,} left out for thin evidence, --min-confidence 0 shows them"
+            if result.thin else "")
     click.echo(f"Candidates for {result.focal} (sector {sectors}; {result.considered:,} "
-               "considered)")
+               f"considered{thin})")
     if result.gaps:
         click.echo("Unmet share of each need: " + ", ".join(
             f"{need} {gap:.0%}" for need, gap in result.gaps.items()))

@@ -10,12 +10,12 @@ when asked (``include``).
 Axes
 ----
 Sectors (:mod:`ecosystem.entities.sectors`) decide: a candidate is *in-industry* when it
-shares a sector with the focal company, is a value-chain neighbour (supplies it, buys from
-it, or partners with one that does), or, its sector or the focal company's unknown, is a
-fellow member of a programme that is not an umbrella (:func:`~ecosystem.scanning.fit.
-programme_weights` of at least 0.3); *cross-industry* when both sectors are known and
-differ (and it is not a value-chain neighbour). Candidates of unknown sector and no shared
-programme are listed as ``sector-unknown`` (in scans of both axes only). With a needs map,
+shares a sector with the focal company or is a value-chain neighbour (supplies it, buys
+from it, or partners with one that does); *cross-industry* when both sectors are known and
+differ (and it is not a value-chain neighbour). When either sector is unknown the
+candidate is listed as ``sector-unknown`` (in scans of both axes only): sharing a
+programme says nothing about an industry (Meta and BMW both sit in the TODO Group), and
+nothing is guessed. Record a sector with ``ecosystem sectors --set``. With a needs map,
 every candidate must meet some of the unmet needs; overlap with what the focal company
 has already is a penalty in the capability score.
 
@@ -72,7 +72,6 @@ from ecosystem.scanning.fit import (
     Fit,
     capability_fit,
     culture_fit,
-    programme_weights,
     strategy_fit,
 )
 from ecosystem.scanning.hierarchy import parent_matrix
@@ -115,9 +114,8 @@ class Axis(StrEnum):
 
 #: The axes a scan can be asked for.
 SCAN_AXES = (Axis.IN_INDUSTRY, Axis.CROSS_INDUSTRY, Axis.BOTH)
-#: Programmes weighted below this are umbrellas: sharing one does not place a candidate.
-UMBRELLA = 0.3
-
+#: A candidate's score must rest on at least this share of the weighted fit (confidence).
+MIN_CONFIDENCE = 0.3
 
 @dataclass(frozen=True)
 class FitWeights:
@@ -288,10 +286,12 @@ class ScanResult:
     candidates: tuple[Candidate, ...]
     considered: int
     sectors: tuple[SectorAssignment, ...] = ()
+    #: Candidates left out because their score rests on too little evidence.
+    thin: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {"focal": self.focal, "gaps": self.gaps, "considered": self.considered,
-                "sectors": [a.as_dict() for a in self.sectors],
+                "thin_evidence": self.thin, "sectors": [a.as_dict() for a in self.sectors],
                 "candidates": [c.as_dict() for c in self.candidates]}
 
 
@@ -376,11 +376,7 @@ def _placement(ctx: _Context, relation: list[bool | None], value_chain: np.ndarr
     same = np.array([r is True for r in relation])
     differs = np.array([r is False for r in relation])
     unknown = np.array([r is None for r in relation])
-    telling = programme_weights(ctx.member_folio.matrix) >= UMBRELLA
-    focal_programmes = np.asarray(ctx.member_folio.binary[[ctx.f], :].toarray()).ravel()
-    programme_mates = np.asarray(
-        ctx.member_folio.binary @ (focal_programmes * telling)).ravel() > 0
-    inside = same | value_chain | (unknown & programme_mates)
+    inside = same | value_chain
     across = differs & ~value_chain
     return inside, across, unknown & ~inside
 
@@ -397,6 +393,7 @@ def scan_partners(
     window: Window = None,
     what_if: bool = False,
     include: Iterable[str] = (),
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> ScanResult:
     """Rank candidate partners for ``company`` (an id or a name).
 
@@ -422,6 +419,11 @@ def scan_partners(
     include
         Organisation types proposed besides companies (``non_profit``, ``academic``,
         ``government``, ``project``).
+    min_confidence
+        Leave out candidates whose score rests on less evidence than this (the share of
+        the weighted fit that is known, 0 to 1): a score made of one signal (patent
+        proximity alone, say) would otherwise outrank well-known candidates. Their number
+        is reported (``ScanResult.thin``).
 
     Raises
     ------
@@ -434,6 +436,9 @@ def scan_partners(
     if not 1 <= top <= 1000:
         raise InvalidValue(f"top is {top}; give a number from 1 to 1000.", field="top",
                            value=top)
+    if not 0 <= min_confidence <= 1:
+        raise InvalidValue(f"min_confidence is {min_confidence}; give a number from 0 to 1.",
+                           field="min_confidence", value=min_confidence)
     chosen_axis = Axis(axis)
     if chosen_axis not in SCAN_AXES:
         raise InvalidValue(f"axis is {axis!r}; give one of "
@@ -480,6 +485,8 @@ def scan_partners(
     if cov is not None:  # with needs, a candidate must meet some of the unmet ones
         eligible &= np.nan_to_num(capability["complementarity"]) > 0
     eligible[ctx.f] = False
+    thin = eligible & (np.round(confidence, 6) < min_confidence)
+    eligible &= ~thin
     order = np.flatnonzero(eligible)
     order = order[np.lexsort((np.array(ctx.p.ids)[order], -np.round(confidence[order], 6),
                               -np.round(score[order], 6)))][:top]
@@ -502,7 +509,7 @@ def scan_partners(
         need.id: round(float(1.0 - g), 4) for need, g in zip(needs.needs,  # type: ignore[union-attr]
                                                               cov.met[ctx.f], strict=True)}
     return ScanResult(ctx.focal, needs, gaps, tuple(candidates), int(eligible.sum()),
-                      tuple(focal_sectors))
+                      tuple(focal_sectors), int(thin.sum()))
 
 
 def _candidate(ctx: _Context, j: int, fits: dict[str, Fit], score: np.ndarray,
