@@ -9,9 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import errors
-from api.middleware import BodyLimit, NamedOperation, RedactSecrets
-from api.routes import (
+from ecosystem.api import errors
+from ecosystem.api.middleware import BodyLimit, NamedOperation, RedactSecrets
+from ecosystem.api.routes import (
     analysis,
     health,
     imports,
@@ -21,8 +21,8 @@ from api.routes import (
     relationships,
     views,
 )
-from api.schemas import ErrorOut
-from api.settings import Settings
+from ecosystem.api.schemas import ErrorOut
+from ecosystem.api.settings import Settings
 from ecosystem import __version__
 from ecosystem.stores.base import open_store
 

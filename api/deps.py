@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.errors import ApiError
-from api.settings import Settings
+from ecosystem.api.errors import ApiError
+from ecosystem.api.settings import Settings
 from ecosystem.stores.base import Store
 
 __all__ = ["ReadAccess", "SettingsDep", "StoreDep", "WriteAccess"]

@@ -11,8 +11,8 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_body
-from api.settings import Settings
+from ecosystem.api.errors import error_body
+from ecosystem.api.settings import Settings
 from ecosystem.stores.locking import operation
 
 __all__ = ["BodyLimit", "NamedOperation", "RedactSecrets"]

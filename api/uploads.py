@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import UploadFile
 
-from api.errors import ApiError
+from ecosystem.api.errors import ApiError
 from ecosystem.errors import ImportRefused, InvalidValue
 
 __all__ = ["named_for_client", "save_uploads"]

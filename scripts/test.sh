@@ -22,7 +22,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 echo "== ruff"
-.venv/bin/ruff check ecosystem api tests bench scripts
+.venv/bin/ruff check ecosystem tests bench scripts
 echo "== mypy --strict"
 .venv/bin/mypy
 echo "== pytest"

@@ -108,3 +108,21 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     build_demo(store)
     yield store
     store.close()
+
+
+def copy_checkout(target: Path) -> None:
+    """Copy the files of the checkout that git knows or would add (no build output, no
+    virtual environment) into ``target``."""
+    import shutil
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"],
+                            cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source = ROOT / name
+        if source.is_symlink():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).symlink_to(source.readlink())
+        elif source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import DEVELOPMENT_KEY, Settings
 from ecosystem import EmbeddedStore, InvalidValue, Store, import_paths
+from ecosystem.api.app import create_app
+from ecosystem.api.settings import DEVELOPMENT_KEY, Settings
 from ecosystem.scanning.needs import read_needs_file, save_needs
 from tests.conftest import DATA, SMALL
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.middleware import RedactSecrets
-from api.settings import Settings
 from ecosystem import EmbeddedStore, NodeKind, RelKind, import_paths
+from ecosystem.api.app import create_app
+from ecosystem.api.middleware import RedactSecrets
+from ecosystem.api.settings import Settings
 from tests.conftest import SMALL
 from tests.test_api import AUTH, KEY, assert_error
 

@@ -19,9 +19,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
 from ecosystem import EmbeddedStore, NodeKind, StoreBusy, import_paths
+from ecosystem.api.app import create_app
+from ecosystem.api.settings import Settings
 from ecosystem.scanning.scan import scan_partners
 from tests.conftest import SMALL
 from tests.test_api import AUTH, KEY, assert_error

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_checkout
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, flags=re.S)
@@ -36,21 +35,11 @@ def test_ci_runs_the_readme_test_command_exactly() -> None:
     assert commands(SH[1])[0] in [line.strip() for line in ci.splitlines()]
 
 
-def _copy_checkout(target: Path) -> None:
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"],
-                            cwd=ROOT, capture_output=True, check=True).stdout
-    for name in filter(None, listed.decode().split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-
-
 @pytest.fixture(scope="module")
 def quickstart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """A fresh copy of the checkout in which the README's first command has run."""
     checkout = tmp_path_factory.mktemp("checkout")
-    _copy_checkout(checkout)
+    copy_checkout(checkout)
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "ECOSYSTEM_STORE"}}
     python_dir = str(Path(sys.executable).resolve().parent)
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)

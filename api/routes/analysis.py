@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
-from api.schemas import NeedsIn
+from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
+from ecosystem.api.schemas import NeedsIn
 from ecosystem.entities.organisation_types import parse_org_types
 from ecosystem.errors import InvalidValue
 from ecosystem.metrics.communities import bridges, communities, summarise

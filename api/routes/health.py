@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import StoreDep
-from api.schemas import HealthOut
+from ecosystem.api.deps import StoreDep
+from ecosystem.api.schemas import HealthOut
 
 router = APIRouter(tags=["health"])
 

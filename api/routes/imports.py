@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, StoreDep, WriteAccess
-from api.schemas import ImportOut
-from api.uploads import named_for_client, save_uploads
+from ecosystem.api.deps import SettingsDep, StoreDep, WriteAccess
+from ecosystem.api.schemas import ImportOut
+from ecosystem.api.uploads import named_for_client, save_uploads
 from ecosystem.io.importer import ImportFormat, detect_format, import_paths
 
 router = APIRouter(tags=["import"], dependencies=[WriteAccess])

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query
 
-from api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
-from api.schemas import (
+from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
+from ecosystem.api.schemas import (
     CellValue,
     CompaniesOut,
     CompanyOut,

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Body, File, Path, Query, Response, UploadFile
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
-from api.errors import ApiError
-from api.schemas import CellValue, ImportOut, RequestModel
-from api.uploads import named_for_client, save_uploads
+from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
+from ecosystem.api.errors import ApiError
+from ecosystem.api.schemas import CellValue, ImportOut, RequestModel
+from ecosystem.api.uploads import named_for_client, save_uploads
 from ecosystem import lifecycle as lc
 from ecosystem.editing import upsert_node
 from ecosystem.lifecycle.health import HealthWeights

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import ReadAccess, SettingsDep, StoreDep
+from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep
 from ecosystem.errors import InvalidValue
 from ecosystem.prediction import backtest, predict_links
 

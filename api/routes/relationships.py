@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import StoreDep, WriteAccess
-from api.schemas import RelationshipIn, RelationshipOut, relationship_out
+from ecosystem.api.deps import StoreDep, WriteAccess
+from ecosystem.api.schemas import RelationshipIn, RelationshipOut, relationship_out
 from ecosystem.editing import upsert_relationship
 from ecosystem.model import RELATIONSHIP_SCHEMAS, parse_date, parse_rel_kind
 

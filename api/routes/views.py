@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 
-from api.deps import ReadAccess, SettingsDep, StoreDep
+from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep
 from ecosystem.errors import InvalidValue
 from ecosystem.scanning.scan import Axis
 from ecosystem.views import (

@@ -386,8 +386,8 @@ def serve(obj: Context, host: str, port: int, development: bool) -> None:
 
     import uvicorn
 
-    from api.app import create_app
-    from api.settings import Settings
+    from ecosystem.api.app import create_app
+    from ecosystem.api.settings import Settings
 
     os.environ.setdefault("ECOSYSTEM_STORE", obj.store_location)
     settings = (Settings.development(obj.store_location) if development

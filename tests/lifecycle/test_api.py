@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
 from ecosystem import EmbeddedStore
+from ecosystem.api.app import create_app
+from ecosystem.api.settings import Settings
 from ecosystem.demo import build_worked_case
 from tests.test_api import assert_error
 
