@@ -27,8 +27,9 @@ from ecosystem.errors import (
     StoreUnavailable,
     UnknownKind,
 )
-from ecosystem.io.export import ExportFormat, export_store, store_tables
-from ecosystem.io.importer import ImportFormat, import_paths, read_paths
+from ecosystem.exchange import export_store, import_paths, store_tables
+from ecosystem.io.export import ExportFormat
+from ecosystem.io.importer import ImportFormat, read_paths
 from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,

@@ -32,6 +32,7 @@ __all__ = [
     "ORG_TYPES",
     "RELATIONSHIP_SCHEMAS",
     "STAGES",
+    "TRANSITIONS",
     "Field",
     "FieldType",
     "Node",
@@ -40,6 +41,7 @@ __all__ = [
     "RelKind",
     "Relationship",
     "RelationshipSchema",
+    "check_transition",
     "is_active",
     "node_key",
     "overlaps",
@@ -180,6 +182,38 @@ _DESCRIPTION = Field("description", doc="Free text.")
 #: The stages of a partnership, in the order the method walks them (METHOD.md 2-5).
 STAGES = ("identified", "evaluating", "negotiating", "active", "under_review",
           "buffer_period", "exiting", "transformed", "ended")
+#: Which stage may follow which (METHOD.md stages 2-5). A partnership may be recorded
+#: starting at any stage; ``ended`` is final.
+TRANSITIONS: Mapping[str, frozenset[str]] = {
+    "identified": frozenset({"evaluating", "ended"}),
+    "evaluating": frozenset({"identified", "negotiating", "ended"}),
+    "negotiating": frozenset({"evaluating", "active", "ended"}),
+    "active": frozenset({"under_review", "buffer_period", "exiting", "transformed", "ended"}),
+    "under_review": frozenset({"active", "buffer_period", "exiting", "transformed", "ended"}),
+    "buffer_period": frozenset({"active", "under_review", "exiting", "transformed", "ended"}),
+    "exiting": frozenset({"ended", "transformed"}),
+    "transformed": frozenset({"active", "under_review", "buffer_period", "exiting",
+                              "transformed", "ended"}),
+    "ended": frozenset(),
+}
+def check_transition(before: str | None, after: str) -> str | None:
+    """Why ``before -> after`` breaks the stage rules, or None when it is allowed.
+
+    Examples
+    --------
+    >>> check_transition("negotiating", "active") is None
+    True
+    >>> print(check_transition("ended", "active"))
+    an ended partnership cannot change stage; record a new partnership instead
+    """
+    if before is None or after in TRANSITIONS[before]:
+        return None
+    if before == "ended":
+        return "an ended partnership cannot change stage; record a new partnership instead"
+    allowed = ", ".join(sorted(TRANSITIONS[before]))
+    return f"'{before}' cannot be followed by '{after}'; from '{before}' go to one of: {allowed}"
+
+
 #: The three communication levels and their default cadence in days (METHOD.md stage 3).
 LEVELS = ("executive", "management", "team")
 #: The kinds of organisation (a company node may be any of them; scans propose companies).

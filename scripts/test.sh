@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the test suite needs on a machine with only Python and git, then run
-# it all: lint (ruff), types (mypy --strict), tests (pytest, notebooks and README included).
+# it all: lint (ruff), types (mypy --strict), layers (import-linter), tests (pytest,
+# notebooks and README included).
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k contract`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,8 @@ echo "== ruff"
 .venv/bin/ruff check ecosystem tests bench scripts
 echo "== mypy --strict"
 .venv/bin/mypy
+echo "== import-linter (one-way layers, declared in pyproject.toml)"
+.venv/bin/lint-imports --no-cache
 echo "== pytest"
 # Two workers (pytest-xdist): the five-minute soak test runs beside the rest of the suite.
 .venv/bin/python -m pytest -n "${ECOSYSTEM_TEST_WORKERS:-2}" "$@"

@@ -17,7 +17,7 @@ from ecosystem.model import NodeKind, parse_window
 from ecosystem.prediction.model import predicted_partners, with_predictions
 from ecosystem.scanning.needs import load_needs, parse_needs, save_needs
 from ecosystem.scanning.pair import pair_metrics
-from ecosystem.scanning.profiles import resolve_company
+from ecosystem.entities.lookup import resolve_company
 from ecosystem.scanning.scan import MIN_CONFIDENCE, Axis, parse_weights, scan_partners
 
 router = APIRouter(tags=["analysis"], dependencies=[ReadAccess])

@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from ecosystem.api.deps import SettingsDep, StoreDep, WriteAccess
 from ecosystem.api.schemas import ImportOut
 from ecosystem.api.uploads import named_for_client, save_uploads
-from ecosystem.io.importer import ImportFormat, detect_format, import_paths
+from ecosystem.exchange import import_paths
+from ecosystem.io.importer import ImportFormat, detect_format
 
 router = APIRouter(tags=["import"], dependencies=[WriteAccess])
 

@@ -12,9 +12,10 @@ from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
 from ecosystem.demo import build_demo, summarize, write_demo_views
 from ecosystem.editing import company_summary
 from ecosystem.errors import UnknownKind
-from ecosystem.io.export import ExportFormat, export_store
+from ecosystem.exchange import export_store, import_paths
+from ecosystem.io.export import ExportFormat
 from ecosystem.io.formatdoc import field_rows
-from ecosystem.io.importer import ImportFormat, import_paths
+from ecosystem.io.importer import ImportFormat
 from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,

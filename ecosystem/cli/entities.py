@@ -217,10 +217,10 @@ def sectors(obj: Context, companies: Sequence[str], assignments: Sequence[str],
     cross-industry only when both its sector and yours are known and differ.
     """
     from ecosystem.editing import upsert_relationship
+    from ecosystem.entities.lookup import resolve_company
     from ecosystem.entities.sectors import company_sectors, sector_names, sic_taxonomy
     from ecosystem.errors import InvalidValue
     from ecosystem.model import NodeKind, RelKind
-    from ecosystem.scanning.profiles import resolve_company
 
     with obj.open() as store:
         if taxonomy:

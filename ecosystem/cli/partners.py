@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
+from ecosystem.entities.lookup import resolve_company
 from ecosystem.entities.organisation_types import parse_org_types
 from ecosystem.model import parse_window
 from ecosystem.prediction.model import predicted_partners, with_predictions
 from ecosystem.scanning.needs import load_needs, read_needs_file, save_needs
 from ecosystem.scanning.pair import pair_metrics
-from ecosystem.scanning.profiles import resolve_company
 from ecosystem.scanning.scan import MIN_CONFIDENCE, SCAN_AXES, parse_weights, scan_partners
 
 __all__ = ["COMMANDS"]

@@ -1,6 +1,7 @@
-"""Export a store to the canonical tabular format (CSV, Parquet, Excel) or to GraphML.
+"""Write nodes and relationships in the canonical tabular format (CSV, Parquet, Excel).
 
-Exporting and importing again gives back the same nodes and relationships: a lossless
+:func:`ecosystem.exchange.export_store` writes a whole store with these. Exporting and
+importing again gives back the same nodes and relationships: a lossless
 round trip (lists are ';'-joined in CSV and Excel cells, so list items must not contain ';').
 Text that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``-2+3``, ``@SUM``)
 is written with an apostrophe in front, which import takes off again
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -27,16 +28,17 @@ from ecosystem.model import (
     RELATIONSHIP_SCHEMAS,
     Field,
     FieldType,
+    Node,
     NodeKind,
+    Relationship,
     RelKind,
 )
-from ecosystem.stores.base import Store
 
-__all__ = ["ExportFormat", "export_store", "store_tables", "write_workbook"]
+__all__ = ["ExportFormat", "graph_tables", "replacing", "write_tables", "write_workbook"]
 
 
 class ExportFormat(StrEnum):
-    """Output formats of :func:`export_store`."""
+    """Output formats of an export (:func:`ecosystem.exchange.export_store`)."""
 
     CSV = "csv"
     PARQUET = "parquet"
@@ -44,30 +46,32 @@ class ExportFormat(StrEnum):
     GRAPHML = "graphml"
 
 
-def store_tables(store: Store, *, join_lists: bool = True) -> dict[str, pd.DataFrame]:
-    """Every non-empty kind of the store as a table in the canonical format.
+def graph_tables(nodes: Iterable[Node], relationships: Iterable[Relationship], *,
+                 join_lists: bool = True) -> dict[str, pd.DataFrame]:
+    """The given nodes and relationships as tables in the canonical format, one per
+    non-empty kind, in the order of the kinds.
 
     Columns follow the schema order; columns empty in every row are left out.
     """
+    node_rows: dict[NodeKind, list[dict[str, Any]]] = {}
+    for n in nodes:
+        node_rows.setdefault(n.kind, []).append({"id": n.id, **n.properties})
+    rel_rows: dict[RelKind, list[dict[str, Any]]] = {}
+    for r in relationships:
+        rel_rows.setdefault(r.kind, []).append(
+            {"source": r.source, "target": r.target, "since": r.since, "until": r.until,
+             "key": r.key or None, **r.properties})
     tables: dict[str, pd.DataFrame] = {}
     for kind in NodeKind:
-        schema = NODE_SCHEMAS[kind]
-        nodes = store.nodes(kind)
-        if not nodes:
-            continue
-        rows = [{"id": n.id, **n.properties} for n in nodes]
-        tables[schema.table] = _shape(pd.DataFrame(rows), schema.fields, join_lists)
+        if node_rows.get(kind):
+            schema = NODE_SCHEMAS[kind]
+            tables[schema.table] = _shape(pd.DataFrame(node_rows[kind]), schema.fields,
+                                          join_lists)
     for rkind in RelKind:
-        rel_schema = RELATIONSHIP_SCHEMAS[rkind]
-        rels = store.relationships(rkind)
-        if not rels:
-            continue
-        rows = [
-            {"source": r.source, "target": r.target, "since": r.since, "until": r.until,
-             "key": r.key or None, **r.properties}
-            for r in rels
-        ]
-        tables[rel_schema.table] = _shape(pd.DataFrame(rows), rel_schema.all_fields, join_lists)
+        if rel_rows.get(rkind):
+            rel_schema = RELATIONSHIP_SCHEMAS[rkind]
+            tables[rel_schema.table] = _shape(pd.DataFrame(rel_rows[rkind]),
+                                              rel_schema.all_fields, join_lists)
     return tables
 
 
@@ -88,32 +92,26 @@ def _shape(frame: pd.DataFrame, fields: Sequence[Field], join_lists: bool) -> pd
     return frame
 
 
-def export_store(
-    store: Store, out: str | Path, *, format: ExportFormat | str = ExportFormat.CSV
-) -> list[Path]:
-    """Write the whole store to ``out`` and return the files written.
-
-    ``csv`` and ``parquet`` write one file per table into the folder ``out``; ``xlsx``
-    writes one workbook with a sheet per table; ``graphml`` one GraphML file.
-    """
-    chosen = ExportFormat(format)
-    target = Path(out)
-    if chosen is ExportFormat.GRAPHML:
-        from ecosystem.io.graphml import write_graphml
-
-        write_graphml(store, target)
-        return [target]
-    if chosen is ExportFormat.XLSX:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with _replacing(target) as partial:
-            write_workbook(store_tables(store), partial)
-        return [target]
-    target.mkdir(parents=True, exist_ok=True)
+def write_tables(tables: dict[str, pd.DataFrame], out: Path, format: ExportFormat
+                 ) -> list[Path]:
+    """Write ``tables`` (from :func:`graph_tables`; lists joined for CSV and Excel, kept
+    as lists for Parquet) and return the files written: one file per table in the folder
+    ``out`` for csv and parquet, one workbook ``out`` for xlsx. Each file replaces the old
+    one only once written whole."""
+    if format is ExportFormat.XLSX:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with replacing(out) as partial:
+            write_workbook(tables, partial)
+        return [out]
+    if format not in (ExportFormat.CSV, ExportFormat.PARQUET):
+        raise InvalidValue(f"{format.value} is not a table format; use csv, parquet or xlsx.",
+                           field="format", value=format.value)
+    out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, frame in store_tables(store, join_lists=chosen is ExportFormat.CSV).items():
-        path = target / f"{name}.{chosen.value}"
-        with _replacing(path) as partial:
-            if chosen is ExportFormat.CSV:  # RFC 4180 line ends: cells holding \r are quoted
+    for name, frame in tables.items():
+        path = out / f"{name}.{format.value}"
+        with replacing(path) as partial:
+            if format is ExportFormat.CSV:  # RFC 4180 line ends: cells holding \r are quoted
                 frame.to_csv(partial, index=False, lineterminator="\r\n")
             else:
                 frame.to_parquet(partial, index=False)
@@ -122,7 +120,7 @@ def export_store(
 
 
 @contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
+def replacing(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` that replaces it once written whole, so that an
     export that fails or is killed half-way never leaves a truncated file."""
     partial = path.with_name(f".{path.name}.partial")

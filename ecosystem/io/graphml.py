@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +19,17 @@ import pandas as pd
 
 from ecosystem.errors import ImportRefused, InvalidValue, Problem
 from ecosystem.io.batch import ROW, RawTable
+from ecosystem.io.export import replacing
 from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
     FieldType,
+    Node,
     NodeKind,
+    Relationship,
     RelKind,
     node_key,
 )
-from ecosystem.stores.base import Store
 
 __all__ = ["read_graphml", "write_graphml"]
 
@@ -61,13 +63,14 @@ def _attributes(values: dict[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
-def write_graphml(store: Store, path: Path) -> None:
-    """Write every node and relationship of ``store`` to a GraphML file."""
+def write_graphml(nodes: Iterable[Node], relationships: Iterable[Relationship],
+                  path: Path) -> None:
+    """Write the nodes and relationships to a GraphML file (replacing it once written)."""
     G = nx.MultiDiGraph()
-    for node in store.nodes():
+    for node in nodes:
         G.add_node(node.key, **_attributes({**node.properties, "kind": node.kind.value,
                                             "id": node.id}, f"{node.kind.value} {node.id!r}"))
-    for rel in store.relationships():
+    for rel in relationships:
         schema = RELATIONSHIP_SCHEMAS[rel.kind]
         attributes = _attributes({**rel.properties, "kind": rel.kind.value,
                                   "since": rel.since, "until": rel.until,
@@ -78,7 +81,8 @@ def write_graphml(store: Store, path: Path) -> None:
                            node_key(schema.target, rel.target),
                            f"{rel.kind.value}|{rel.since or ''}|{rel.key}", attributes)])
     path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(G, path)
+    with replacing(path) as partial:
+        nx.write_graphml(G, partial)
 
 
 def _from_attributes(values: dict[str, Any]) -> dict[str, Any]:

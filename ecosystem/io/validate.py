@@ -24,13 +24,13 @@ from ecosystem.io.convert import (
     expectation,
     invalid_text_mask,
 )
+from ecosystem.io.lifecycle_checks import StoredNodes, check_lifecycle
 from ecosystem.model import (
     DERIVED_KEY_FIELDS,
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
     Field,
     FieldType,
-    Node,
     NodeKind,
     RelKind,
 )
@@ -51,8 +51,6 @@ _ALL_TABLES = [*_NODE_TABLES, *_REL_TABLES, GENERIC_RELATIONSHIPS_TABLE]
 
 #: Looks up the ids a store already holds for a node kind.
 KnownIds = Callable[[NodeKind], set[str]]
-#: Reads every node a store holds of one kind.
-StoredNodes = Callable[[NodeKind], list[Node]]
 
 
 @dataclass
@@ -128,7 +126,7 @@ def validate_tables(
         Keep at most this many problems in the error (all are counted).
     stored
         Reads the stored nodes of a kind; given, the partnership lifecycle's rules
-        (:mod:`ecosystem.lifecycle.checks`) are checked against the stored history too.
+        (:mod:`ecosystem.io.lifecycle_checks`) are checked against the stored history too.
     allow_empty
         Accept tables with no rows (a write that only deletes).
     """
@@ -174,9 +172,6 @@ def validate_tables(
     if not problems.total:
         _check_references(batch, known_ids, problems)
     if not problems.total and stored is not None:
-        # Imported here: the lifecycle package reads stores, which import this module.
-        from ecosystem.lifecycle.checks import check_lifecycle
-
         for problem in check_lifecycle(batch, stored):
             problems.add(problem)
     if not problems.total and batch.is_empty() and not allow_empty:

@@ -3,7 +3,7 @@
 A partnership joins a company and a partner; its stage history, due-diligence risks,
 agreement annex milestones, KPIs and their actuals, meetings, incidents and exit steps are
 records that point at it (:data:`~ecosystem.model.LIFECYCLE_KINDS`), stored like every
-other node and checked by :mod:`ecosystem.lifecycle.checks` on every write.
+other node and checked by :mod:`ecosystem.io.lifecycle_checks` on every write.
 
 - :mod:`~ecosystem.lifecycle.records`: the typed :class:`Partnership` and its loaders;
 - :mod:`~ecosystem.lifecycle.health`: the half-yearly health diagnosis and index;

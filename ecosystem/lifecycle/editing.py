@@ -1,7 +1,7 @@
 """Recording a partnership's life: creation, stage changes, records, transformation, exit.
 
 Every function here is one atomic write through the store's validation, so the lifecycle
-rules of :mod:`ecosystem.lifecycle.checks` apply exactly as they do to an import: a bad
+rules of :mod:`ecosystem.io.lifecycle_checks` apply exactly as they do to an import: a bad
 date, figure or stage change is refused with a message naming the field and the value,
 and nothing is saved.
 

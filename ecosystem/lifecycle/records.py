@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from ecosystem.errors import InvalidValue
-from ecosystem.model import LEVELS, Node, NodeKind, parse_date
+from ecosystem.model import LEVELS, TRANSITIONS, Node, NodeKind, check_transition, parse_date
 from ecosystem.stores.base import AsOf, Store
 
 __all__ = [
@@ -38,44 +38,12 @@ __all__ = [
     "load_partnerships",
 ]
 
-#: Which stage may follow which (METHOD.md stages 2-5). A partnership may be recorded
-#: starting at any stage; ``ended`` is final.
-TRANSITIONS: Mapping[str, frozenset[str]] = {
-    "identified": frozenset({"evaluating", "ended"}),
-    "evaluating": frozenset({"identified", "negotiating", "ended"}),
-    "negotiating": frozenset({"evaluating", "active", "ended"}),
-    "active": frozenset({"under_review", "buffer_period", "exiting", "transformed", "ended"}),
-    "under_review": frozenset({"active", "buffer_period", "exiting", "transformed", "ended"}),
-    "buffer_period": frozenset({"active", "under_review", "exiting", "transformed", "ended"}),
-    "exiting": frozenset({"ended", "transformed"}),
-    "transformed": frozenset({"active", "under_review", "buffer_period", "exiting",
-                              "transformed", "ended"}),
-    "ended": frozenset(),
-}
 #: Stages in which the partnership runs: meetings are due and milestones count.
 OPERATING_STAGES = frozenset({"active", "under_review", "buffer_period", "transformed",
                               "exiting"})
 #: The method's default cadence per communication level, in days.
 DEFAULT_CADENCE_DAYS: Mapping[str, int] = {"executive": 91, "management": 30, "team": 7}
 _CADENCE_FIELDS = {level: f"{level}_days" for level in LEVELS}
-
-
-def check_transition(before: str | None, after: str) -> str | None:
-    """Why ``before -> after`` breaks the stage rules, or None when it is allowed.
-
-    Examples
-    --------
-    >>> check_transition("negotiating", "active") is None
-    True
-    >>> print(check_transition("ended", "active"))
-    an ended partnership cannot change stage; record a new partnership instead
-    """
-    if before is None or after in TRANSITIONS[before]:
-        return None
-    if before == "ended":
-        return "an ended partnership cannot change stage; record a new partnership instead"
-    allowed = ", ".join(sorted(TRANSITIONS[before]))
-    return f"'{before}' cannot be followed by '{after}'; from '{before}' go to one of: {allowed}"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

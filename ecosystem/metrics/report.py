@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue
 from ecosystem.metrics import brokerage, communities, influence
 from ecosystem.metrics.influence import InfluenceGraph, influence_graph
 from ecosystem.model import NodeKind, RelKind, node_key, parse_rel_kind, split_node_key
-from ecosystem.scanning.profiles import resolve_company
 from ecosystem.stores.base import AsOf, Store
 
 __all__ = ["METRICS", "Change", "WhatIf", "influence_table", "influence_timeseries",

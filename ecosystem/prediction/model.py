@@ -28,11 +28,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
+from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue
 from ecosystem.model import NodeKind, RelKind, parse_date
 from ecosystem.prediction.features import FEATURES, PairFeatures, pair_features
 from ecosystem.prediction.history import History, add_duration, parse_horizon
-from ecosystem.scanning.profiles import resolve_company
 from ecosystem.scanning.scan import ScanResult
 from ecosystem.stores.base import Store
 

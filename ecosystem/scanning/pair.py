@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidInput
 from ecosystem.metrics.overlap import (
     Portfolio,
@@ -20,7 +21,6 @@ from ecosystem.metrics.overlap import (
 )
 from ecosystem.model import NodeKind, RelKind
 from ecosystem.scanning.hierarchy import parent_matrix
-from ecosystem.scanning.profiles import resolve_company
 from ecosystem.scanning.scan import FEW_CAPABILITIES, FEW_PATENTS
 from ecosystem.stores.base import AsOf, Store, Window
 

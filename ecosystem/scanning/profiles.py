@@ -5,18 +5,16 @@ Built once per store version (``store.cached``) so a scan does array arithmetic 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
 
-from ecosystem.errors import InvalidValue, NodeNotFound
 from ecosystem.model import NodeKind
 from ecosystem.stores.base import Store
 
-__all__ = ["Profiles", "profiles", "resolve_company"]
+__all__ = ["Profiles", "profiles"]
 
 DECISION = {"centralised": 0.0, "mixed": 0.5, "democratic": 1.0}
 RISK = {"prudent": 0.0, "moderate": 0.5, "aggressive": 1.0}
@@ -99,28 +97,3 @@ def _build(store: Store) -> Profiles:
 def profiles(store: Store) -> Profiles:
     """The company profiles of ``store`` (cached until the data change)."""
     return store.cached("company-profiles", lambda: _build(store))
-
-
-def resolve_company(store: Store, text: str) -> str:
-    """The id of the company named ``text``: an id, or a name (case-insensitive).
-
-    Raises NodeNotFound with close ids and names as suggestions.
-    """
-    p = profiles(store)
-    if text in p.ids:
-        return text
-    lowered = text.casefold()
-    by_id = [i for i in p.ids if i.casefold() == lowered]
-    if len(by_id) == 1:
-        return by_id[0]
-    by_name = [i for i, name in zip(p.ids, p.names, strict=True) if name.casefold() == lowered]
-    if len(by_name) == 1:
-        return by_name[0]
-    if by_name:
-        raise InvalidValue(
-            f"{len(by_name)} companies are named {text!r}: {', '.join(by_name[:10])}. "
-            "Name one by its id.", field="company", value=text)
-    close = difflib.get_close_matches(text, list(p.ids), n=3, cutoff=0.6)
-    close += [p.ids[p.names.index(n)] for n in
-              difflib.get_close_matches(text, list(p.names), n=3, cutoff=0.6)]
-    raise NodeNotFound(NodeKind.COMPANY.value, text, list(dict.fromkeys(close))[:5])

@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ecosystem.entities.lookup import resolve_company
 from ecosystem.entities.organisation_types import (
     COMPANY,
     OrgType,
@@ -82,7 +83,7 @@ from ecosystem.scanning.needs import (
     coverage,
     load_needs,
 )
-from ecosystem.scanning.profiles import Profiles, profiles, resolve_company
+from ecosystem.scanning.profiles import Profiles, profiles
 from ecosystem.stores.base import AsOf, Store, Window
 
 __all__ = [

@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue, NodeNotFound
 from ecosystem.lifecycle.status import statuses
 from ecosystem.metrics.communities import communities
@@ -35,7 +36,6 @@ from ecosystem.model import (
     parse_date,
     split_node_key,
 )
-from ecosystem.scanning.profiles import resolve_company
 from ecosystem.stores.base import AsOf, Store, close_ids
 from ecosystem.views.layout import SEED, SPACING, force_layout, rings
 from ecosystem.views.page import PHYSICS_LIMIT

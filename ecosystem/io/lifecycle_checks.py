@@ -2,7 +2,7 @@
 
 Field types, bounds and references are checked for every table by
 :mod:`ecosystem.io.validate`; this module adds what needs several rows or the stored
-history: stage changes that break :data:`~ecosystem.lifecycle.records.TRANSITIONS` or come
+history: stage changes that break :data:`~ecosystem.model.TRANSITIONS` or come
 before the recorded history, dates out of order within a row, figures impossible for
 their KPI's metric, and a company partnering with itself. Each problem names the file, row,
 column and value, and how to fix it; the write is then refused as a whole.
@@ -19,8 +19,7 @@ import pandas as pd
 
 from ecosystem.errors import Problem
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch
-from ecosystem.lifecycle.records import check_transition
-from ecosystem.model import Node, NodeKind
+from ecosystem.model import Node, NodeKind, check_transition
 
 __all__ = ["StoredNodes", "check_lifecycle", "metric_bounds"]
 
