@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from ecosystem import __version__
 from ecosystem.api import errors
 from ecosystem.api.middleware import BodyLimit, NamedOperation, RedactSecrets
 from ecosystem.api.routes import (
@@ -23,7 +24,6 @@ from ecosystem.api.routes import (
 )
 from ecosystem.api.schemas import ErrorOut
 from ecosystem.api.settings import Settings
-from ecosystem import __version__
 from ecosystem.stores.base import open_store
 
 __all__ = ["create_app"]

@@ -11,6 +11,7 @@ Prints figures; asserts nothing about time.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import tempfile
 import time
 from pathlib import Path
@@ -82,7 +83,7 @@ def main() -> None:
         G, _ = timed("open store and build networkx graph", store.graph)
         print(f"  graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges")
         timed("build sparse company x company matrix", store.matrix, RelKind.PARTNERS_WITH)
-        timed("graph as of 2010-01-01", store.graph, as_of="2010-01-01")
+        timed("graph as of 2010-01-01", store.graph, as_of=dt.date(2010, 1, 1))
         store.close()
 
 

@@ -17,6 +17,7 @@ PageRank times exclude building the graph for every library.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import tempfile
 import time
@@ -111,7 +112,7 @@ def main() -> None:
         from ecosystem.metrics.communities import bridges, communities
         from ecosystem.metrics.influence import influence_graph
 
-        graph = influence_graph(store, as_of="2024-06-30")
+        graph = influence_graph(store, as_of=dt.date(2024, 6, 30))
         for metric in METRICS.values():
             metric(graph)
         labels = communities(graph)

@@ -15,9 +15,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ecosystem.dates import checked_day
 from ecosystem.io.importer import ImportFormat, read_paths
 from ecosystem.model import NodeKind, RelKind
-from ecosystem.stores.base import AsOf, Store, WriteSummary
+from ecosystem.stores.base import Store, WriteSummary
 
 __all__ = ["WORKED_CASE_PARTNERSHIP", "build_demo", "build_lf_ecosystem", "build_worked_case",
            "demo_data_folder",
@@ -37,14 +38,14 @@ def patent_data_folder() -> Path | None:
 
 
 def worked_case_folder() -> Path:
-    """The METHOD.md worked case: a small EV ecosystem (the tables in ``graph/`` and
+    """The worked case of docs/method.md: a small EV ecosystem (the tables in ``graph/`` and
     ``needs.yaml``) and, in ``lifecycle/``, the partnership records that notebook 04
     imports."""
     return demo_data_folder() / "worked_case"
 
 
 def build_worked_case(store: Store) -> WriteSummary:
-    """Import the worked case's ecosystem and Voltra's needs map (METHOD.md stage 1) into
+    """Import the worked case's ecosystem and Voltra's needs map (docs/method.md, stage 1) into
     ``store``; the partnership itself is then recorded step by step (notebook 04)."""
     from ecosystem.scanning.needs import read_needs_file, save_needs
 
@@ -65,7 +66,7 @@ def _every(start: str, end: str, days: int) -> list[str]:
 
 def replay_worked_case(store: Store) -> str:
     """Build the worked case and record its partnership through all five stages
-    (METHOD.md; notebook 04 walks the same steps with pictures); returns the partner the
+    (docs/method.md; notebook 04 walks the same steps with pictures); returns the partner the
     scan chose. The store should not hold the case yet."""
     from ecosystem import lifecycle as lc
     from ecosystem.editing import upsert_node, upsert_relationship
@@ -75,14 +76,14 @@ def replay_worked_case(store: Store) -> str:
     # 1. Plan and identify: the scan over Voltra's needs picks the partner.
     chosen = scan_partners(store, "voltra", top=3).candidates[0].company
     lc.create_partnership(store, PID, "voltra", chosen, name="Smart cockpit",
-                          date="2024-01-08", need="voltra/cockpit-fusion",
+                          date=dt.date(2024, 1, 8), need="voltra/cockpit-fusion",
                           reason="top candidate of the cockpit-fusion scan")
-    lc.change_stage(store, PID, "evaluating", date="2024-01-22",
+    lc.change_stage(store, PID, "evaluating", date=dt.date(2024, 1, 22),
                     reason="fit: 5-year strategy cycles on both sides, compatible cultures")
     # 2. Establish and negotiate: the risk map, the pilot, the agreement.
     folder = worked_case_folder() / "lifecycle"
     lc.import_records(store, folder / "risks.csv", partnership=PID)
-    lc.change_stage(store, PID, "negotiating", date="2024-05-06",
+    lc.change_stage(store, PID, "negotiating", date=dt.date(2024, 5, 6),
                     reason="pilot prototype delivered")
     upsert_node(store, NodeKind.PARTNERSHIP, {
         "id": PID, "form": "joint R&D", "signed": "2024-06-03",
@@ -90,7 +91,7 @@ def replay_worked_case(store: Store) -> str:
         "ip_ownership": "shared patents", "cost_share": 0.5,
         "exit_mechanism": "6 months' notice; licences wound down stepwise",
         "review_months": 3, "executive_days": 14, "management_days": 30})
-    lc.change_stage(store, PID, "active", date="2024-06-03", reason="master agreement and "
+    lc.change_stage(store, PID, "active", date=dt.date(2024, 6, 3), reason="master agreement and "
                     "technology annex signed")
     lc.import_records(store, folder / "milestones.csv", partnership=PID)
     lc.import_records(store, folder / "kpis.csv", partnership=PID)
@@ -118,10 +119,10 @@ def replay_worked_case(store: Store) -> str:
     lc.add_records(store, "incidents", [{
         "name": "Cortex pivots to enterprise AI platforms", "date": "2025-09-15",
         "category": "strategy_change", "severity": "major"}], partnership=PID)
-    lc.change_stage(store, PID, "buffer_period", date="2025-10-15",
+    lc.change_stage(store, PID, "buffer_period", date=dt.date(2025, 10, 15),
                     reason="partner's change of direction; assess a transformation")
     lc.transform(store, PID, form="technology licence + ecosystem partnership",
-                 date="2026-03-02", reason="joint R&D ends; Cortex licenses the stack")
+                 date=dt.date(2026, 3, 2), reason="joint R&D ends; Cortex licenses the stack")
     return chosen
 
 
@@ -176,16 +177,16 @@ def build_demo(store: Store, *, progress: bool = False) -> WriteSummary:
     return summary
 
 
-def summarize(store: Store, *, as_of: AsOf = None, top: int = 5) -> dict[str, Any]:
+def summarize(store: Store, *, as_of: dt.date, top: int = 5) -> dict[str, Any]:
     """A short summary of an ecosystem: counts, largest programmes, most connected companies
     (firms only: foundations, universities and projects are members too, but not the
     partners a scan proposes).
 
-    ``as_of`` defaults to today; relationships not active then are not counted.
+    Relationships not active on ``as_of`` are not counted.
     """
     from ecosystem.entities.organisation_types import organisation_types
 
-    day = as_of if as_of is not None else dt.date.today().isoformat()
+    day = checked_day(as_of)
     members = store.relationships(RelKind.MEMBER_OF, as_of=day)
     programmes = {n.id: n.name for n in store.nodes(NodeKind.PROGRAMME)}
     by_programme = Counter(r.target for r in members)
@@ -200,7 +201,7 @@ def summarize(store: Store, *, as_of: AsOf = None, top: int = 5) -> dict[str, An
     for rel in store.relationships(RelKind.HOLDS_PATENTS_IN):
         patents[rel.source] += int(rel.properties.get("count", 0))
     return {
-        "as_of": str(day),
+        "as_of": day,
         "store": store.location,
         "counts": store.counts(),
         "active_relationships": store.counts(as_of=day)["relationships"],

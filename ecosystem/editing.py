@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecosystem.dates import AsOf
 from ecosystem.io.batch import ROW, RawTable
 from ecosystem.io.convert import CLEAR
 from ecosystem.model import (
@@ -23,7 +24,7 @@ from ecosystem.model import (
     RelKind,
 )
 from ecosystem.scanning.hierarchy import descendants
-from ecosystem.stores.base import AsOf, Store, WriteSummary
+from ecosystem.stores.base import Store, WriteSummary
 
 __all__ = ["company_detail", "company_identity", "company_summary", "find_companies",
            "upsert_node", "upsert_relationship"]

@@ -7,8 +7,9 @@ tabular format (``docs/tabular-format.md``) is generated from the same tables.
 Dates
 -----
 Relationships carry ``since`` and ``until`` (ISO dates). A relationship is *active as of* a
-date ``d`` when ``since`` is empty or ``since <= d``, and ``until`` is empty or ``d < until``:
-``until`` is the first day on which the relationship no longer holds.
+day ``d`` when ``since`` is empty or ``since <= d``, and ``until`` is empty or ``d < until``:
+``until`` is the first day on which the relationship no longer holds
+(:mod:`ecosystem.dates`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from ecosystem.errors import InvalidValue, UnknownKind
+from ecosystem.dates import is_active
+from ecosystem.errors import UnknownKind
 
 K = TypeVar("K", bound=StrEnum)
 
@@ -42,13 +44,9 @@ __all__ = [
     "Relationship",
     "RelationshipSchema",
     "check_transition",
-    "is_active",
     "node_key",
-    "overlaps",
-    "parse_date",
     "parse_node_kind",
     "parse_rel_kind",
-    "parse_window",
     "split_node_key",
 ]
 
@@ -63,7 +61,7 @@ class NodeKind(StrEnum):
     PATENT = "patent"
     PROGRAMME = "programme"
     NEED = "need"
-    # The partnership lifecycle (METHOD.md stages 2-5): a partnership and its records.
+    # The partnership lifecycle (docs/method.md, stages 2-5): a partnership and its records.
     PARTNERSHIP = "partnership"
     STAGE_CHANGE = "stage_change"
     RISK = "risk"
@@ -179,10 +177,10 @@ _ID = Field("id", required=True, doc="Stable identifier, unique within the kind.
 _NAME = Field("name", required=True, doc="Display name.")
 _DESCRIPTION = Field("description", doc="Free text.")
 
-#: The stages of a partnership, in the order the method walks them (METHOD.md 2-5).
+#: The stages of a partnership, in the order the method walks them (docs/method.md, stages 2-5).
 STAGES = ("identified", "evaluating", "negotiating", "active", "under_review",
           "buffer_period", "exiting", "transformed", "ended")
-#: Which stage may follow which (METHOD.md stages 2-5). A partnership may be recorded
+#: Which stage may follow which (docs/method.md, stages 2-5). A partnership may be recorded
 #: starting at any stage; ``ended`` is final.
 TRANSITIONS: Mapping[str, frozenset[str]] = {
     "identified": frozenset({"evaluating", "ended"}),
@@ -214,7 +212,7 @@ def check_transition(before: str | None, after: str) -> str | None:
     return f"'{before}' cannot be followed by '{after}'; from '{before}' go to one of: {allowed}"
 
 
-#: The three communication levels and their default cadence in days (METHOD.md stage 3).
+#: The three communication levels and their default cadence in days (docs/method.md, stage 3).
 LEVELS = ("executive", "management", "team")
 #: The kinds of organisation (a company node may be any of them; scans propose companies).
 ORG_TYPES = ("company", "non_profit", "academic", "government", "project")
@@ -259,7 +257,7 @@ _LIFECYCLE_SCHEMAS = (
             _DESCRIPTION,
         ),
         "A partnership between a company and a partner; its stage, risks, milestones, KPIs, "
-        "meetings, incidents and exit steps are the records below (METHOD.md stages 2-5).",
+        "meetings, incidents and exit steps are the records below (docs/method.md, stages 2-5).",
     ),
     NodeSchema(
         NodeKind.STAGE_CHANGE,
@@ -545,7 +543,7 @@ NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
                       doc="When the need must be met, in years."),
                 _DESCRIPTION,
             ),
-            "A strategic capability need of a company (METHOD.md stage 1): link it with "
+            "A strategic capability need of a company (docs/method.md, stage 1): link it with "
             "`has_need`, `requires_capability` and `requires_class`.",
         ),
         *_LIFECYCLE_SCHEMAS,
@@ -695,7 +693,8 @@ class Relationship:
     def schema(self) -> RelationshipSchema:
         return RELATIONSHIP_SCHEMAS[self.kind]
 
-    def is_active(self, as_of: dt.date | str | None) -> bool:
+    def is_active(self, as_of: dt.date | None) -> bool:
+        """Whether it holds on ``as_of`` (None: always); see :mod:`ecosystem.dates`."""
         return is_active(self.since, self.until, as_of)
 
 
@@ -720,77 +719,6 @@ def split_node_key(key: str) -> tuple[NodeKind, str]:
     """
     kind, _, id = key.partition(":")
     return parse_node_kind(kind), id
-
-
-def is_active(since: str | None, until: str | None, as_of: dt.date | str | None) -> bool:
-    """Whether a relationship dated ``[since, until)`` holds on ``as_of`` (None: always).
-
-    Examples
-    --------
-    >>> is_active("2020-01-01", "2021-01-01", "2020-06-30")
-    True
-    >>> is_active("2020-01-01", "2021-01-01", "2021-01-01")
-    False
-    """
-    if as_of is None:
-        return True
-    day = as_of if isinstance(as_of, str) else as_of.isoformat()
-    return (not since or since <= day) and (not until or day < until)
-
-
-def overlaps(since: str | None, until: str | None,
-             window: tuple[str | None, str | None] | None) -> bool:
-    """Whether a relationship dated ``[since, until)`` holds at some time in ``window``.
-
-    ``window`` is ``(start, end)``, half-open, either end open when None; None: always.
-
-    Examples
-    --------
-    >>> overlaps("2019-01-01", "2020-01-01", ("2019-06-01", None))
-    True
-    >>> overlaps("2019-01-01", "2020-01-01", ("2020-01-01", "2021-01-01"))
-    False
-    """
-    if window is None:
-        return True
-    start, end = window
-    return (not since or end is None or since < end) and (
-        not until or start is None or until > start)
-
-
-def parse_window(since: str | dt.date | None, until: str | dt.date | None
-                 ) -> tuple[str | None, str | None] | None:
-    """A ``(since, until)`` window of ISO dates; None when both ends are open."""
-    if since is None and until is None:
-        return None
-    start = parse_date(since, field="since") if since is not None else None
-    end = parse_date(until, field="until") if until is not None else None
-    if start and end and end <= start:
-        raise InvalidValue(f"The window ends ({end}) before it starts ({start}); give an "
-                           "'until' later than 'since'.", field="until", value=until)
-    return start, end
-
-
-def parse_date(value: str | dt.date, *, field: str = "as_of") -> str:
-    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into an ISO date string.
-
-    Examples
-    --------
-    >>> parse_date("2019-05")
-    '2019-05-01'
-    """
-    if isinstance(value, dt.date):
-        return value.isoformat()[:10]
-    text = value.strip()
-    padded = {4: text + "-01-01", 7: text + "-01"}.get(len(text), text)
-    try:
-        return dt.date.fromisoformat(padded).isoformat()
-    except ValueError:
-        raise InvalidValue(
-            f"{field} is {value!r}; expected a date such as 2024-06-30, 2024-06 or 2024.",
-            field=field,
-            value=value,
-        ) from None
 
 
 def _parse_kind(enum: type[K], value: str, what: str, names: Iterable[str]) -> K:

@@ -23,7 +23,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 echo "== ruff"
-.venv/bin/ruff check ecosystem tests bench scripts
+.venv/bin/ruff check ecosystem tests bench scripts notebooks
 echo "== mypy --strict"
 .venv/bin/mypy
 echo "== import-linter (one-way layers, declared in pyproject.toml)"

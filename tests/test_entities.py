@@ -4,6 +4,7 @@ and the scan proposing companies with scores that separate (issue: credible cand
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def test_a_division_is_not_its_parent(store: Store) -> None:
 def test_merge_moves_everything_and_unmerge_restores_it(twins: Store) -> None:
     before = _state(twins)
     (record,) = merge_companies(twins, [Merge("cellix", "name:cellix-batteries", 0.95,
-                                              "same name")], date="2026-12-01")
+                                              "same name")], date=dt.date(2026, 12, 1))
     assert "name:cellix-batteries" not in twins.ids(NodeKind.COMPANY)
     cellix = twins.node(NodeKind.COMPANY, "cellix")
     assert cellix.properties["aliases"] == ["name:cellix-batteries",
@@ -101,7 +102,7 @@ def test_merge_moves_everything_and_unmerge_restores_it(twins: Store) -> None:
     snapshot = json.loads(twins.node(NodeKind.MERGE, record).properties["snapshot"])
     dropped = {d[0] for d in snapshot["dropped"]}
     assert dropped == {"member_of", "supplies"}  # a copy of Cellix's own; a self-loop
-    assert unmerge(twins, record, date="2026-12-02").id == "name:cellix-batteries"
+    assert unmerge(twins, record, date=dt.date(2026, 12, 2)).id == "name:cellix-batteries"
     assert twins.node(NodeKind.MERGE, record).properties["undone"] == "2026-12-02"
     nodes, rels = _state(twins)
     assert [n for n in nodes if n.kind is not NodeKind.MERGE] == before[0]  # type: ignore[union-attr]

@@ -3,6 +3,7 @@ agreement with networkx, properties under Hypothesis, and the CLI."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -193,7 +194,7 @@ def test_relabelling_invariance(edges: list[tuple[str, str, float]], data: st.Da
 
 
 def test_influence_graph_of_small_store(small_store: Store) -> None:
-    g = influence_graph(small_store, as_of="2021-06-01")
+    g = influence_graph(small_store, as_of=dt.date(2021, 6, 1))
     w = g.A.toarray()
     p = g.position
     assert w[p["company:voltra"], p["programme:battery-alliance"]] == 2.0  # Gold tier
@@ -226,21 +227,21 @@ def test_what_if_bad_input(small_store: Store) -> None:
 
 
 def test_table_and_timeseries(demo_store: Store) -> None:
-    table = influence_table(demo_store, as_of="2024-06-30",
+    table = influence_table(demo_store, as_of=dt.date(2024, 6, 30),
                             metrics=["pagerank", "constraint"])
     assert list(table.columns) == ["name", "pagerank", "constraint"]
     assert table["pagerank"].is_monotonic_decreasing
     assert table.index[0].startswith("company:")
-    series = influence_timeseries(demo_store, ["2019-06-30", "2024-06-30"],
+    series = influence_timeseries(demo_store, [dt.date(2019, 6, 30), dt.date(2024, 6, 30)],
                                   nodes=["company:ibm", "programme:cncf"])
     assert series.shape == (2, 2) and (series > 0).all().all()
 
 
 def test_communities_on_the_demo(demo_store: Store) -> None:
-    g = influence_graph(demo_store, as_of="2024-06-30")
+    g = influence_graph(demo_store, as_of=dt.date(2024, 6, 30))
     labels = communities(g)
     assert np.array_equal(labels, communities(g))  # fixed seed: stable
-    found = summarise(demo_store, g, labels, as_of="2024-06-30")
+    found = summarise(demo_store, g, labels, as_of=dt.date(2024, 6, 30))
     cncf = next(c for c in found if "cncf" in c.programmes)
     assert cncf.size > 100 and cncf.capabilities
     for bridge in bridges(g, labels):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def test_membership_dates_and_tiers(demo_store: Store) -> None:
 
 
 def test_membership_grows_over_time(demo_store: Store) -> None:
-    cncf = [demo_store.counts(as_of=f"{year}-06-30") for year in (2017, 2020, 2024)]
+    cncf = [demo_store.counts(as_of=dt.date(year, 6, 30)) for year in (2017, 2020, 2024)]
     actives = [c["relationships"].get("member_of", 0) for c in cncf]
     assert actives[0] < actives[1] < actives[2]
 

@@ -5,6 +5,7 @@ The shared behaviour is in tests/contract, which runs against the same real serv
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -132,7 +133,7 @@ def test_same_graph_and_matrices_as_embedded(neo4j_store: Neo4jStore, tmp_path: 
 
     with EmbeddedStore(tmp_path / "a.db") as embedded:
         import_paths(embedded, [SMALL])
-        for as_of in (None, "2019-06-01"):
+        for as_of in (None, dt.date(2019, 6, 1)):
             G1, G2 = embedded.graph(as_of=as_of), neo4j_store.graph(as_of=as_of)
             assert dict(G1.nodes(data=True)) == dict(G2.nodes(data=True))
             assert sorted(G1.edges(keys=True, data=True)) == sorted(G2.edges(keys=True,

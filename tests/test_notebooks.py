@@ -1,48 +1,61 @@
-"""Every notebook runs top to bottom on the demo, and is stored without outputs."""
+"""The notebooks: plain sources (jupytext percent-format .py, linted and type-checked with
+the code) paired with executed .ipynb files that show their pictures; every pair is in sync
+and every notebook runs top to bottom on the demo."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from tests.conftest import ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOURCES = sorted((ROOT / "notebooks").glob("*.py"))
 #: Notebooks that show an interactive view inline.
-SHOW_VIEWS = {"01_ecosystem_tour.ipynb", "02_partner_scan.ipynb",
-              "04_partnership_lifecycle.ipynb"}
+SHOW_VIEWS = {"01_ecosystem_tour", "02_partner_scan", "04_partnership_lifecycle"}
 
 pytestmark = pytest.mark.slow
 
 
-def test_there_are_notebooks() -> None:
-    assert [p.name for p in NOTEBOOKS][:1] == ["01_ecosystem_tour.ipynb"]
+def _cells(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source.strip()) for c in notebook.cells]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_is_stored_without_outputs(path: Path) -> None:
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
+def test_there_are_notebooks_and_each_source_has_its_run() -> None:
+    assert [p.stem for p in SOURCES][:1] == ["01_ecosystem_tour"]
+    assert sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb")) == \
+        [p.stem for p in SOURCES]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path: Path, tmp_path: Path) -> None:
-    notebook = nbformat.read(path, as_version=4)
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_the_stored_run_matches_its_source_and_shows_pictures(source: Path) -> None:
+    stored = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
+    assert _cells(stored) == _cells(jupytext.read(source)), (
+        f"{source.name} and its .ipynb differ: run `python scripts/run_notebooks.py "
+        f"{source.stem}` after editing the notebook")
+    code = [c for c in stored.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code), "stored without running"
+    pictures = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
+    assert pictures, "the stored notebook should show at least one picture"
+    assert not [o for c in code for o in c.outputs
+                if str(o.get("data", {}).get("text/html", "")).startswith("<iframe")]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_notebook_runs(source: Path, tmp_path: Path) -> None:
+    notebook = jupytext.read(source)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute()  # raises CellExecutionError, with the cell and traceback, on failure
     images = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
               if "image/png" in o.get("data", {})]
     assert images, "the notebook should draw at least one picture"
-    if path.name in SHOW_VIEWS:
+    if source.stem in SHOW_VIEWS:
         frames = [o["data"]["text/html"] for c in notebook.cells if c.cell_type == "code"
                   for o in c.outputs if o.get("data", {}).get("text/html", "")
                   .startswith("<iframe srcdoc=")]
         assert frames, "a view should display inline, as an iframe holding its whole page"
         assert all("vis.Network" in html for html in frames)  # the page itself, no link
-

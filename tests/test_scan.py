@@ -3,6 +3,7 @@ demo, and its refusals of bad input."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -164,7 +165,7 @@ def test_candidates_carry_their_what_if(scanned: Store) -> None:
 
 
 def test_window_restricts_the_data(scanned: Store) -> None:
-    before = scan_partners(scanned, "voltra", window=(None, "2015-01-01"))
+    before = scan_partners(scanned, "voltra", window=(None, dt.date(2015, 1, 1)))
     # before 2015 Lumen's patents (2021) and Cortex's capabilities (2019-) did not exist
     assert "lumen" not in {c.company for c in before.candidates
                            if c.capability.components[1].value}

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
+from ecosystem.api.params import AsOf, WindowDep
 from ecosystem.api.schemas import NeedsIn
+from ecosystem.dates import Window, today
+from ecosystem.entities.lookup import resolve_company
 from ecosystem.entities.organisation_types import parse_org_types
 from ecosystem.errors import InvalidValue
 from ecosystem.metrics.communities import bridges, communities, summarise
 from ecosystem.metrics.influence import influence_graph
 from ecosystem.metrics.report import METRICS, influence_table
-from ecosystem.model import NodeKind, parse_window
+from ecosystem.model import NodeKind
 from ecosystem.prediction.model import predicted_partners, with_predictions
 from ecosystem.scanning.needs import load_needs, parse_needs, save_needs
 from ecosystem.scanning.pair import pair_metrics
-from ecosystem.entities.lookup import resolve_company
 from ecosystem.scanning.scan import MIN_CONFIDENCE, Axis, parse_weights, scan_partners
 
 router = APIRouter(tags=["analysis"], dependencies=[ReadAccess])
 
 Company = Annotated[str, Path(min_length=1, max_length=500, examples=["ibm"])]
-AsOf = Annotated[str | None, Query(max_length=10, examples=["2024-06-30"])]
-Window = Annotated[str | None, Query(max_length=10)]
 ScanAxis = Literal["in-industry", "cross-industry", "both"]
 Include = Annotated[str | None, Query(
     max_length=200, examples=["non_profit,academic"],
@@ -71,9 +72,9 @@ def put_needs(store: StoreDep, company: Company, body: NeedsIn) -> dict[str, Any
 
 
 def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: str,
-          top: int, weights: str | None, as_of: str | None, since: str | None,
-          until: str | None, whatif: bool, predict: str | None,
-          include: str | None, min_confidence: float) -> list[dict[str, Any]]:
+          top: int, weights: str | None, as_of: dt.date | None, window: Window,
+          whatif: bool, predict: str | None, include: str | None,
+          min_confidence: float) -> list[dict[str, Any]]:
     needs_map = None
     if needs is not None:
         focal = resolve_company(store, company)
@@ -82,20 +83,19 @@ def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: 
             "request body")
     result = scan_partners(store, company, needs=needs_map, top=_top(settings, top),
                            axis=Axis(axis), weights=parse_weights(weights), as_of=as_of,
-                           window=parse_window(since, until), what_if=whatif,
+                           window=window, what_if=whatif,
                            include=parse_org_types(include), min_confidence=min_confidence)
     if predict is not None:
         result = with_predictions(result, predicted_partners(store, result.focal, predict,
-                                                             as_of=as_of))
+                                                             as_of=as_of or today()))
     return [c.as_dict() for c in result.candidates]
 
 
 @router.get("/scan/{company}")
-def scan(store: StoreDep, settings: SettingsDep, company: Company,
-         axis: ScanAxis = "both", top: Annotated[int, Query()] = 10,
+def scan(store: StoreDep, settings: SettingsDep, company: Company, as_of: AsOf,
+         window: WindowDep, axis: ScanAxis = "both", top: Annotated[int, Query()] = 10,
          weights: Annotated[str | None, Query(max_length=200,
                                               examples=["strategy=0.2,capability=0.6"])] = None,
-         as_of: AsOf = None, since: Window = None, until: Window = None,
          whatif: bool = False, predict: Predict = None, include: Include = None,
          min_confidence: MinConfidence = MIN_CONFIDENCE) -> list[dict[str, Any]]:
     """Candidate partners for a company and its stored needs, with the full fit explanation
@@ -103,31 +103,31 @@ def scan(store: StoreDep, settings: SettingsDep, company: Company,
 
     Results are kept until the stored data change, so repeated requests are cheap.
     """
-    key = ("api-scan", company, axis, top, weights, as_of, since, until, whatif, predict,
+    key = ("api-scan", company, axis, top, weights, as_of, window, whatif, predict,
            include, min_confidence)
     return store.cached(key, lambda: _scan(store, settings, company, None, axis, top,
-                                           weights, as_of, since, until, whatif, predict,
+                                           weights, as_of, window, whatif, predict,
                                            include, min_confidence))
 
 
 @router.post("/scan/{company}")
 def scan_for_needs(store: StoreDep, settings: SettingsDep, company: Company, body: NeedsIn,
-                   axis: ScanAxis = "both", top: Annotated[int, Query()] = 10,
+                   as_of: AsOf, window: WindowDep, axis: ScanAxis = "both",
+                   top: Annotated[int, Query()] = 10,
                    weights: Annotated[str | None, Query(max_length=200)] = None,
-                   as_of: AsOf = None, since: Window = None, until: Window = None,
                    whatif: bool = False, predict: Predict = None, include: Include = None,
                    min_confidence: MinConfidence = MIN_CONFIDENCE) -> list[dict[str, Any]]:
     """Candidate partners for a company and the needs in the body (not stored)."""
-    return _scan(store, settings, company, body, axis, top, weights, as_of, since, until,
+    return _scan(store, settings, company, body, axis, top, weights, as_of, window,
                  whatif, predict, include, min_confidence)
 
 
 @router.get("/overlap")
 def overlap(store: StoreDep, a: Annotated[str, Query(min_length=1, max_length=500)],
-            b: Annotated[str, Query(min_length=1, max_length=500)], as_of: AsOf = None,
-            since: Window = None, until: Window = None) -> dict[str, Any]:
+            b: Annotated[str, Query(min_length=1, max_length=500)], as_of: AsOf,
+            window: WindowDep) -> dict[str, Any]:
     """Every overlap, proximity and complementarity metric for two companies."""
-    return pair_metrics(store, a, b, as_of=as_of, window=parse_window(since, until))
+    return pair_metrics(store, a, b, as_of=as_of, window=window)
 
 
 def _clean(value: Any) -> Any:
@@ -135,7 +135,7 @@ def _clean(value: Any) -> Any:
 
 
 @router.get("/influence")
-def influence(store: StoreDep, settings: SettingsDep, as_of: AsOf = None,
+def influence(store: StoreDep, settings: SettingsDep, as_of: AsOf,
               top: Annotated[int, Query()] = 20,
               metric: Annotated[list[str] | None, Query()] = None,
               programmes: bool = False) -> list[dict[str, Any]]:
@@ -152,7 +152,7 @@ def influence(store: StoreDep, settings: SettingsDep, as_of: AsOf = None,
 
 
 @router.get("/opportunities")
-def opportunities(store: StoreDep, settings: SettingsDep, as_of: AsOf = None,
+def opportunities(store: StoreDep, settings: SettingsDep, as_of: AsOf,
                   top: Annotated[int, Query()] = 10) -> dict[str, Any]:
     """Cross-industry opportunities, structurally: communities, and the pairs of them with
     few ties between them together with the members who could bridge them."""

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query
 
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
+from ecosystem.api.params import AsOf
 from ecosystem.api.schemas import (
     CellValue,
     CompaniesOut,
@@ -23,8 +24,6 @@ from ecosystem.model import NodeKind, RelKind
 router = APIRouter(tags=["ecosystem"], dependencies=[ReadAccess])
 
 Id = Annotated[str, Path(min_length=1, max_length=500, examples=["ibm"])]
-AsOf = Annotated[str | None, Query(description="YYYY, YYYY-MM or YYYY-MM-DD",
-                                   examples=["2024-06-30"], max_length=10)]
 Limit = Annotated[int, Query(ge=1, description="Page size (at most the configured maximum)")]
 Offset = Annotated[int, Query(ge=0)]
 
@@ -37,12 +36,12 @@ def _page(settings: Any, limit: int) -> int:
 
 
 @router.get("/companies", response_model=CompaniesOut)
-def list_companies(store: StoreDep, settings: SettingsDep,
+def list_companies(store: StoreDep, settings: SettingsDep, as_of: AsOf,
                    search: Annotated[str | None, Query(max_length=200)] = None,
                    industry: Annotated[str | None, Query(max_length=500)] = None,
                    capability: Annotated[str | None, Query(max_length=500)] = None,
                    programme: Annotated[str | None, Query(max_length=500)] = None,
-                   as_of: AsOf = None, limit: Limit = 50, offset: Offset = 0) -> CompaniesOut:
+                   limit: Limit = 50, offset: Offset = 0) -> CompaniesOut:
     """Companies, searched by id or name and filtered by industry, capability, programme."""
     page, total = find_companies(store, search=search, industry=industry,
                                  capability=capability, programme=programme, as_of=as_of,
@@ -52,7 +51,7 @@ def list_companies(store: StoreDep, settings: SettingsDep,
 
 
 @router.get("/companies/{company}", response_model=CompanyOut)
-def get_company(store: StoreDep, company: Id, as_of: AsOf = None) -> CompanyOut:
+def get_company(store: StoreDep, company: Id, as_of: AsOf) -> CompanyOut:
     """One company with its capabilities, programmes and relationships; patent counts are
     summed per class in ``patents`` rather than listed year by year."""
     node, rels, patents = company_detail(store, company, as_of=as_of)
@@ -93,7 +92,7 @@ for _path, _kind in (("/capabilities", NodeKind.CAPABILITY),
 
 @router.get("/programmes/{programme}/members", response_model=NodesOut)
 def programme_members(store: StoreDep, settings: SettingsDep, programme: Id,
-                      as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> NodesOut:
+                      as_of: AsOf, limit: Limit = 100, offset: Offset = 0) -> NodesOut:
     """Members of a programme (as of a date), with their tiers in ``properties.tier``."""
     store.node(NodeKind.PROGRAMME, programme)
     rels = [r for r in store.relationships(RelKind.MEMBER_OF, as_of=as_of,

@@ -10,11 +10,13 @@ from fastapi import APIRouter, Body, File, Path, Query, Response, UploadFile
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
+from ecosystem import lifecycle as lc
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
 from ecosystem.api.errors import ApiError
+from ecosystem.api.params import AsOfOrToday, BodyDay
 from ecosystem.api.schemas import CellValue, ImportOut, RequestModel
 from ecosystem.api.uploads import named_for_client, save_uploads
-from ecosystem import lifecycle as lc
+from ecosystem.dates import today
 from ecosystem.editing import upsert_node
 from ecosystem.lifecycle.health import HealthWeights
 from ecosystem.model import STAGES, NodeKind
@@ -22,8 +24,6 @@ from ecosystem.model import STAGES, NodeKind
 router = APIRouter(tags=["partnerships"], dependencies=[ReadAccess])
 
 Id = Annotated[str, Path(min_length=1, max_length=500, examples=["voltra-cortex"])]
-AsOf = Annotated[str | None, Query(description="Evaluate as on this day (YYYY-MM-DD); "
-                                   "default today", examples=["2026-06-30"], max_length=10)]
 Stage = Literal[STAGES]  # type: ignore[valid-type]
 Value = CellValue
 RecordTable = Literal["risks", "milestones", "kpis", "kpi_actuals", "meetings", "incidents",
@@ -38,7 +38,8 @@ class PartnershipIn(RequestModel):
     partner: str = Field(min_length=1, max_length=500, examples=["cortex"])
     name: str | None = Field(default=None, max_length=1000)
     stage: Stage = "identified"
-    date: str | None = Field(default=None, max_length=10, examples=["2024-01-08"])
+    date: BodyDay | None = Field(default=None, examples=["2024-01-08"],
+                                description="Day of the first stage; default today")
     fields: dict[str, Value] = Field(default_factory=dict, examples=[
         {"form": "joint R&D", "cost_share": 0.5}])
 
@@ -47,7 +48,8 @@ class StageIn(RequestModel):
     """A change of stage."""
 
     stage: Stage
-    date: str | None = Field(default=None, max_length=10, examples=["2025-10-15"])
+    date: BodyDay | None = Field(default=None, examples=["2025-10-15"],
+                                description="Day of the change; default today")
     reason: str | None = Field(default=None, max_length=10_000)
     form: str | None = Field(default=None, max_length=1000,
                              description="The new form, when the stage is 'transformed'.")
@@ -59,7 +61,7 @@ class StageIn(RequestModel):
 
 
 @router.get("/partnerships")
-def list_partnerships(store: StoreDep, as_of: AsOf = None,
+def list_partnerships(store: StoreDep, as_of: AsOfOrToday,
                       company: Annotated[str | None, Query(max_length=500)] = None
                       ) -> list[dict[str, Any]]:
     """Every partnership with its stage, latest health index and open alerts."""
@@ -73,11 +75,11 @@ def create_partnership(store: StoreDep, body: PartnershipIn) -> dict[str, Any]:
     p = lc.create_partnership(store, body.id, body.company, body.partner, name=body.name,
                               stage=body.stage, date=body.date,
                               source="POST /v1/partnerships", **fields)
-    return lc.partnership_report(p)
+    return lc.partnership_report(p, as_of=today())
 
 
 @router.get("/partnerships/{partnership}")
-def get_partnership(store: StoreDep, partnership: Id, as_of: AsOf = None) -> dict[str, Any]:
+def get_partnership(store: StoreDep, partnership: Id, as_of: AsOfOrToday) -> dict[str, Any]:
     """Everything about one partnership: stages, risks, milestones, KPIs, meetings,
     incidents, exit steps, health per period and alerts."""
     return lc.partnership_report(lc.load_partnership(store, partnership), as_of=as_of)
@@ -92,7 +94,7 @@ def update_partnership(store: StoreDep, partnership: Id,
     store.node(NodeKind.PARTNERSHIP, partnership)
     upsert_node(store, NodeKind.PARTNERSHIP, {**fields, "id": partnership},
                 source=f"PATCH /v1/partnerships/{partnership}")
-    return lc.partnership_report(lc.load_partnership(store, partnership))
+    return lc.partnership_report(lc.load_partnership(store, partnership), as_of=today())
 
 
 @router.delete("/partnerships/{partnership}", status_code=204, dependencies=[WriteAccess])
@@ -114,7 +116,7 @@ def change_stage(store: StoreDep, partnership: Id, body: StageIn) -> dict[str, A
     else:
         lc.change_stage(store, partnership, body.stage, date=body.date, reason=body.reason,
                         form=body.form, source=source)
-    return lc.partnership_report(lc.load_partnership(store, partnership))
+    return lc.partnership_report(lc.load_partnership(store, partnership), as_of=today())
 
 
 @router.post("/partnerships/{partnership}/records/{table}", status_code=201,
@@ -151,24 +153,24 @@ async def import_records(store: StoreDep, settings: SettingsDep, partnership: Id
 
 
 @router.get("/partnerships/{partnership}/health")
-def partnership_health(store: StoreDep, partnership: Id, as_of: AsOf = None,
+def partnership_health(store: StoreDep, partnership: Id, as_of: AsOfOrToday,
                        months: Annotated[int | None, Query(ge=1, le=24)] = None,
                        weights: Annotated[str | None, Query(
                            max_length=200, examples=["kpis=0.5,milestones=0.5"])] = None
                        ) -> list[dict[str, Any]]:
     """The health diagnosis period by period (components not named in weights get 0)."""
     chosen = HealthWeights.parse(weights) if weights else None
-    periods = lc.diagnose(lc.load_partnership(store, partnership), as_of=as_of or None,
+    periods = lc.diagnose(lc.load_partnership(store, partnership), as_of=as_of,
                           months=months, weights=chosen)
     return [h.as_dict() for h in periods]
 
 
 @router.get("/alerts")
-def list_alerts(store: StoreDep, as_of: AsOf = None,
+def list_alerts(store: StoreDep, as_of: AsOfOrToday,
                 company: Annotated[str | None, Query(max_length=500)] = None,
                 all: Annotated[bool, Query(description="Also resolved alerts")] = False
                 ) -> list[dict[str, Any]]:
     """Open alerts (or every alert raised so far) of every partnership, most severe first."""
-    found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=as_of or None,
+    found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=as_of,
                             open_only=not all)
     return [a.as_dict() for a in found]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep
+from ecosystem.api.params import Cutoff, Day
 from ecosystem.errors import InvalidValue
 from ecosystem.prediction import backtest, predict_links
 
@@ -18,7 +19,6 @@ Relation = Annotated[str, Query(min_length=1, max_length=100, examples=["member_
                                 description="A dated relationship kind, as in the store")]
 Horizon = Annotated[str, Query(max_length=20, examples=["1y"],
                                description="How far ahead: 1y, 18m, 90d")]
-Day = Annotated[str, Query(min_length=4, max_length=10, examples=["2025-01-01"])]
 
 
 class PredictionOut(BaseModel):
@@ -52,7 +52,7 @@ def predictions(store: StoreDep, settings: SettingsDep, relation: Relation, as_o
 
 
 @router.get("/backtests")
-def backtests(store: StoreDep, relation: Relation, cutoff: Day, horizon: Horizon = "1y",
+def backtests(store: StoreDep, relation: Relation, cutoff: Cutoff, horizon: Horizon = "1y",
               k: Annotated[int, Query(ge=1, le=1000)] = 5) -> dict[str, Any]:
     """Back-test link prediction: know only what was there before ``cutoff``, predict the
     ties that formed in the ``horizon`` after it, and score the learned model and every

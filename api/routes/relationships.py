@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Response
 
 from ecosystem.api.deps import StoreDep, WriteAccess
 from ecosystem.api.schemas import RelationshipIn, RelationshipOut, relationship_out
+from ecosystem.dates import parse_day
 from ecosystem.editing import upsert_relationship
-from ecosystem.model import RELATIONSHIP_SCHEMAS, parse_date, parse_rel_kind
+from ecosystem.model import RELATIONSHIP_SCHEMAS, parse_rel_kind
 
 router = APIRouter(tags=["relationships"], dependencies=[WriteAccess])
 
@@ -27,7 +28,7 @@ def put_relationship(store: StoreDep, body: RelationshipIn) -> RelationshipOut:
         row["until"] = body.until
     upsert_relationship(store, kind, {**row, **body.properties},
                         source="PUT /v1/relationships")
-    since = parse_date(body.since, field="since") if body.since else None
+    since = parse_day(body.since, field="since").isoformat() if body.since else None
     schema = RELATIONSHIP_SCHEMAS[kind]
     for rel in store.relationships(kind, node=(schema.source, body.source)):
         if (rel.target, rel.since, rel.key) == (body.target, since, body.key or "") \

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep
+from ecosystem.api.params import AsOf
 from ecosystem.errors import InvalidValue
 from ecosystem.scanning.scan import Axis
 from ecosystem.views import (
@@ -23,7 +24,6 @@ router = APIRouter(prefix="/views", tags=["views"], dependencies=[ReadAccess],
                    default_response_class=HTMLResponse)
 
 Id = Annotated[str, Path(min_length=1, max_length=500, examples=["ibm"])]
-AsOf = Annotated[str | None, Query(max_length=10, examples=["2024-06-30"])]
 _PAGE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}}, "description": "A self-contained HTML page."}}
 
@@ -39,7 +39,7 @@ def _limit(value: int, limit: int, field: str) -> int:
 
 
 @router.get("/map", responses=_PAGE)
-def map_view(store: StoreDep, settings: SettingsDep, as_of: AsOf = None,
+def map_view(store: StoreDep, settings: SettingsDep, as_of: AsOf,
              top: Annotated[int, Query()] = 300,
              color_by: Literal["community", "industry"] = "community") -> HTMLResponse:
     """The ecosystem map of the ``top`` most influential companies and programmes."""
@@ -49,14 +49,14 @@ def map_view(store: StoreDep, settings: SettingsDep, as_of: AsOf = None,
 
 
 @router.get("/focus/{company}", responses=_PAGE)
-def focus(store: StoreDep, company: Id, as_of: AsOf = None,
+def focus(store: StoreDep, company: Id, as_of: AsOf,
           hops: Annotated[int, Query()] = 1) -> HTMLResponse:
     """A company and everything within ``hops`` relationships of it."""
     return _page(focus_view(store, company, hops=hops, as_of=as_of))
 
 
 @router.get("/radar/{company}", responses=_PAGE)
-def radar(store: StoreDep, settings: SettingsDep, company: Id, as_of: AsOf = None,
+def radar(store: StoreDep, settings: SettingsDep, company: Id, as_of: AsOf,
           top: Annotated[int, Query()] = 20, axis: Axis = Axis.BOTH) -> HTMLResponse:
     """The partner radar of a company (its stored needs), candidates placed by fit."""
     return _page(partner_radar(store, company, top=_limit(top, settings.max_top, "top"),
@@ -64,7 +64,7 @@ def radar(store: StoreDep, settings: SettingsDep, company: Id, as_of: AsOf = Non
 
 
 @router.get("/opportunities", responses=_PAGE)
-def opportunities(store: StoreDep, settings: SettingsDep, as_of: AsOf = None,
+def opportunities(store: StoreDep, settings: SettingsDep, as_of: AsOf,
                   company: Annotated[str | None, Query(max_length=500)] = None,
                   top: Annotated[int, Query()] = 10) -> HTMLResponse:
     """Communities, the pairs with too few ties between them, and who could bridge them."""
@@ -73,6 +73,6 @@ def opportunities(store: StoreDep, settings: SettingsDep, as_of: AsOf = None,
 
 
 @router.get("/programme/{programme}", responses=_PAGE)
-def programme(store: StoreDep, programme: Id, as_of: AsOf = None) -> HTMLResponse:
+def programme(store: StoreDep, programme: Id, as_of: AsOf) -> HTMLResponse:
     """The members of a programme by tier, and their other programmes."""
     return _page(programme_view(store, programme, as_of=as_of))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable
@@ -10,17 +11,36 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from ecosystem.errors import EcosystemError, StoreUnavailable
+from ecosystem.dates import parse_day
+from ecosystem.errors import EcosystemError, InvalidValue, StoreUnavailable
 from ecosystem.stores.base import Store, open_store
 from ecosystem.stores.locking import operation
 
-__all__ = ["AS_OF", "JSON", "Context", "echo_json", "handle_errors"]
+__all__ = ["AS_OF", "DAY", "JSON", "Context", "echo_json", "handle_errors"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
+class DayType(click.ParamType):  # type: ignore[type-arg]
+    """A day on the command line (YYYY, YYYY-MM or YYYY-MM-DD), parsed once, here, into a
+    :class:`datetime.date` (:func:`ecosystem.dates.parse_day`)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_day(str(value), field=param.name if param and param.name else "date")
+        except InvalidValue as exc:
+            self.fail(str(exc), param, ctx)
+
+
+#: The type of every date option.
+DAY = DayType()
 AS_OF = click.option(
-    "--as-of", "as_of", metavar="DATE", default=None,
+    "--as-of", "as_of", type=DAY, metavar="DATE", default=None,
     help="Only relationships active on this date (YYYY, YYYY-MM or YYYY-MM-DD).",
 )
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
+from ecosystem.dates import today
 from ecosystem.demo import build_demo, summarize, write_demo_views
 from ecosystem.editing import company_summary
 from ecosystem.errors import UnknownKind
@@ -22,7 +24,6 @@ from ecosystem.model import (
     Node,
     NodeKind,
     Relationship,
-    parse_date,
     parse_node_kind,
     parse_rel_kind,
 )
@@ -39,7 +40,7 @@ __all__ = ["COMMANDS"]
 @JSON
 @click.pass_obj
 @handle_errors
-def demo(obj: Context, as_of: str | None, top: int, views_dir: Path, no_views: bool,
+def demo(obj: Context, as_of: dt.date | None, top: int, views_dir: Path, no_views: bool,
          as_json: bool) -> None:
     """Build the demo store from the bundled real data and print a summary.
 
@@ -50,7 +51,7 @@ def demo(obj: Context, as_of: str | None, top: int, views_dir: Path, no_views: b
     """
     with obj.open() as store:
         build_demo(store, progress=obj.progress)
-        summary = summarize(store, as_of=as_of, top=top)
+        summary = summarize(store, as_of=as_of or today(), top=top)
         written = [] if no_views else write_demo_views(store, views_dir, summary)
     if as_json:
         echo_json(summary | {"views": [str(p) for p in written]})
@@ -74,7 +75,7 @@ def demo(obj: Context, as_of: str | None, top: int, views_dir: Path, no_views: b
         for path in written:
             click.echo(f"  {path}")
     click.echo("\nNext: `ecosystem info`, `ecosystem show company ibm`, "
-               "`ecosystem export out/`; the partnership lifecycle of METHOD.md's worked "
+               "`ecosystem export out/`; the partnership lifecycle of the method's worked "
                "case: `ecosystem --store case.db partnership worked-case`.")
 
 
@@ -173,14 +174,14 @@ def export(obj: Context, out: Path, fmt: str) -> None:
 @JSON
 @click.pass_obj
 @handle_errors
-def info(obj: Context, as_of: str | None, as_json: bool) -> None:
+def info(obj: Context, as_of: dt.date | None, as_json: bool) -> None:
     """Count the nodes and relationships in the store, by kind."""
     with obj.open() as store:
         counts = store.counts(as_of=as_of)
     if as_json:
         echo_json(counts)
         return
-    click.echo(f"Store: {obj.store_location}" + (f" (as of {parse_date(as_of)})"
+    click.echo(f"Store: {obj.store_location}" + (f" (as of {as_of.isoformat()})"
                                                   if as_of else ""))
     _print_counts(counts)
 
@@ -225,7 +226,7 @@ def nodes(obj: Context, kind: str, search: str | None, limit: int, offset: int,
 @JSON
 @click.pass_obj
 @handle_errors
-def show(obj: Context, kind: str, id: str, as_of: str | None, limit: int,
+def show(obj: Context, kind: str, id: str, as_of: dt.date | None, limit: int,
          as_json: bool) -> None:
     """Show one node and its relationships, e.g. `ecosystem show company ibm`.
 
@@ -306,7 +307,7 @@ def _print_company(summary: dict[str, Any], limit: int | None) -> None:
 @JSON
 @click.pass_obj
 @handle_errors
-def relationships(obj: Context, kind: str | None, node_ref: str | None, as_of: str | None,
+def relationships(obj: Context, kind: str | None, node_ref: str | None, as_of: dt.date | None,
                   limit: int, as_json: bool) -> None:
     """List relationships, optionally of one KIND (member_of, partners_with, ...)."""
     rel_kind = parse_rel_kind(kind) if kind else None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
-from ecosystem.cli.common import JSON, Context, echo_json, handle_errors
+from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors
 
 __all__ = ["COMMANDS"]
 
@@ -76,11 +77,12 @@ def resolve(obj: Context, out: Path | None, incoming: Sequence[Path], min_score:
               help="Merge every pair scoring at least --threshold, without a review table.")
 @click.option("--threshold", default=0.9, show_default=True, type=click.FloatRange(0, 1),
               help="With --auto: the lowest score merged.")
-@click.option("--date", default=None, metavar="DATE", help="Day of the merge (default today).")
+@click.option("--date", default=None, type=DAY, metavar="DATE",
+              help="Day of the merge (default today).")
 @JSON
 @click.pass_obj
 @handle_errors
-def merge(obj: Context, review: Path | None, auto: bool, threshold: float, date: str | None,
+def merge(obj: Context, review: Path | None, auto: bool, threshold: float, date: dt.date | None,
           as_json: bool) -> None:
     """Merge the accepted pairs of a REVIEW table (or, with --auto, every pair scoring at
     least --threshold) in one transaction.

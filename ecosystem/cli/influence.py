@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import click
@@ -29,7 +30,7 @@ def _clean(value: object) -> object:
 @JSON
 @click.pass_obj
 @handle_errors
-def influence(obj: Context, as_of: str | None, top: int, metrics: tuple[str, ...],
+def influence(obj: Context, as_of: dt.date | None, top: int, metrics: tuple[str, ...],
               programmes: bool, as_json: bool) -> None:
     """Rank companies (or programmes) by influence: PageRank, strength, betweenness,
     Burt's constraint and effective size, on the weighted ecosystem graph."""
@@ -60,7 +61,7 @@ def influence(obj: Context, as_of: str | None, top: int, metrics: tuple[str, ...
 @click.pass_obj
 @handle_errors
 def whatif(obj: Context, company: str, adds: tuple[str, ...], removes: tuple[str, ...],
-           as_of: str | None, as_json: bool) -> None:
+           as_of: dt.date | None, as_json: bool) -> None:
     """How COMPANY's influence would change with a partnership added or a tie removed."""
     with obj.open() as store:
         result = what_if(store, company, add=[parse_change(a) for a in adds],
@@ -82,7 +83,7 @@ def whatif(obj: Context, company: str, adds: tuple[str, ...], removes: tuple[str
 @JSON
 @click.pass_obj
 @handle_errors
-def communities_(obj: Context, as_of: str | None, top: int, as_json: bool) -> None:
+def communities_(obj: Context, as_of: dt.date | None, top: int, as_json: bool) -> None:
     """Communities of the ecosystem (Louvain, fixed seed) with what dominates them, and the
     pairs of communities with few ties between them, with the companies that could bridge
     them."""

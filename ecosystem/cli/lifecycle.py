@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ecosystem import lifecycle as lc
-from ecosystem.cli.common import JSON, Context, echo_json, handle_errors
+from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors
+from ecosystem.dates import today
 from ecosystem.demo import WORKED_CASE_PARTNERSHIP, replay_worked_case
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.editing import record_table
@@ -18,13 +20,14 @@ from ecosystem.model import NODE_SCHEMAS, STAGES
 
 __all__ = ["COMMANDS"]
 
-AS_OF = click.option("--as-of", "as_of", metavar="DATE", default=None,
-                     help="Evaluate as on this day, with only what was known then "
-                     "(default: today).")
+AS_OF = click.option("--as-of", "as_of", type=DAY, metavar="DATE", default=today,
+                     show_default="today",
+                     help="Evaluate as on this day, with only what was known then.")
 RULES = click.option("--rules", type=click.Path(dir_okay=False, path_type=Path),
                      default=None, metavar="FILE",
                      help="Rule settings (YAML or JSON), e.g. 'delay_threshold: 0.3'.")
-DATE = click.option("--date", metavar="DATE", default=None, help="The day (default: today).")
+DATE = click.option("--date", type=DAY, metavar="DATE", default=None,
+                    help="The day (default: today).")
 _LEVEL_MARK = {"hard_trigger": "!!", "executive": "! ", "warning": "~ ", "reminder": ". "}
 
 
@@ -46,7 +49,7 @@ def _pairs(values: tuple[str, ...], what: str) -> dict[str, Any]:
 @click.group()
 def partnership() -> None:
     """Partnerships through their lifecycle: stages, risks, milestones, KPIs, meetings,
-    incidents, health, transformation and exit (METHOD.md stages 2-5).
+    incidents, health, transformation and exit (docs/method.md, stages 2-5).
 
     \b
     ecosystem partnership new voltra-lumen --company voltra --partner lumen
@@ -61,7 +64,7 @@ def partnership() -> None:
 @click.pass_obj
 @handle_errors
 def worked_case(obj: Context) -> None:
-    """Record the METHOD.md worked case in the store: a small EV ecosystem and the
+    """Record the worked case of docs/method.md in the store: a small EV ecosystem and the
     Voltra Motors - Cortex AI partnership through all five stages (2024-2026), to explore
     with `partnership show`, `alerts --as-of` and the views."""
     with obj.open() as store:
@@ -84,7 +87,7 @@ def worked_case(obj: Context) -> None:
 @click.pass_obj
 @handle_errors
 def new(obj: Context, id: str, company: str, partner: str, name: str | None, stage: str,
-        date: str | None, fields: tuple[str, ...]) -> None:
+        date: dt.date | None, fields: tuple[str, ...]) -> None:
     """Record partnership ID between --company and --partner, in its first stage."""
     with obj.open() as store:
         p = lc.create_partnership(store, id, company, partner, name=name, stage=stage,
@@ -100,7 +103,7 @@ def new(obj: Context, id: str, company: str, partner: str, name: str | None, sta
 @JSON
 @click.pass_obj
 @handle_errors
-def list_(obj: Context, company: str | None, as_of: str | None, rules: Path | None,
+def list_(obj: Context, company: str | None, as_of: dt.date, rules: Path | None,
           as_json: bool) -> None:
     """Every partnership with its stage, latest health index and open alerts."""
     with obj.open() as store:
@@ -123,7 +126,7 @@ def list_(obj: Context, company: str | None, as_of: str | None, rules: Path | No
 @JSON
 @click.pass_obj
 @handle_errors
-def show(obj: Context, id: str, as_of: str | None, rules: Path | None, as_json: bool) -> None:
+def show(obj: Context, id: str, as_of: dt.date, rules: Path | None, as_json: bool) -> None:
     """Everything about partnership ID: stage history, risk map, annex milestones, KPIs,
     meetings, incidents, exit steps, health per period and alerts."""
     with obj.open() as store:
@@ -183,7 +186,7 @@ def _alert_line(alert: dict[str, Any]) -> str:
 @click.option("--reason", default=None, help="Why the stage changes.")
 @click.pass_obj
 @handle_errors
-def stage(obj: Context, id: str, stage: str, date: str | None, reason: str | None) -> None:
+def stage(obj: Context, id: str, stage: str, date: dt.date | None, reason: str | None) -> None:
     """Move partnership ID to STAGE; changes that skip the stage rules are refused."""
     with obj.open() as store:
         change = lc.change_stage(store, id, stage, date=date, reason=reason,
@@ -206,7 +209,7 @@ def stage(obj: Context, id: str, stage: str, date: str | None, reason: str | Non
               "add competes_with to turn competition into complementarity).")
 @click.pass_obj
 @handle_errors
-def transform(obj: Context, id: str, form: str, date: str | None, reason: str | None,
+def transform(obj: Context, id: str, form: str, date: dt.date | None, reason: str | None,
               becomes: str, ends: tuple[str, ...]) -> None:
     """Transform partnership ID into a new form (joint venture -> loose alliance,
     competition -> complementarity ...), keeping its history on the graph."""
@@ -263,12 +266,12 @@ def import_(obj: Context, path: Path, table: str | None, partnership_id: str | N
 @JSON
 @click.pass_obj
 @handle_errors
-def health(obj: Context, id: str, as_of: str | None, months: int | None,
+def health(obj: Context, id: str, as_of: dt.date, months: int | None,
            weights: str | None, as_json: bool) -> None:
     """The health diagnosis of partnership ID, period by period."""
     chosen = HealthWeights.parse(weights) if weights else None
     with obj.open() as store:
-        periods = lc.diagnose(lc.load_partnership(store, id), as_of=as_of or None,
+        periods = lc.diagnose(lc.load_partnership(store, id), as_of=as_of,
                               months=months, weights=chosen)
     if as_json:
         echo_json([h.as_dict() for h in periods])
@@ -286,7 +289,7 @@ def health(obj: Context, id: str, as_of: str | None, months: int | None,
 
 @partnership.command("exit-plan")
 @click.argument("id")
-@click.option("--start", required=True, metavar="DATE", help="First day of the exit.")
+@click.option("--start", required=True, type=DAY, metavar="DATE", help="First day of the exit.")
 @click.option("--quota-step", default=0.1, show_default=True,
               help="Licence quota cut per month (0.1 = 10%).")
 @click.option("--staff-steps", default=3, show_default=True)
@@ -297,7 +300,7 @@ def health(obj: Context, id: str, as_of: str | None, months: int | None,
 @JSON
 @click.pass_obj
 @handle_errors
-def exit_plan(obj: Context, id: str, start: str, quota_step: float, staff_steps: int,
+def exit_plan(obj: Context, id: str, start: dt.date, quota_step: float, staff_steps: int,
               notice_months: int, after_sales_owner: str | None, save: bool,
               as_json: bool) -> None:
     """A stepwise exit plan for partnership ID (printed; recorded with --save)."""
@@ -336,12 +339,12 @@ def delete(obj: Context, id: str) -> None:
 @JSON
 @click.pass_obj
 @handle_errors
-def alerts(obj: Context, as_of: str | None, company: str | None, everything: bool,
+def alerts(obj: Context, as_of: dt.date, company: str | None, everything: bool,
            rules: Path | None, as_json: bool) -> None:
     """Open alerts of every partnership (with --all, every alert raised so far), most
     severe first: which rule fired, on which data, and what the method recommends."""
     with obj.open() as store:
-        found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=as_of or None,
+        found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=as_of,
                                 config=_config(rules), open_only=not everything)
     if as_json:
         echo_json([a.as_dict() for a in found])

@@ -1,15 +1,16 @@
-"""Commands of partner scanning: needs maps, scan, overlap (METHOD.md stage 1)."""
+"""Commands of partner scanning: needs maps, scan, overlap (docs/method.md, stage 1)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
-from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
+from ecosystem.cli.common import AS_OF, DAY, JSON, Context, echo_json, handle_errors
+from ecosystem.dates import parse_window, today
 from ecosystem.entities.lookup import resolve_company
 from ecosystem.entities.organisation_types import parse_org_types
-from ecosystem.model import parse_window
 from ecosystem.prediction.model import predicted_partners, with_predictions
 from ecosystem.scanning.needs import load_needs, read_needs_file, save_needs
 from ecosystem.scanning.pair import pair_metrics
@@ -17,9 +18,9 @@ from ecosystem.scanning.scan import MIN_CONFIDENCE, SCAN_AXES, parse_weights, sc
 
 __all__ = ["COMMANDS"]
 
-_SINCE = click.option("--since", default=None, metavar="DATE",
+_SINCE = click.option("--since", default=None, type=DAY, metavar="DATE",
                       help="Window start: only relationships holding on or after it.")
-_UNTIL = click.option("--until", default=None, metavar="DATE",
+_UNTIL = click.option("--until", default=None, type=DAY, metavar="DATE",
                       help="Window end: only relationships that began before it.")
 
 
@@ -112,9 +113,8 @@ def needs_show(obj: Context, company: str, as_json: bool) -> None:
 @handle_errors
 def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: str,
          include: str | None, min_confidence: float, weights: str | None, explain: bool,
-         with_whatif: bool,
-         predict_kind: str | None, as_of: str | None, since: str | None, until: str | None,
-         as_json: bool) -> None:
+         with_whatif: bool, predict_kind: str | None, as_of: dt.date | None,
+         since: dt.date | None, until: dt.date | None, as_json: bool) -> None:
     """Rank candidate partners for COMPANY (an id or a name) on strategy, capability and
     culture fit, inside its industry and across industries."""
     fit = parse_weights(weights)
@@ -126,7 +126,7 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
                                min_confidence=min_confidence)
         if predict_kind is not None:
             result = with_predictions(result, predicted_partners(
-                store, result.focal, predict_kind, as_of=as_of))
+                store, result.focal, predict_kind, as_of=as_of or today()))
     if as_json:
         echo_json([c.as_dict() for c in result.candidates])
         return
@@ -165,8 +165,8 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
 @JSON
 @click.pass_obj
 @handle_errors
-def overlap(obj: Context, a: str, b: str, as_of: str | None, since: str | None,
-            until: str | None, as_json: bool) -> None:
+def overlap(obj: Context, a: str, b: str, as_of: dt.date | None, since: dt.date | None,
+            until: dt.date | None, as_json: bool) -> None:
     """Every overlap, proximity and complementarity metric for companies A and B."""
     with obj.open() as store:
         metrics = pair_metrics(store, a, b, as_of=as_of, window=parse_window(since, until))

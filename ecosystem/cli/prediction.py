@@ -3,9 +3,11 @@ can be known from the past."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
-from ecosystem.cli.common import JSON, Context, echo_json, handle_errors
+from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors
 from ecosystem.model import RelKind
 from ecosystem.prediction import backtest as run_backtest
 from ecosystem.prediction import predict_links
@@ -22,14 +24,14 @@ HORIZON = click.option("--horizon", default="1y", show_default=True, metavar="DU
 @click.command()
 @click.argument("company", required=False)
 @RELATION
-@click.option("--as-of", "as_of", required=True, metavar="DATE",
+@click.option("--as-of", "as_of", required=True, type=DAY, metavar="DATE",
               help="Predict from this day; nothing dated on or after it is used.")
 @click.option("--top", default=20, show_default=True, help="How many pairs.")
 @HORIZON
 @JSON
 @click.pass_obj
 @handle_errors
-def predict(obj: Context, company: str | None, relation: str, as_of: str, top: int,
+def predict(obj: Context, company: str | None, relation: str, as_of: dt.date, top: int,
             horizon: str, as_json: bool) -> None:
     """The ties most likely to form next (within --horizon after --as-of), with the evidence
     behind each; only those of COMPANY if given. A model trained on the relation's history
@@ -49,14 +51,14 @@ def predict(obj: Context, company: str | None, relation: str, as_of: str, top: i
 
 @click.command()
 @RELATION
-@click.option("--cutoff", required=True, metavar="DATE",
+@click.option("--cutoff", required=True, type=DAY, metavar="DATE",
               help="Train on what was known before this day ...")
 @HORIZON
 @click.option("--k", default=5, show_default=True, help="Cut-off rank of Hits@k and Recall@k.")
 @JSON
 @click.pass_obj
 @handle_errors
-def backtest(obj: Context, relation: str, cutoff: str, horizon: str, k: int,
+def backtest(obj: Context, relation: str, cutoff: dt.date, horizon: str, k: int,
              as_json: bool) -> None:
     """Back-test link prediction: know only what was there before --cutoff, predict the ties
     that formed in the --horizon after it, and score the learned model and every

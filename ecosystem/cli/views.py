@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -9,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from ecosystem.cli.common import AS_OF, Context, handle_errors
+from ecosystem.dates import today
 from ecosystem.prediction.model import predicted_partners
 from ecosystem.scanning.needs import read_needs_file
 from ecosystem.scanning.scan import Axis, parse_weights
@@ -65,7 +67,7 @@ def view() -> None:
 @_out("map.html")
 @click.pass_obj
 @handle_errors
-def map_(obj: Context, as_of: str | None, color_by: str, top: int | None,
+def map_(obj: Context, as_of: dt.date | None, color_by: str, top: int | None,
          kinds: tuple[str, ...], max_nodes: int, out: Path, fmt: str | None) -> None:
     """The ecosystem map: companies and programmes sized by influence, coloured by
     community or industry, edges styled by relationship kind; with no --as-of, a date
@@ -88,7 +90,7 @@ def map_(obj: Context, as_of: str | None, color_by: str, top: int | None,
 @_out("focus.html")
 @click.pass_obj
 @handle_errors
-def focus(obj: Context, company: str, hops: int, kinds: tuple[str, ...], as_of: str | None,
+def focus(obj: Context, company: str, hops: int, kinds: tuple[str, ...], as_of: dt.date | None,
           max_nodes: int, out: Path, fmt: str | None) -> None:
     """COMPANY (an id or a name) and everything within --hops relationships of it."""
     with obj.open() as store:
@@ -114,7 +116,7 @@ def focus(obj: Context, company: str, hops: int, kinds: tuple[str, ...], as_of: 
 @click.pass_obj
 @handle_errors
 def radar(obj: Context, company: str, needs_file: Path | None, top: int, axis: str,
-          weights: str | None, predict_kind: str | None, as_of: str | None, out: Path,
+          weights: str | None, predict_kind: str | None, as_of: dt.date | None, out: Path,
           fmt: str | None) -> None:
     """The partner radar of COMPANY: candidates placed by fit score, in-industry on the
     left, cross-industry on the right, each with its score explanation; with --predict,
@@ -123,7 +125,7 @@ def radar(obj: Context, company: str, needs_file: Path | None, top: int, axis: s
     with obj.open() as store:
         predicted = [] if predict_kind is None else [
             (other, score) for other, (score, _) in predicted_partners(
-                store, company, predict_kind, as_of=as_of).items()]
+                store, company, predict_kind, as_of=as_of or today()).items()]
         result = partner_radar(store, company, needs=needs_map, top=top, axis=axis,
                                weights=parse_weights(weights), as_of=as_of,
                                predicted=predicted)
@@ -138,7 +140,7 @@ def radar(obj: Context, company: str, needs_file: Path | None, top: int, axis: s
 @_out("opportunities.html")
 @click.pass_obj
 @handle_errors
-def opportunities(obj: Context, company: str | None, top: int, as_of: str | None, out: Path,
+def opportunities(obj: Context, company: str | None, top: int, as_of: dt.date | None, out: Path,
                   fmt: str | None) -> None:
     """Cross-industry opportunities: communities, the pairs with too few ties between
     them, and the companies placed to bridge them."""
@@ -155,7 +157,7 @@ def opportunities(obj: Context, company: str | None, top: int, as_of: str | None
 @_out("programme.html")
 @click.pass_obj
 @handle_errors
-def programme(obj: Context, programme: str, as_of: str | None, others: bool, out: Path,
+def programme(obj: Context, programme: str, as_of: dt.date | None, others: bool, out: Path,
               fmt: str | None) -> None:
     """Members of PROGRAMME (an id, see `ecosystem nodes programme`) by tier, and their
     other programmes."""

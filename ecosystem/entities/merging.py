@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecosystem.dates import checked, today
 from ecosystem.entities.resolution import Decision, Pair
 from ecosystem.errors import Conflict, InvalidValue
 from ecosystem.io.batch import ROW, RawTable
@@ -43,7 +44,6 @@ from ecosystem.model import (
     NodeKind,
     Relationship,
     RelKind,
-    parse_date,
 )
 from ecosystem.stores.base import REFERRING_FIELDS, RelationshipId, Store
 
@@ -140,7 +140,7 @@ def _referrers(store: Store, ids: set[str]) -> list[tuple[NodeKind, str, str, An
 
 
 def merge_companies(store: Store, plan: Sequence[Merge], *,
-                    date: str | dt.date | None = None, source: str = "merge") -> list[str]:
+                    date: dt.date | None = None, source: str = "merge") -> list[str]:
     """Merge each ``merged`` company into its ``keep`` (see the module notes), all in one
     transaction; return the ids of the merge records.
 
@@ -155,7 +155,7 @@ def merge_companies(store: Store, plan: Sequence[Merge], *,
     """
     if not plan:
         return []
-    day = parse_date(date or dt.date.today(), field="date")
+    day = (checked(date, field="date") or today()).isoformat()
     merged_ids = {m.merged for m in plan}
     for step in plan:
         if step.keep == step.merged or step.keep in merged_ids:
@@ -245,7 +245,7 @@ def merges(store: Store, *, include_undone: bool = False) -> list[Node]:
     return [n for n in found if include_undone or not n.properties.get("undone")]
 
 
-def unmerge(store: Store, merge_id: str, *, date: str | dt.date | None = None,
+def unmerge(store: Store, merge_id: str, *, date: dt.date | None = None,
             source: str = "unmerge") -> Node:
     """Undo the merge ``merge_id`` (see the module notes); return the restored company.
 
@@ -316,7 +316,7 @@ def unmerge(store: Store, merge_id: str, *, date: str | dt.date | None = None,
                              [{"id": id, name: value}], source))
     for rkind, rows in restored.items():
         tables.append(_table(rkind.value, rows, source))
-    day = parse_date(date or dt.date.today(), field="date")
+    day = (checked(date, field="date") or today()).isoformat()
     tables.append(_table("merges", [{"id": merge_id, "undone": day}], source))
     store.write(tables, delete_relationships=delete)
     return store.node(NodeKind.COMPANY, merged_id)

@@ -1,4 +1,4 @@
-"""The partnership lifecycle on the graph (METHOD.md stages 2-5).
+"""The partnership lifecycle on the graph (docs/method.md, stages 2-5).
 
 A partnership joins a company and a partner; its stage history, due-diligence risks,
 agreement annex milestones, KPIs and their actuals, meetings, incidents and exit steps are

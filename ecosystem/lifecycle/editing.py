@@ -21,13 +21,13 @@ from typing import Any
 
 import pandas as pd
 
+from ecosystem.dates import add_months, checked, checked_day, today
 from ecosystem.errors import Conflict, ImportRefused, InvalidValue, Problem
 from ecosystem.io.batch import ROW, RawTable
 from ecosystem.io.tabular import read_table_file
 from ecosystem.lifecycle.records import (
     Partnership,
     StageChange,
-    add_months,
     load_partnership,
 )
 from ecosystem.model import (
@@ -35,7 +35,6 @@ from ecosystem.model import (
     NODE_SCHEMAS,
     NodeKind,
     RelKind,
-    parse_date,
     parse_node_kind,
 )
 from ecosystem.stores.base import Store, WriteSummary
@@ -103,7 +102,7 @@ def _next_id(taken: Iterable[str], kind: NodeKind, partnership: str) -> str:
 
 def create_partnership(store: Store, id: str, company: str, partner: str, *,
                        name: str | None = None, stage: str = "identified",
-                       date: str | dt.date | None = None, reason: str | None = None,
+                       date: dt.date | None = None, reason: str | None = None,
                        source: str = "request", **fields: Any) -> Partnership:
     """Record a new partnership in its first ``stage`` (default ``identified``) on
     ``date`` (default today); ``fields`` are further partnership fields (``form``,
@@ -117,7 +116,7 @@ def create_partnership(store: Store, id: str, company: str, partner: str, *,
     if id in store.ids(NodeKind.PARTNERSHIP):
         raise Conflict(f"A partnership with id {id!r} exists already; give another id or "
                        "change the existing one.")
-    day = parse_date(date or dt.date.today(), field="date")
+    day = (checked(date, field="date") or today()).isoformat()
     row = {"id": id, "name": name or id, "company": company, "partner": partner, **fields}
     tables = [_table(NodeKind.PARTNERSHIP, [row], source),
               _table(NodeKind.STAGE_CHANGE, [{"id": f"{id}/stage/001", "partnership": id,
@@ -129,7 +128,7 @@ def create_partnership(store: Store, id: str, company: str, partner: str, *,
 
 
 def change_stage(store: Store, partnership: str, stage: str, *,
-                 date: str | dt.date | None = None, reason: str | None = None,
+                 date: dt.date | None = None, reason: str | None = None,
                  form: str | None = None, source: str = "request") -> StageChange:
     """Move ``partnership`` to ``stage`` on ``date`` (default today).
 
@@ -145,11 +144,11 @@ def change_stage(store: Store, partnership: str, stage: str, *,
 
 
 def transform(store: Store, partnership: str, *, form: str,
-              date: str | dt.date | None = None, reason: str | None = None,
+              date: dt.date | None = None, reason: str | None = None,
               becomes: RelKind | str = RelKind.PARTNERS_WITH,
               ends: Sequence[RelKind | str] = TIE_KINDS,
               source: str = "request") -> StageChange:
-    """Record a transformation (METHOD.md 5): the stage becomes ``transformed`` and the
+    """Record a transformation (docs/method.md, stage 5): the stage becomes ``transformed`` and the
     relationship takes its new ``form``; the history stays on the graph.
 
     The pair's active relationships of the ``ends`` kinds end that day (add
@@ -170,12 +169,12 @@ def transform(store: Store, partnership: str, *, form: str,
                    source=source, becomes=new, ends=closed)
 
 
-def _change(store: Store, partnership: str, stage: str, *, date: str | dt.date | None,
+def _change(store: Store, partnership: str, stage: str, *, date: dt.date | None,
             reason: str | None, form: str | None, source: str,
             becomes: RelKind = RelKind.PARTNERS_WITH,
             ends: tuple[RelKind, ...] = ()) -> StageChange:
     p = load_partnership(store, partnership)
-    day = parse_date(date or dt.date.today(), field="date")
+    day = (checked(date, field="date") or today()).isoformat()
     change_id = _next_id(store.ids(NodeKind.STAGE_CHANGE), NodeKind.STAGE_CHANGE, p.id)
     row = {"id": change_id, "partnership": p.id, "date": day, "stage": stage,
            "reason": reason, "form": form}
@@ -197,7 +196,7 @@ def _tie_tables(store: Store, partnership: Mapping[str, Any], stage: str, day: s
     starts when the partnership starts operating, ends when it ends, and a
     transformation ends the ``ends`` ties and starts one of kind ``becomes``."""
     company, partner = str(partnership["company"]), str(partnership["partner"])
-    current = {kind: [r for r in store.relationships(kind, as_of=day,
+    current = {kind: [r for r in store.relationships(kind, as_of=dt.date.fromisoformat(day),
                                                       node=(NodeKind.COMPANY, company))
                       if {r.source, r.target} == {company, partner}]
                for kind in {*TIE_KINDS, *ends}}
@@ -301,10 +300,10 @@ def _completed(store: Store, kind: NodeKind, table: RawTable, partnership: str |
     return RawTable(table.name, table.source, frame)
 
 
-def exit_plan(partnership: Partnership, start: str | dt.date, *, quota_step: float = 0.1,
+def exit_plan(partnership: Partnership, start: dt.date, *, quota_step: float = 0.1,
               staff_steps: int = 3, notice_months: int = 6,
               after_sales_owner: str | None = None) -> list[dict[str, Any]]:
-    """A stepwise exit plan (METHOD.md 5) starting on ``start``, as exit-step rows.
+    """A stepwise exit plan (docs/method.md, stage 5) starting on ``start``, as exit-step rows.
 
     Customers are told first, ``notice_months`` before the end; the licence quota goes
     down by ``quota_step`` a month until it is 0; seconded staff return in ``staff_steps``
@@ -318,7 +317,7 @@ def exit_plan(partnership: Partnership, start: str | dt.date, *, quota_step: flo
     if staff_steps < 1 or notice_months < 0:
         raise InvalidValue("staff_steps must be 1 or more and notice_months 0 or more.",
                            field="staff_steps", value=(staff_steps, notice_months))
-    day = dt.date.fromisoformat(parse_date(start, field="start"))
+    day = checked_day(start, field="start")
     months = max(round(1 / quota_step + 1e-9), 1)
     end = add_months(day, max(months, notice_months))
     owner = after_sales_owner or partnership.properties.get("lead") or partnership.company

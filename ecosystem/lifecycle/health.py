@@ -1,4 +1,4 @@
-"""Health diagnosis of a partnership, period by period (METHOD.md stage 4).
+"""Health diagnosis of a partnership, period by period (docs/method.md, stage 4).
 
 For each review period (half-yearly by default, calendar-aligned: January and July) the
 diagnosis reports
@@ -32,9 +32,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ecosystem.dates import add_months, checked_day
 from ecosystem.errors import InvalidValue
-from ecosystem.lifecycle.records import Partnership, add_months, as_of_day
-from ecosystem.stores.base import AsOf
+from ecosystem.lifecycle.records import Partnership
 
 __all__ = ["BANDS", "HealthWeights", "KpiGap", "PeriodHealth", "band", "diagnose",
            "period_start"]
@@ -155,7 +155,7 @@ def period_start(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def diagnose(partnership: Partnership, *, as_of: AsOf = None,
+def diagnose(partnership: Partnership, *, as_of: dt.date,
              months: int | None = None, weights: HealthWeights | None = None
              ) -> list[PeriodHealth]:
     """The health of ``partnership`` in every period from its first record to ``as_of``.
@@ -175,7 +175,7 @@ def diagnose(partnership: Partnership, *, as_of: AsOf = None,
     -------
     list of PeriodHealth, oldest first; empty before the first record.
     """
-    day = as_of_day(as_of)
+    day = checked_day(as_of)
     months = months or partnership.review_months
     weights = weights or HealthWeights()
     days = [d for d in (*(s.date for s in partnership.stages),

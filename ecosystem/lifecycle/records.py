@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from ecosystem.dates import add_months
 from ecosystem.errors import InvalidValue
-from ecosystem.model import LEVELS, TRANSITIONS, Node, NodeKind, check_transition, parse_date
-from ecosystem.stores.base import AsOf, Store
+from ecosystem.model import LEVELS, TRANSITIONS, Node, NodeKind, check_transition
+from ecosystem.stores.base import Store
 
 __all__ = [
     "DEFAULT_CADENCE_DAYS",
@@ -32,7 +33,6 @@ __all__ = [
     "Risk",
     "StageChange",
     "add_months",
-    "as_of_day",
     "check_transition",
     "load_partnership",
     "load_partnerships",
@@ -46,30 +46,7 @@ DEFAULT_CADENCE_DAYS: Mapping[str, int] = {"executive": 91, "management": 30, "t
 _CADENCE_FIELDS = {level: f"{level}_days" for level in LEVELS}
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months``, clipped to the end of the month.
-
-    Examples
-    --------
-    >>> add_months(dt.date(2025, 8, 31), 6)
-    datetime.date(2026, 2, 28)
-    """
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month + 1, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 R = TypeVar("R")
-
-
-def as_of_day(as_of: AsOf) -> dt.date:
-    """The day ``as_of`` names (a date or YYYY[-MM[-DD]] text); today when None."""
-    return dt.date.fromisoformat(parse_date(as_of)) if as_of is not None else dt.date.today()
 
 
 def _as_date(value: Any) -> dt.date | None:

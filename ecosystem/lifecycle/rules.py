@@ -1,4 +1,4 @@
-"""Rules and alerts over a partnership's history (METHOD.md stages 4 and 5).
+"""Rules and alerts over a partnership's history (docs/method.md, stages 4 and 5).
 
 Each rule looks at the records known on a day and fires an :class:`Alert` on the first day
 its condition holds. :func:`evaluate` replays the history up to ``as_of`` and returns every
@@ -36,10 +36,10 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ecosystem.dates import add_months, checked_day
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.health import period_start, satisfaction_series
-from ecosystem.lifecycle.records import Partnership, add_months, as_of_day
-from ecosystem.stores.base import AsOf
+from ecosystem.lifecycle.records import Partnership
 
 __all__ = ["LEVEL_ORDER", "RULES", "Alert", "RuleConfig", "evaluate", "evaluate_all",
            "load_rule_config"]
@@ -50,18 +50,18 @@ LEVEL_ORDER = ("hard_trigger", "executive", "warning", "reminder")
 
 RECOMMENDATIONS: Mapping[str, str] = {
     "delivery_delay": "Call an executive-level meeting: re-align goals and reallocate "
-    "resources to the late deliveries (METHOD.md 4, smart alerts).",
+    "resources to the late deliveries (docs/method.md, stage 4: smart alerts).",
     "missed_milestones": "Hard termination trigger: start the stepwise exit plan, or "
-    "transform the relationship (METHOD.md 5).",
+    "transform the relationship (docs/method.md, stage 5).",
     "compliance_incident": "Hard termination trigger: contain the incident, then start the "
-    "stepwise exit plan or transform the relationship (METHOD.md 5).",
+    "stepwise exit plan or transform the relationship (docs/method.md, stage 5).",
     "satisfaction_decline": "Open a 6-month buffer period and assess whether the "
-    "relationship can be transformed (METHOD.md 5).",
+    "relationship can be transformed (docs/method.md, stage 5).",
     "strategy_change": "Soft trigger: open a 6-month buffer period and assess a "
-    "transformation of the relationship (METHOD.md 5).",
-    "cadence": "Hold the overdue meeting (METHOD.md 3, three-level communication).",
+    "transformation of the relationship (docs/method.md, stage 5).",
+    "cadence": "Hold the overdue meeting (docs/method.md, stage 3: three-level communication).",
     "buffer_expired": "The buffer period is over: decide to transform the relationship or "
-    "to exit stepwise (METHOD.md 5).",
+    "to exit stepwise (docs/method.md, stage 5).",
 }
 _RESOLVING_STAGES: Mapping[str, frozenset[str]] = {
     "missed_milestones": frozenset({"exiting", "ended", "transformed"}),
@@ -167,14 +167,14 @@ class Alert:
         return clean
 
 
-def evaluate(partnership: Partnership, *, as_of: AsOf = None,
+def evaluate(partnership: Partnership, *, as_of: dt.date,
              config: RuleConfig | None = None) -> list[Alert]:
     """Every alert ``partnership`` raised up to ``as_of`` (default today), oldest first.
 
     Only records known on or before ``as_of`` are used, so evaluating on past days replays
     what the alerts were then.
     """
-    day = as_of_day(as_of)
+    day = checked_day(as_of)
     config = config or RuleConfig()
     found: list[Alert] = []
     for rule, check in _CHECKS.items():
@@ -188,7 +188,7 @@ def evaluate(partnership: Partnership, *, as_of: AsOf = None,
                                          json.dumps(a.evidence, default=str)))
 
 
-def evaluate_all(partnerships: Iterable[Partnership], *, as_of: AsOf = None,
+def evaluate_all(partnerships: Iterable[Partnership], *, as_of: dt.date,
                  config: RuleConfig | None = None, open_only: bool = False) -> list[Alert]:
     """Alerts of several partnerships, most severe first, then newest first."""
     out = [a for p in partnerships for a in evaluate(p, as_of=as_of, config=config)

@@ -9,11 +9,12 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ecosystem.dates import checked_day
 from ecosystem.lifecycle.health import HealthWeights, PeriodHealth, diagnose
-from ecosystem.lifecycle.records import Partnership, as_of_day, load_partnerships
+from ecosystem.lifecycle.records import Partnership, load_partnerships
 from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate
 from ecosystem.model import NodeKind
-from ecosystem.stores.base import AsOf, Store
+from ecosystem.stores.base import Store
 
 __all__ = ["PartnershipStatus", "partnership_report", "status", "statuses"]
 
@@ -40,10 +41,10 @@ class PartnershipStatus:
         return out
 
 
-def status(p: Partnership, *, as_of: AsOf = None, config: RuleConfig | None = None,
+def status(p: Partnership, *, as_of: dt.date, config: RuleConfig | None = None,
            weights: HealthWeights | None = None) -> PartnershipStatus:
     """Stage, latest health and open alerts of ``p`` on ``as_of`` (default today)."""
-    day = as_of_day(as_of)
+    day = checked_day(as_of)
     return _status(p, day, diagnose(p, as_of=day, weights=weights),
                    evaluate(p, as_of=day, config=config))
 
@@ -58,7 +59,7 @@ def _status(p: Partnership, day: dt.date, periods: list[PeriodHealth],
         health.band if health else None, tuple(a for a in alerts if a.is_open))
 
 
-def statuses(store: Store, *, as_of: AsOf = None, company: str | None = None,
+def statuses(store: Store, *, as_of: dt.date, company: str | None = None,
              config: RuleConfig | None = None) -> list[PartnershipStatus]:
     """The status of every partnership (of ``company``, on either side, if given)."""
     if company is not None:
@@ -72,11 +73,11 @@ def _latest_health(periods: list[PeriodHealth]) -> PeriodHealth | None:
     return next((h for h in reversed(periods) if h.index is not None), None)
 
 
-def partnership_report(p: Partnership, *, as_of: AsOf = None,
+def partnership_report(p: Partnership, *, as_of: dt.date,
                        config: RuleConfig | None = None,
                        weights: HealthWeights | None = None) -> dict[str, Any]:
     """Everything about ``p`` on ``as_of`` as plain data (JSON-ready)."""
-    day = as_of_day(as_of)
+    day = checked_day(as_of)
 
     def plain(record: Any) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, dt.date) else v)

@@ -16,9 +16,10 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from ecosystem.dates import AsOf
 from ecosystem.metrics.influence import InfluenceGraph
 from ecosystem.model import NodeKind, RelKind, split_node_key
-from ecosystem.stores.base import AsOf, Store
+from ecosystem.stores.base import Store
 
 __all__ = ["Bridge", "Community", "bridges", "communities", "summarise"]
 

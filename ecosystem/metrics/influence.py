@@ -1,4 +1,4 @@
-"""Influence in the ecosystem: who is central (METHOD.md stages 1 and 4).
+"""Influence in the ecosystem: who is central (docs/method.md, stages 1 and 4).
 
 The *influence graph* joins companies and programmes with the ties that carry influence,
 undirected and weighted by tie strength (:data:`KIND_WEIGHTS`, :data:`TIER_WEIGHTS`; a
@@ -19,6 +19,7 @@ References
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -29,9 +30,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import shortest_path
 
+from ecosystem.dates import AsOf, checked
 from ecosystem.errors import InvalidValue
 from ecosystem.model import RELATIONSHIP_SCHEMAS, NodeKind, Relationship, RelKind, node_key
-from ecosystem.stores.base import AsOf, Store
+from ecosystem.stores.base import Store
 
 __all__ = [
     "KIND_WEIGHTS",
@@ -86,7 +88,7 @@ class InfluenceGraph:
 
     keys: tuple[str, ...]
     A: sp.csr_array
-    as_of: str | None = None
+    as_of: dt.date | None = None
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -134,7 +136,7 @@ class InfluenceGraph:
         return InfluenceGraph(tuple(keys), out, self.as_of)
 
 
-def _build(store: Store, as_of: str | None) -> InfluenceGraph:
+def _build(store: Store, as_of: dt.date | None) -> InfluenceGraph:
     companies = sorted(store.ids(NodeKind.COMPANY))
     programmes = sorted(store.ids(NodeKind.PROGRAMME))
     keys = [node_key(NodeKind.COMPANY, c) for c in companies]
@@ -161,9 +163,7 @@ def _build(store: Store, as_of: str | None) -> InfluenceGraph:
 
 def influence_graph(store: Store, *, as_of: AsOf = None) -> InfluenceGraph:
     """The influence graph of ``store`` as of a date (cached until the data change)."""
-    from ecosystem.model import parse_date
-
-    day = parse_date(as_of) if as_of is not None else None
+    day = checked(as_of)
     return store.cached(("influence-graph", day), lambda: _build(store, day))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,12 +10,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecosystem.dates import AsOf
 from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue
 from ecosystem.metrics import brokerage, communities, influence
 from ecosystem.metrics.influence import InfluenceGraph, influence_graph
 from ecosystem.model import NodeKind, RelKind, node_key, parse_rel_kind, split_node_key
-from ecosystem.stores.base import AsOf, Store
+from ecosystem.stores.base import Store
 
 __all__ = ["METRICS", "Change", "WhatIf", "influence_table", "influence_timeseries",
            "parse_change", "partnership_effects", "what_if"]
@@ -65,7 +67,7 @@ def influence_table(store: Store, *, as_of: AsOf = None,
     return table.sort_values(sort, ascending=sort in _ASCENDING, kind="stable")
 
 
-def influence_timeseries(store: Store, dates: Sequence[str], *, metric: str = "pagerank",
+def influence_timeseries(store: Store, dates: Sequence[dt.date], *, metric: str = "pagerank",
                          nodes: Sequence[str] | None = None) -> pd.DataFrame:
     """``metric`` of ``nodes`` (keys ``kind:id``; default: every company) at each date."""
     (chosen,) = _check([metric])

@@ -24,14 +24,16 @@ which favours the baselines.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from ecosystem.dates import checked_day
 from ecosystem.errors import InvalidValue
-from ecosystem.model import RelKind, parse_date
+from ecosystem.model import RelKind
 from ecosystem.prediction.features import BASELINES, PairFeatures, pair_features
 from ecosystem.prediction.history import History, add_duration, parse_horizon
 from ecosystem.prediction.model import labels, scores, train
@@ -63,15 +65,15 @@ class Backtest:
     """A back-test: its set-up, its counts and every predictor's scores."""
 
     relation: str
-    cutoff: str
+    cutoff: dt.date
     horizon: str
-    end: str
+    end: dt.date
     k: int
     candidates: int
     test_ties: int
     formed_in_window: int
     new_node_ties: int
-    training_windows: tuple[tuple[str, str], ...]
+    training_windows: tuple[tuple[dt.date, dt.date], ...]
     training_pairs: int
     training_positives: int
     results: tuple[MethodScore, ...]
@@ -114,11 +116,12 @@ class Backtest:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "relation": self.relation, "cutoff": self.cutoff, "horizon": self.horizon,
-            "end": self.end, "k": self.k, "candidates": self.candidates,
+            "relation": self.relation, "cutoff": self.cutoff.isoformat(),
+            "horizon": self.horizon, "end": self.end.isoformat(), "k": self.k,
+            "candidates": self.candidates,
             "test_ties": self.test_ties, "formed_in_window": self.formed_in_window,
             "new_node_ties": self.new_node_ties,
-            "training": {"windows": [list(w) for w in self.training_windows],
+            "training": {"windows": [[d.isoformat() for d in w] for w in self.training_windows],
                          "pairs": self.training_pairs, "positives": self.training_positives},
             "best_baseline": self.best_baseline.method, "map_gain": round(self.map_gain, 4),
             "map_gain_95": [round(v, 4) for v in self.map_gain_interval()],
@@ -181,7 +184,7 @@ def _score(method: str, features: PairFeatures, score: np.ndarray, y: np.ndarray
                        aps)
 
 
-def backtest(store: Store, relation: RelKind | str, *, cutoff: str, horizon: str = "1y",
+def backtest(store: Store, relation: RelKind | str, *, cutoff: dt.date, horizon: str = "1y",
              k: int = 5, windows: int = 8) -> Backtest:
     """Back-test every predictor: know only what was there before ``cutoff``, predict the
     ties that formed in the ``horizon`` after it.
@@ -194,7 +197,7 @@ def backtest(store: Store, relation: RelKind | str, *, cutoff: str, horizon: str
     """
     if not 1 <= k <= 1000:
         raise InvalidValue(f"k is {k}; give 1 to 1000.", field="k", value=k)
-    day = parse_date(cutoff, field="cutoff")
+    day = checked_day(cutoff, field="cutoff")
     months, days = parse_horizon(horizon)
     end = add_duration(day, months, days)
     history = History(store, relation)
@@ -209,7 +212,7 @@ def backtest(store: Store, relation: RelKind | str, *, cutoff: str, horizon: str
             f"no {history.kind.value} tie formed in [{day}, {end}) between nodes known before "
             f"{day} ({len(formed)} formed, {new_nodes} of them by new nodes): there is "
             "nothing to test. Choose another cut-off or a longer horizon.",
-            field="cutoff", value=cutoff)
+            field="cutoff", value=day.isoformat())
     trained = train(store, history, day, (months, days), windows=windows)
     tiebreak = np.random.default_rng(0).permutation(len(y))
     results = [_score(name, features, features.column(name), y, k, tiebreak)

@@ -41,6 +41,7 @@ References
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,11 +173,11 @@ def _unit(M: sp.csr_array) -> sp.csr_array:
     return sp.csr_array(sp.diags_array(scale) @ M)
 
 
-def _profile(store: Store, kind: RelKind, day: str, snap: Snapshot
+def _profile(store: Store, kind: RelKind, day: dt.date, snap: Snapshot
              ) -> tuple[sp.csr_array, sp.csr_array, np.ndarray, np.ndarray]:
     """Company profiles (capabilities or patent classes) as of ``day`` for the sources and
     for the target side (a company's own, or the sum of a programme's active members')."""
-    M = store.matrix(kind, as_of=add_duration(day, 0, 1, sign=-1))  # strictly before day
+    M = store.matrix(kind, as_of=day - dt.timedelta(days=1))  # strictly before day
     index = M.row_index()
     width = M.matrix.shape[1]
 
@@ -215,8 +216,8 @@ def _complement(S: sp.csr_array, T: sp.csr_array, known_s: np.ndarray, known_t: 
     return np.where(known_s[rows] & known_t[cols], value, np.nan)
 
 
-def _pagerank(store: Store, day: str, kind: NodeKind, ids: tuple[str, ...]) -> np.ndarray:
-    graph = influence_graph(store, as_of=add_duration(day, 0, 1, sign=-1))
+def _pagerank(store: Store, day: dt.date, kind: NodeKind, ids: tuple[str, ...]) -> np.ndarray:
+    graph = influence_graph(store, as_of=day - dt.timedelta(days=1))
     if kind not in (NodeKind.COMPANY, NodeKind.PROGRAMME) or graph.n == 0:
         return np.full(len(ids), np.nan)
     # Normalised over the nodes with ties, so that nodes with none (companies that only
@@ -266,20 +267,21 @@ def _industry_distance(store: Store, snap: Snapshot, target_kind: NodeKind,
                      for i, j in zip(rows, cols, strict=True)], dtype=float)
 
 
-def _tenure(history: History, day: str, ids: tuple[str, ...], side: str) -> np.ndarray:
+def _tenure(history: History, day: dt.date, ids: tuple[str, ...], side: str) -> np.ndarray:
+    text = day.isoformat()  # stored dates are ISO text
     first: dict[str, str] = {}
     ends = (history.source, history.target) if history.one_mode else \
         ((history.source,) if side == "source" else (history.target,))
     for column in ends:
         for node, since in zip(column, history.since, strict=True):
-            if since < day and since != "0000-00-00" and since < first.get(node, "9999"):
+            if since < text and since != "0000-00-00" and since < first.get(node, "9999"):
                 first[node] = since
     today = np.datetime64(day)
     return np.array([(today - np.datetime64(first[i])).astype(float) / 365.25
                      if i in first else np.nan for i in ids])
 
 
-def pair_features(store: Store, history: History, day: str, *,
+def pair_features(store: Store, history: History, day: dt.date, *,
                   recent_months: int = 12) -> PairFeatures:
     """Every candidate pair on ``day`` (no tie before it) with its features, from data dated
     before ``day`` only."""

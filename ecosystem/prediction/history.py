@@ -16,8 +16,9 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
+from ecosystem.dates import checked_day
 from ecosystem.errors import InvalidValue
-from ecosystem.model import RELATIONSHIP_SCHEMAS, NodeKind, RelKind, parse_date
+from ecosystem.model import RELATIONSHIP_SCHEMAS, NodeKind, RelKind
 from ecosystem.stores.base import Store
 
 __all__ = ["History", "Snapshot", "add_duration", "parse_horizon"]
@@ -46,16 +47,16 @@ def parse_horizon(text: str) -> tuple[int, int]:
     return months, days
 
 
-def add_duration(day: str, months: int, days: int = 0, *, sign: int = 1) -> str:
+def add_duration(day: dt.date, months: int, days: int = 0, *, sign: int = 1) -> dt.date:
     """``day`` moved by ``months`` and ``days`` (forwards, or backwards with ``sign=-1``);
     a day past the end of the month is clipped to its last day.
 
     Examples
     --------
-    >>> add_duration("2024-01-31", 1), add_duration("2024-03-01", 12, sign=-1)
-    ('2024-02-29', '2023-03-01')
+    >>> add_duration(dt.date(2024, 1, 31), 1), add_duration(dt.date(2024, 3, 1), 12, sign=-1)
+    (datetime.date(2024, 2, 29), datetime.date(2023, 3, 1))
     """
-    date = dt.date.fromisoformat(day)
+    date = day
     total = date.year * 12 + date.month - 1 + sign * months
     year, month = divmod(total, 12)
     month += 1
@@ -70,16 +71,16 @@ def add_duration(day: str, months: int, days: int = 0, *, sign: int = 1) -> str:
     else:
         moved = dt.date(year, month, min(date.day, 28))
     try:
-        return (moved + dt.timedelta(days=sign * days)).isoformat()
+        return moved + dt.timedelta(days=sign * days)
     except OverflowError:
         raise _off_calendar(day, months, days, sign) from None
 
 
-def _off_calendar(day: str, months: int, days: int, sign: int) -> InvalidValue:
+def _off_calendar(day: dt.date, months: int, days: int, sign: int) -> InvalidValue:
     way = "after" if sign > 0 else "before"
     return InvalidValue(f"{months} months and {days} days {way} {day} is outside the years "
                         "1 to 9999; choose a date and horizon that stay inside them.",
-                        field="date", value=day)
+                        field="date", value=day.isoformat())
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Snapshot:
     before ``day``, active or not.
     """
 
-    day: str
+    day: dt.date
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     A: sp.csr_array
@@ -132,16 +133,16 @@ class History:
         self.since = np.array([r.since or "0000-00-00" for r in rels], dtype=object)
         self.until = np.array([r.until or "9999-99-99" for r in rels], dtype=object)
 
-    def dates(self) -> tuple[str, str]:
+    def dates(self) -> tuple[dt.date, dt.date]:
         """The first and last start dates."""
         dated = sorted(s for s in self.since if s != "0000-00-00")
-        return dated[0], dated[-1]
+        return dt.date.fromisoformat(dated[0]), dt.date.fromisoformat(dated[-1])
 
-    def snapshot(self, day: str) -> Snapshot:
+    def snapshot(self, day: dt.date) -> Snapshot:
         """The relation on ``day``, from relationships that started before it only."""
-        day = parse_date(day, field="cutoff")
-        before = self.since < day
-        active = before & (self.until > day)
+        text = checked_day(day, field="cutoff").isoformat()  # stored dates are ISO text
+        before = self.since < text
+        active = before & (self.until > text)
         if self.one_mode:
             nodes = tuple(sorted(set(self.source[before]) | set(self.target[before])))
             sources = targets = nodes
@@ -176,13 +177,14 @@ class History:
                 first[key] = since
         return first
 
-    def formed(self, start: str, end: str) -> set[tuple[str, str]]:
+    def formed(self, start: dt.date, end: dt.date) -> set[tuple[str, str]]:
         """Pairs whose first tie started in ``[start, end)`` (unordered for one-mode)."""
-        return {pair for pair, since in self._first.items() if start <= since < end}
+        low, high = start.isoformat(), end.isoformat()
+        return {pair for pair, since in self._first.items() if low <= since < high}
 
-    def recent(self, start: str, end: str) -> tuple[dict[str, int], dict[str, int]]:
+    def recent(self, start: dt.date, end: dt.date) -> tuple[dict[str, int], dict[str, int]]:
         """How many ties each source and each target started in ``[start, end)``."""
-        mask = (self.since >= start) & (self.since < end)
+        mask = (self.since >= start.isoformat()) & (self.since < end.isoformat())
         sources: dict[str, int] = {}
         targets: dict[str, int] = {}
         for s, t in zip(self.source[mask], self.target[mask], strict=True):

@@ -28,9 +28,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
+from ecosystem.dates import checked_day
 from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue
-from ecosystem.model import NodeKind, RelKind, parse_date
+from ecosystem.model import NodeKind, RelKind
 from ecosystem.prediction.features import FEATURES, PairFeatures, pair_features
 from ecosystem.prediction.history import History, add_duration, parse_horizon
 from ecosystem.scanning.scan import ScanResult
@@ -57,7 +58,7 @@ class Trained:
     """A fitted model and what it was trained on."""
 
     estimator: Pipeline
-    windows: tuple[tuple[str, str], ...]
+    windows: tuple[tuple[dt.date, dt.date], ...]
     pairs: int
     positives: int
 
@@ -93,7 +94,7 @@ def estimator() -> Pipeline:
         StandardScaler(), LogisticRegression(C=C, max_iter=5000))
 
 
-def train(store: Store, history: History, cutoff: str, horizon: tuple[int, int], *,
+def train(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, int], *,
           windows: int = 8) -> Trained:
     """Fit the model on up to ``windows`` horizon-long windows ending before ``cutoff``, a
     quarter of the horizon apart (see the module notes).
@@ -185,7 +186,7 @@ def _evidence(features: PairFeatures, k: int) -> dict[str, float | None]:
             for name, v in zip(FEATURES, features.X[k], strict=True)}
 
 
-def predict_links(store: Store, relation: RelKind | str, *, as_of: str,
+def predict_links(store: Store, relation: RelKind | str, *, as_of: dt.date,
                   company: str | None = None, top: int = 20, horizon: str = "1y",
                   windows: int = 8) -> list[Prediction]:
     """The pairs most likely to form a ``relation`` tie within ``horizon`` after ``as_of``,
@@ -214,7 +215,7 @@ def predict_links(store: Store, relation: RelKind | str, *, as_of: str,
     """
     if not 1 <= top <= 10_000:
         raise InvalidValue(f"top is {top}; give 1 to 10000.", field="top", value=top)
-    day = parse_date(as_of)
+    day = checked_day(as_of)
     history = History(store, relation)
     trained = train(store, history, day, parse_horizon(horizon), windows=windows)
     features = pair_features(store, history, day)
@@ -235,13 +236,12 @@ def predict_links(store: Store, relation: RelKind | str, *, as_of: str,
 
 
 def predicted_partners(store: Store, company: str, relation: RelKind | str, *,
-                       as_of: str | None = None, top: int = 200, horizon: str = "1y"
+                       as_of: dt.date, top: int = 200, horizon: str = "1y"
                        ) -> dict[str, tuple[float, str]]:
-    """Companies the model expects to come closer to ``company`` after ``as_of`` (default
-    today): for a company-company relation, those predicted to tie with it; for a
-    company-programme relation, those predicted to join a programme it is in.
+    """Companies the model expects to come closer to ``company`` after ``as_of``: for a
+    company-company relation, those predicted to tie with it; for a company-programme
+    relation, those predicted to join a programme it is in.
     ``{company id: (score, why)}``, best score per company."""
-    as_of = as_of if as_of is not None else dt.date.today().isoformat()
     focal = resolve_company(store, company)
     history = History(store, relation)
     if history.one_mode:
@@ -250,7 +250,7 @@ def predicted_partners(store: Store, company: str, relation: RelKind | str, *,
         return {(p.target if p.source == focal else p.source):
                 (p.score, f"predicted {history.kind.value} tie, score {p.score:.3f}")
                 for p in found}
-    day = parse_date(as_of)
+    day = checked_day(as_of)
     mine = {r.target for r in store.relationships(history.kind, node=(history.source_kind,
                                                                       focal), as_of=day)
             if r.source == focal}

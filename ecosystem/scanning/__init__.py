@@ -1,1 +1,1 @@
-"""Partner scanning (METHOD.md stage 1): needs maps, overlap metrics, candidates and fit."""
+"""Partner scanning (docs/method.md, stage 1): needs maps, overlap metrics, candidates and fit."""

@@ -1,5 +1,6 @@
-"""Capability-needs maps (METHOD.md 1.1): a focal company's strategic needs, each with the
-capabilities and technology classes it takes, a standard, a priority weight and a horizon.
+"""Capability-needs maps (docs/method.md, step 1.1): a focal company's strategic needs, each
+with the capabilities and technology classes it takes, a standard, a priority weight and a
+horizon.
 
 A needs map is written as YAML or JSON::
 
@@ -34,11 +35,12 @@ import pandas as pd
 import scipy.sparse as sp
 import yaml
 
+from ecosystem.dates import AsOf, Window
 from ecosystem.errors import ImportRefused, InvalidInput, Problem
 from ecosystem.io.batch import ROW, RawTable
 from ecosystem.model import NodeKind, RelKind
 from ecosystem.scanning.hierarchy import descendants
-from ecosystem.stores.base import AsOf, Store, Window, WriteSummary
+from ecosystem.stores.base import Store, WriteSummary
 
 __all__ = [
     "Coverage",

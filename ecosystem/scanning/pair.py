@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ecosystem.dates import AsOf, Window
 from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidInput
 from ecosystem.metrics.overlap import (
@@ -22,7 +23,7 @@ from ecosystem.metrics.overlap import (
 from ecosystem.model import NodeKind, RelKind
 from ecosystem.scanning.hierarchy import parent_matrix
 from ecosystem.scanning.scan import FEW_CAPABILITIES, FEW_PATENTS
-from ecosystem.stores.base import AsOf, Store, Window
+from ecosystem.stores.base import Store
 
 __all__ = ["pair_metrics"]
 

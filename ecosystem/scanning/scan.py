@@ -1,5 +1,5 @@
 """Partner scanning on two axes with explainable strategy-capability-culture fit
-(METHOD.md 1.2 and 1.3).
+(docs/method.md, steps 1.2 and 1.3).
 
 For a focal company every other company is scored at once, with array arithmetic on the
 store's sparse matrices (:mod:`ecosystem.scanning.fit`); explanations are built only for
@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ecosystem.dates import AsOf, Window
 from ecosystem.entities.lookup import resolve_company
 from ecosystem.entities.organisation_types import (
     COMPANY,
@@ -84,7 +85,7 @@ from ecosystem.scanning.needs import (
     load_needs,
 )
 from ecosystem.scanning.profiles import Profiles, profiles
-from ecosystem.stores.base import AsOf, Store, Window
+from ecosystem.stores.base import Store
 
 __all__ = [
     "SCAN_AXES",

@@ -6,7 +6,6 @@ default) and, later, a Neo4j store. ``tests/contract`` holds both to the same be
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import math
 import os
@@ -16,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
+from ecosystem.dates import AsOf, Window
 from ecosystem.errors import Conflict, StoreUnavailable
 from ecosystem.io.batch import CLEARED, GraphBatch, RawTable
 from ecosystem.model import NODE_SCHEMAS, Node, NodeKind, Relationship, RelKind
@@ -34,8 +34,6 @@ STORE_ENV = "ECOSYSTEM_STORE"
 DEFAULT_STORE = "ecosystem.db"
 
 T = TypeVar("T")
-AsOf = dt.date | str | None
-Window = tuple[str | None, str | None] | None
 NEO4J_SCHEMES = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
 
 
@@ -220,7 +218,7 @@ class Store(Protocol):
         """The sparse source x target weight matrix of one relationship kind (cached).
 
         ``as_of`` keeps relationships active on that day; ``window`` (``(since, until)``
-        ISO dates, from :func:`~ecosystem.model.parse_window`) those active at some time
+        days, from :func:`~ecosystem.dates.parse_window`) those active at some time
         in it.
         """
         ...

@@ -10,6 +10,7 @@ state. Values always travel as query parameters.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -26,6 +27,7 @@ import networkx as nx
 import pandas as pd
 from tqdm import tqdm
 
+from ecosystem.dates import AsOf, Window, checked, iso, parse_day
 from ecosystem.errors import (
     Conflict,
     NodeNotFound,
@@ -42,12 +44,9 @@ from ecosystem.model import (
     Relationship,
     RelKind,
     node_key,
-    parse_date,
 )
 from ecosystem.stores.base import (
-    AsOf,
     RelationshipId,
-    Window,
     WriteSummary,
     check_unreferenced,
     close_ids,
@@ -411,7 +410,7 @@ class EmbeddedStore:
     def delete_relationship(
         self, kind: RelKind, source: str, target: str, *, since: str | None = None, key: str = ""
     ) -> None:
-        day = parse_date(since, field="since") if since else ""
+        day = parse_day(since, field="since").isoformat() if since else ""
         with self._transaction():
             self._delete_relationship(RelationshipId(RelKind(kind), source, target, day, key))
             self._bump_generation()
@@ -480,9 +479,9 @@ class EmbeddedStore:
         if kind is not None:
             clauses.append("kind = :kind")
             params["kind"] = RelKind(kind).value
-        if as_of is not None:
+        if checked(as_of) is not None:
             clauses.append(_ACTIVE)
-            params["day"] = parse_date(as_of)
+            params["day"] = iso(as_of)
         if node is not None:
             clauses.append(self._touching_clause(NodeKind(node[0])))
             params["id"] = node[1]
@@ -497,12 +496,12 @@ class EmbeddedStore:
     def _count_rows(self, as_of: AsOf = None) -> dict[str, dict[str, int]]:
         db = self._db()
         nodes = dict(db.execute("SELECT kind, count(*) FROM nodes GROUP BY kind"))
-        if as_of is None:
+        if checked(as_of) is None:
             rels = db.execute("SELECT kind, count(*) FROM relationships GROUP BY kind")
         else:
             rels = db.execute(
                 f"SELECT kind, count(*) FROM relationships WHERE {_ACTIVE} GROUP BY kind",
-                {"day": parse_date(as_of)},
+                {"day": iso(as_of)},
             )
         return {"nodes": nodes, "relationships": dict(rels)}
 
@@ -526,7 +525,7 @@ class EmbeddedStore:
         return self._cache.get(("derived", key), build)
 
     def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
-        day = parse_date(as_of) if as_of is not None else None
+        day = checked(as_of)
         return self._cache.get(
             ("graph", day),
             lambda: build_graph(self.nodes(), self.relationships(as_of=day)),
@@ -535,7 +534,7 @@ class EmbeddedStore:
     def matrix(self, kind: RelKind, *, as_of: AsOf = None,
                window: Window = None) -> BipartiteMatrix:
         kind = RelKind(kind)
-        day = parse_date(as_of) if as_of is not None else None
+        day = checked(as_of)
         schema = RELATIONSHIP_SCHEMAS[kind]
         return self._cache.get(
             ("matrix", kind, day, window),
@@ -543,7 +542,7 @@ class EmbeddedStore:
                                  self._weighted_edges(kind, day, window)),
         )
 
-    def _weighted_edges(self, kind: RelKind, day: str | None,
+    def _weighted_edges(self, kind: RelKind, day: dt.date | None,
                         window: Window) -> list[tuple[str, str, float]]:
         """(source, target, weight) straight from SQL: no per-row Python objects."""
         path = f"$.{weight_field(kind)}"
@@ -552,10 +551,10 @@ class EmbeddedStore:
         params: dict[str, object] = {"kind": kind.value, "path": path}
         if day is not None:
             sql += f" AND {_ACTIVE}"
-            params["day"] = day
+            params["day"] = iso(day)
         if window is not None:
             sql += f" AND {_OVERLAPS}"
-            params["w_since"], params["w_until"] = window
+            params["w_since"], params["w_until"] = iso(window[0]), iso(window[1])
         return self._db().execute(sql, params).fetchall()
 
 

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import networkx as nx
 from tqdm import tqdm
 
+from ecosystem.dates import AsOf, Window, checked, iso, overlaps, parse_day
 from ecosystem.errors import (
     Conflict,
     NodeNotFound,
@@ -39,13 +40,9 @@ from ecosystem.model import (
     Relationship,
     RelKind,
     node_key,
-    overlaps,
-    parse_date,
 )
 from ecosystem.stores.base import (
-    AsOf,
     RelationshipId,
-    Window,
     WriteSummary,
     check_unreferenced,
     close_ids,
@@ -335,7 +332,7 @@ class Neo4jStore:
                             since: str | None = None, key: str = "") -> None:
         kind = RelKind(kind)
         RELATIONSHIP_SCHEMAS[kind]
-        day = parse_date(since, field="since") if since else ""
+        day = parse_day(since, field="since").isoformat() if since else ""
 
         def work(tx: Any) -> None:
             self._tx_delete_relationship(tx, RelationshipId(kind, source, target, day, key))
@@ -379,7 +376,7 @@ class Neo4jStore:
     def relationships(self, kind: RelKind | None = None, *, as_of: AsOf = None,
                       node: tuple[NodeKind, str] | None = None) -> list[Relationship]:
         types = [relationship_type(RelKind(kind))] if kind is not None else None
-        day = parse_date(as_of) if as_of is not None else None
+        day = iso(checked(as_of))
         if node is None:
             rows = self._run("list_relationships.cypher", types=types, day=day)
         else:
@@ -392,7 +389,7 @@ class Neo4jStore:
         return found
 
     def counts(self, *, as_of: AsOf = None) -> dict[str, dict[str, int]]:
-        day = parse_date(as_of) if as_of is not None else None
+        day = iso(checked(as_of))
         with self._driver.session(database=self._database) as session:
             counts: dict[str, dict[str, int]] = session.execute_read(
                 lambda tx: self._tx_counts(tx, day))
@@ -407,7 +404,7 @@ class Neo4jStore:
 
     def neighbours(self, node: tuple[NodeKind, str], *, hops: int = 1,
                    as_of: AsOf = None) -> set[str]:
-        day = parse_date(as_of) if as_of is not None else None
+        day = iso(checked(as_of))
         start = node_key(NodeKind(node[0]), node[1])
         seen, frontier = {start}, [start]
         for _ in range(hops):
@@ -423,14 +420,14 @@ class Neo4jStore:
         return self._cache.get(("derived", key), build)
 
     def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
-        day = parse_date(as_of) if as_of is not None else None
+        day = checked(as_of)
         return self._cache.get(
             ("graph", day), lambda: build_graph(self.nodes(), self.relationships(as_of=day)))
 
     def matrix(self, kind: RelKind, *, as_of: AsOf = None,
                window: Window = None) -> BipartiteMatrix:
         kind = RelKind(kind)
-        day = parse_date(as_of) if as_of is not None else None
+        day = checked(as_of)
         schema = RELATIONSHIP_SCHEMAS[kind]
         return self._cache.get(
             ("matrix", kind, day, window),

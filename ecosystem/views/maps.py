@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from ecosystem.dates import AsOf, today
 from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue, NodeNotFound
 from ecosystem.lifecycle.status import statuses
@@ -33,10 +34,9 @@ from ecosystem.model import (
     Relationship,
     RelKind,
     node_key,
-    parse_date,
     split_node_key,
 )
-from ecosystem.stores.base import AsOf, Store, close_ids
+from ecosystem.stores.base import Store, close_ids
 from ecosystem.views.layout import SEED, SPACING, force_layout, rings
 from ecosystem.views.page import PHYSICS_LIMIT
 from ecosystem.views.partnership_health import company_alerts, show_partnership_health
@@ -190,7 +190,7 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
     if top is not None:
         keep = keep[:top]
     names = node_names(store, (NodeKind.COMPANY, NodeKind.PROGRAMME))
-    when = f" as of {parse_date(as_of)}" if as_of is not None else ""
+    when = f" as of {as_of.isoformat()}" if as_of is not None else ""
     heading = title or f"Ecosystem map{when}"
     notes = [f"{len(keep):,} of {graph.n:,} companies and programmes"
              f"{' with ties' if top is None else ' (the most influential)'}{when}; "
@@ -227,7 +227,8 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
                               shape=SHAPES[kind], x=x, y=y))
     view = View(heading, nodes, edges, legend + edge_legend({e.kind for e in edges}), notes,
                 physics=len(nodes) <= PHYSICS_LIMIT, timeline=as_of is None)
-    return show_partnership_health(view, statuses(store, as_of=as_of))
+    # a view of all time shows the partnerships' health today
+    return show_partnership_health(view, statuses(store, as_of=as_of or today()))
 
 
 def _size(rank: float, top_rank: float) -> float:
@@ -339,14 +340,14 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
         n.x, n.y = position[n.id]
     name = nodes[0].label
     notes = [f"{name} and {len(shown) - 1:,} nodes within {hops} hop(s)"
-             f"{' as of ' + str(parse_date(as_of)) if as_of is not None else ''}, following "
+             f"{' as of ' + as_of.isoformat() if as_of is not None else ''}, following "
              f"{', '.join(sorted(wanted))}."]
     if len(distance) > len(shown):
         notes.append(f"Showing {len(shown):,} of {len(distance):,} nodes: the nearest, then the "
                      "best connected; raise max_nodes to see more.")
     legend = [LegendEntry(name if h == 0 else f"{h} hop{'s' if h > 1 else ''} away",
                           colours[h], "node", f"hop-{h}") for h in range(hops + 1)]
-    found = statuses(store, as_of=as_of)
+    found = statuses(store, as_of=as_of or today())
     if alerts is None:
         alerts = company_alerts(found, split_node_key(focal)[1])
     view = View(f"{name}: neighbourhood", nodes, edges,
@@ -472,7 +473,7 @@ def programme_view(store: Store, programme: str, *, as_of: AsOf = None,
                                   shape="diamond"))
         legend += [LegendEntry("member of this programme", GREY, "edge", "member"),
                    LegendEntry("member of another", "#d0d0d0", "edge", "also", dashes=True)]
-    when = f" as of {parse_date(as_of)}" if as_of is not None else ""
+    when = f" as of {as_of.isoformat()}" if as_of is not None else ""
     notes = [f"{len(latest):,} members of {title}{when} by tier, the highest innermost; size "
              "shows how many other programmes a member is in."]
     return View(f"{title}: members by tier{when}", nodes, edges, legend, notes,

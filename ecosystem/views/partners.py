@@ -8,12 +8,13 @@ from dataclasses import replace
 
 import numpy as np
 
+from ecosystem.dates import AsOf
 from ecosystem.metrics.communities import Bridge, Community, bridges, communities, summarise
 from ecosystem.metrics.influence import InfluenceGraph, influence_graph
-from ecosystem.model import NodeKind, node_key, parse_date, split_node_key
+from ecosystem.model import NodeKind, node_key, split_node_key
 from ecosystem.scanning.needs import NeedsMap
 from ecosystem.scanning.scan import Axis, Candidate, FitWeights, ScanResult, scan_partners
-from ecosystem.stores.base import AsOf, Store
+from ecosystem.stores.base import Store
 from ecosystem.views.layout import SEED, force_layout
 from ecosystem.views.maps import community_ties, node_names
 from ecosystem.views.style import FOCAL, GREY, palette
@@ -188,7 +189,7 @@ def opportunities_view(store: Store, *, company: str | None = None, as_of: AsOf 
                             seed=seed)
     for n in nodes:
         n.x, n.y = (v * 2.5 for v in position[n.id])
-    when = f" as of {parse_date(as_of)}" if as_of is not None else ""
+    when = f" as of {as_of.isoformat()}" if as_of is not None else ""
     notes = [f"{len(shown)} communities of the ecosystem{when} (Louvain), each drawn as one "
              "hexagon sized by its members. Dashed orange lines join communities with fewer "
              "ties than their sizes lead to expect; red dots are the companies whose ties "

@@ -1,5 +1,5 @@
 """Partnerships on the map: their edges coloured by health and styled by stage, and the
-open alerts of a company beside its focus view (METHOD.md stages 4-5)."""
+open alerts of a company beside its focus view (docs/method.md, stages 4-5)."""
 
 from __future__ import annotations
 

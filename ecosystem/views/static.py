@@ -29,8 +29,9 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")  # legend entries cannot turn mathtext off
 
 
-def save_static(view: View, path: Path, format: str) -> None:
-    """Draw ``view`` into ``path`` as ``png`` or ``svg``."""
+def save_static(view: View, path: Path | io.BytesIO, format: str, *, dpi: int = 150) -> None:
+    """Draw ``view`` into ``path`` (a file, or a buffer for PNG) as ``png`` or ``svg``;
+    ``dpi`` sets a PNG's resolution (150: 2100 x 1500 pixels, for slides)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -46,7 +47,7 @@ def save_static(view: View, path: Path, format: str) -> None:
         for n in view.nodes:
             n.x, n.y = pos[n.id]
     where = {n.id: (float(n.x or 0.0), -float(n.y or 0.0)) for n in view.nodes}  # y is down
-    fig, ax = plt.subplots(figsize=(14, 10), dpi=150)
+    fig, ax = plt.subplots(figsize=(14, 10), dpi=dpi)
     ax.set_axis_off()
     for radius, label in view.rings:
         ax.add_patch(Circle((0, 0), radius, fill=False, linestyle="--", color="#d0d0d0"))
@@ -92,7 +93,9 @@ def save_static(view: View, path: Path, format: str) -> None:
         fig.savefig(buffer, format="svg", bbox_inches="tight")
         # matplotlib repeats each text as an XML comment beside its glyph paths: drop the
         # comments, so no name appears in the file as text at all.
+        if not isinstance(path, Path):
+            raise TypeError("an SVG picture is written to a file path")
         path.write_text(_COMMENT.sub("", buffer.getvalue()), encoding="utf-8")
     else:
-        fig.savefig(path, format=format, bbox_inches="tight")
+        fig.savefig(path, format=format, bbox_inches="tight", dpi=dpi)
     plt.close(fig)

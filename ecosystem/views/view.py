@@ -69,7 +69,7 @@ class LegendEntry:
     shape: str = "dot"
 
 
-@dataclass
+@dataclass(repr=False)
 class View:
     """What a view shows. Build one with a view function, then :meth:`save` it."""
 
@@ -127,6 +127,21 @@ class View:
         return (f'<iframe srcdoc="{html_lib.escape(self.html(), quote=True)}" '
                 'style="width:100%;height:720px;border:0" '
                 'sandbox="allow-scripts allow-downloads"></iframe>')
+
+    def _repr_png_(self) -> bytes:
+        # The static picture too: shown where a notebook is read rather than run (a code
+        # host drops the iframe), and the one the committed notebooks keep.
+        import io
+
+        from ecosystem.views.static import save_static
+
+        buffer = io.BytesIO()
+        save_static(self, buffer, "png", dpi=72)  # a screen's width, not a slide's
+        return buffer.getvalue()
+
+    def __repr__(self) -> str:
+        return (f"View({self.title!r}: {len(self.nodes)} nodes, {len(self.edges)} edges; "
+                ".save('view.html') writes the page)")
 
     def summary(self) -> dict[str, Any]:
         """Counts of what the view shows (for the CLI and tests)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from ecosystem import (
     Conflict,
     ImportRefused,
+    InvalidValue,
     NodeKind,
     NodeNotFound,
     Relationship,
@@ -77,21 +79,22 @@ def test_dates_are_normalised(small_store: Store) -> None:
 @pytest.mark.parametrize(
     ("as_of", "members"),
     [
-        ("2017-12-31", set()),
-        ("2018-01-01", {"cellix"}),
-        ("2020-06-15", {"cellix", "voltra", "siliq"}),
-        ("2022-12-31", {"cellix", "voltra", "siliq"}),
-        ("2023-01-01", {"cellix", "voltra"}),  # until is the first day it no longer holds
+        (dt.date(2017, 12, 31), set()),
+        (dt.date(2018, 1, 1), {"cellix"}),
+        (dt.date(2020, 6, 15), {"cellix", "voltra", "siliq"}),
+        (dt.date(2022, 12, 31), {"cellix", "voltra", "siliq"}),
+        (dt.date(2023, 1, 1), {"cellix", "voltra"}),  # until: the first day it no longer holds
     ],
 )
-def test_as_of_filters_relationships(small_store: Store, as_of: str, members: set[str]) -> None:
+def test_as_of_filters_relationships(small_store: Store, as_of: dt.date,
+                                     members: set[str]) -> None:
     found = small_store.relationships(RelKind.MEMBER_OF, as_of=as_of)
     assert {r.source for r in found if r.target == "battery-alliance"} == members
 
 
 def test_as_of_counts_and_graph_agree(small_store: Store) -> None:
-    counts = small_store.counts(as_of="2019-06-01")["relationships"]
-    G = small_store.graph(as_of="2019-06-01")
+    counts = small_store.counts(as_of=dt.date(2019, 6, 1))["relationships"]
+    G = small_store.graph(as_of=dt.date(2019, 6, 1))
     kinds = [d["kind"] for _, _, d in G.edges(data=True)]
     for kind, n in counts.items():
         assert kinds.count(kind) == n
@@ -238,17 +241,18 @@ def test_matrix_sums_weights(small_store: Store) -> None:
     assert dense[m.row_index()["cellix"], m.column_index()["H01M"]] == 400
     assert dense[m.row_index()["voltra"]].sum() == 150
     assert dense.sum() == 645
-    caps = small_store.matrix(RelKind.HAS_CAPABILITY, as_of="2019-06-01")
+    caps = small_store.matrix(RelKind.HAS_CAPABILITY, as_of=dt.date(2019, 6, 1))
     assert caps.matrix.toarray().sum() == 2 + 4 + 5 + 4  # cortex's perception came in 2020
 
 
 def test_matrix_in_a_window(small_store: Store) -> None:
-    members = small_store.matrix(RelKind.MEMBER_OF, window=("2023-01-01", "2024-01-01"))
+    members = small_store.matrix(RelKind.MEMBER_OF,
+                                 window=(dt.date(2023, 1, 1), dt.date(2024, 1, 1)))
     held = {(members.rows[i], members.columns[j])
             for i, j in zip(*members.matrix.nonzero(), strict=True)}
     assert ("siliq", "battery-alliance") not in held  # left on 2023-01-01
     assert ("voltra", "open-cockpit") in held
-    early = small_store.matrix(RelKind.MEMBER_OF, window=(None, "2019-01-01"))
+    early = small_store.matrix(RelKind.MEMBER_OF, window=(None, dt.date(2019, 1, 1)))
     assert early.matrix.sum() == 1  # only cellix had joined
 
 
@@ -339,7 +343,8 @@ def test_neighbours(small_store: Store) -> None:
     assert {"company:cellix", "programme:battery-alliance", "technology_class:B60L"} <= two
     assert "company:shiplane" not in two
     # as of 2011 nothing touched shiplane yet (it started supplying in 2012)
-    assert small_store.neighbours((NodeKind.COMPANY, "shiplane"), as_of="2011-06-01") == set()
+    early = dt.date(2011, 6, 1)
+    assert small_store.neighbours((NodeKind.COMPANY, "shiplane"), as_of=early) == set()
     assert small_store.neighbours((NodeKind.COMPANY, "nobody")) == set()
 
 
@@ -412,3 +417,11 @@ def test_a_write_can_replace_a_relationship(small_store: Store) -> None:
     (new,) = [r for r in small_store.relationships(RelKind.PARTNERS_WITH)
               if r.target == "cortex"]
     assert (new.since, new.properties["scope"]) == ("2024-01-01", "renewed")
+
+
+def test_as_of_is_a_day_not_text(small_store: Store) -> None:
+    # text is parsed where it comes in (CLI, API, readers); below that, days only
+    with pytest.raises(InvalidValue, match="parse_day"):
+        small_store.relationships(RelKind.MEMBER_OF, as_of="2020-01-01")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue, match=r"datetime\.date"):
+        small_store.matrix(RelKind.MEMBER_OF, as_of="2020")  # type: ignore[arg-type]

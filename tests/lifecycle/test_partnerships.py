@@ -88,7 +88,7 @@ def test_worked_case_produces_the_stages_and_alerts_of_the_method(case: Store) -
 def test_bad_records_are_refused_whole(case: Store, kind: str, row: dict[str, object],
                                        column: str, words: str) -> None:
     if kind == "stage_changes":
-        lc.change_stage(case, PID, "ended", date="2026-06-01")
+        lc.change_stage(case, PID, "ended", date=dt.date(2026, 6, 1))
     before = (case.counts(), case.generation())
     good = {"name": "fine", "due": "2026-09-30"}
     with pytest.raises(ImportRefused) as refused:
@@ -140,7 +140,8 @@ def test_import_records_from_excel_and_csv(store: Store, tmp_path: Path) -> None
 
 def test_exit_plan_steps_down_the_quota_and_tells_customers_first(case: Store) -> None:
     p = lc.load_partnership(case, PID)
-    steps = lc.exit_plan(p, "2026-07-01", quota_step=0.25, after_sales_owner="Voltra service")
+    steps = lc.exit_plan(p, dt.date(2026, 7, 1), quota_step=0.25,
+                         after_sales_owner="Voltra service")
     quotas = [s["quota"] for s in steps if s["action"] == "licence_reduction"]
     assert quotas == [0.75, 0.5, 0.25, 0.0]
     notice = next(s for s in steps if s["action"] == "customer_notice")
@@ -212,27 +213,27 @@ def test_transformations_keep_the_history_of_each_relationship_kind(store: Store
     # Competition -> complementarity: the rivalry ends, a partnership starts.
     upsert_relationship(store, RelKind.COMPETES_WITH, {"source": "voltra", "target": "siliq",
                                                        "since": "2020-01-01"})
-    lc.create_partnership(store, "vs", "voltra", "siliq", stage="active", date="2024-01-01")
+    lc.create_partnership(store, "vs", "voltra", "siliq", stage="active", date=dt.date(2024, 1, 1))
     lc.transform(store, "vs", form="jointly written fast-charging standard",
-                 date="2025-01-01", ends=("partners_with", "competes_with"))
+                 date=dt.date(2025, 1, 1), ends=("partners_with", "competes_with"))
     rivalry = case_ties(store, RelKind.COMPETES_WITH, "siliq")
     assert rivalry == [("2020-01-01", "2025-01-01", None)]
     assert case_ties(store, RelKind.PARTNERS_WITH, "siliq") == [
         ("2024-01-01", "2025-01-01", "vs"),
         ("2025-01-01", None, "jointly written fast-charging standard")]
     # Co-development -> a market joint venture, then -> a loose alliance.
-    lc.create_partnership(store, "vc", "voltra", "cellix", stage="active", date="2024-01-01",
+    lc.create_partnership(store, "vc", "voltra", "cellix", stage="active", date=dt.date(2024, 1, 1),
                           form="co-development")
     lc.transform(store, "vc", form="Voltra-Cellix Cells GmbH", becomes="joint_venture",
-                 date="2025-01-01")
+                 date=dt.date(2025, 1, 1))
     lc.change_stage(store, "vc", "transformed", form="purchasing + technical advisory",
-                    date="2026-01-01")
+                    date=dt.date(2026, 1, 1))
     assert case_ties(store, RelKind.JOINT_VENTURE, "cellix") == [
         ("2025-01-01", "2026-01-01", "Voltra-Cellix Cells GmbH")]
     ties = case_ties(store, RelKind.PARTNERS_WITH, "cellix")
     assert ("2026-01-01", None, "purchasing + technical advisory") in ties
     with pytest.raises(InvalidValue, match="form is empty"):
-        lc.change_stage(store, "vc", "transformed", date="2026-06-01")
+        lc.change_stage(store, "vc", "transformed", date=dt.date(2026, 6, 1))
 
 
 def case_ties(store: Store, kind: RelKind, partner: str) -> list[tuple[object, ...]]:

@@ -4,6 +4,7 @@ cut-off (Hypothesis), back-tests on the real LF memberships, and the CLI."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -65,7 +66,7 @@ BIPARTITE = {
 def test_bipartite_scores_count_paths_of_length_three(tmp_path: Path) -> None:
     store = _store(tmp_path, BIPARTITE)
     history = History(store, "member_of")
-    f = pair_features(store, history, "2020-06-01")
+    f = pair_features(store, history, dt.date(2020, 6, 1))
     # known before June 2020: a, b, c and p, q (r and d come later)
     assert f.snapshot.sources == ("a", "b", "c") and f.snapshot.targets == ("p", "q")
     assert sorted(f.pairs()) == [("a", "q"), ("c", "p")]
@@ -81,7 +82,7 @@ def test_bipartite_scores_count_paths_of_length_three(tmp_path: Path) -> None:
     assert _value(f, ("a", "q"), "target_recent_24m") == 2
     assert _value(f, ("a", "q"), "target_recent_3m") == 0
     assert _value(f, ("a", "q"), "target_recent") == 1
-    assert history.formed("2020-06-01", "2021-06-01") == {("a", "q"), ("d", "r")}
+    assert history.formed(dt.date(2020, 6, 1), dt.date(2021, 6, 1)) == {("a", "q"), ("d", "r")}
     store.close()
 
 
@@ -91,7 +92,7 @@ def test_one_mode_scores(tmp_path: Path) -> None:
         "partners_with": [["source", "target", "since"], ["a", "b", "2019"],
                           ["b", "c", "2019"], ["c", "d", "2022"]],
     })
-    f = pair_features(store, History(store, "partners_with"), "2020-01-01")
+    f = pair_features(store, History(store, "partners_with"), dt.date(2020, 1, 1))
     assert sorted(f.pairs()) == [("a", "c")]  # d has no tie yet; pairs are unordered
     assert _value(f, ("a", "c"), "common_neighbours") == 1
     assert _value(f, ("a", "c"), "jaccard") == 1
@@ -129,7 +130,7 @@ def test_no_information_from_after_the_cutoff(tmp_path_factory: pytest.TempPathF
             ["source", "target", "since", "key"],
             *[[f"c{c}", f"p{p}", d, str(k)] for k, (c, p, d) in enumerate(rows)]]})
         try:
-            f = pair_features(store, History(store, "member_of"), cutoff)
+            f = pair_features(store, History(store, "member_of"), dt.date(2020, 1, 1))
             return {pair: [round(v, 9) for v in row] for pair, row in zip(f.pairs(), f.X.tolist(),
                                                                           strict=True)}
         finally:
@@ -147,7 +148,7 @@ def test_no_information_from_after_the_cutoff(tmp_path_factory: pytest.TempPathF
 
 def test_perfect_and_reversed_scorers(tmp_path: Path) -> None:
     store = _store(tmp_path, BIPARTITE)
-    f = pair_features(store, History(store, "member_of"), "2020-06-01")
+    f = pair_features(store, History(store, "member_of"), dt.date(2020, 6, 1))
     y = np.array([1 if pair == ("a", "q") else 0 for pair in f.pairs()])
     tiebreak = np.arange(len(y))
     perfect = _score("perfect", f, y.astype(float), y, 1, tiebreak)
@@ -162,8 +163,8 @@ def _backtest_of(model_ap: dict[str, float], baseline_ap: dict[str, float]) -> B
         return MethodScore(name, 0.5, 0.5, float(np.mean(list(ap.values()))), 0.5, 0.5,
                            per_company_ap=ap)
 
-    return Backtest("member_of", "2024-01-01", "1y", "2025-01-01", 5, 100, len(model_ap), 0,
-                    0, (), 0, 0, (method("katz", baseline_ap), method("jaccard", {
+    return Backtest("member_of", dt.date(2024, 1, 1), "1y", dt.date(2025, 1, 1), 5, 100,
+                    len(model_ap), 0, 0, (), 0, 0, (method("katz", baseline_ap), method("jaccard", {
                         c: v / 2 for c, v in baseline_ap.items()}), method("model", model_ap)))
 
 
@@ -194,22 +195,22 @@ def test_horizons() -> None:
     with pytest.raises(InvalidValue, match="longer than 100 years"):
         parse_horizon("9999y")
     with pytest.raises(InvalidValue, match="outside the years 1 to 9999"):
-        add_duration("9999-06-01", 12)
+        add_duration(dt.date(9999, 6, 1), 12)
     with pytest.raises(InvalidValue, match="outside the years 1 to 9999"):
-        add_duration("0001-03-01", 0, 90, sign=-1)
+        add_duration(dt.date(1, 3, 1), 0, 90, sign=-1)
 
 
 def test_dates_at_the_edges_get_clear_errors(small_store: Store) -> None:
-    for as_of, horizon in [("0001-01-01", "1y"), ("2024-01-01", "99y")]:
+    for as_of, horizon in [(dt.date(1, 1, 1), "1y"), (dt.date(2024, 1, 1), "99y")]:
         with pytest.raises(InvalidValue, match=r"history starts on .* shorter horizon"):
             predict_links(small_store, "member_of", as_of=as_of, horizon=horizon)
     with pytest.raises(InvalidValue, match="outside the years"):
-        backtest(small_store, "member_of", cutoff="9999-06-01", horizon="1y")
+        backtest(small_store, "member_of", cutoff=dt.date(9999, 6, 1), horizon="1y")
 
 
 @pytest.fixture(scope="module")
 def lf_2024(demo_store: Store) -> object:
-    return backtest(demo_store, "member_of", cutoff="2024-01-01", horizon="1y", k=5)
+    return backtest(demo_store, "member_of", cutoff=dt.date(2024, 1, 1), horizon="1y", k=5)
 
 
 def test_backtest_on_the_lf_memberships(lf_2024: object) -> None:
@@ -218,7 +219,7 @@ def test_backtest_on_the_lf_memberships(lf_2024: object) -> None:
     # every tie formed in the window is either a test tie or made by a new node
     assert b.test_ties + b.new_node_ties == b.formed_in_window  # type: ignore[attr-defined]
     assert 0 < b.test_ties < b.candidates  # type: ignore[attr-defined]
-    assert all(w[1] <= "2024-01-01" for w in b.training_windows)  # type: ignore[attr-defined]
+    assert all(w[1] <= dt.date(2024, 1, 1) for w in b.training_windows)  # type: ignore[attr-defined]
     for r in b.results:  # type: ignore[attr-defined]
         for value in (r.auc, r.average_precision, r.map, r.hits_at_k, r.recall_at_k):
             assert 0.0 <= value <= 1.0
@@ -239,13 +240,13 @@ def test_the_model_holds_up_after_a_surge(demo_store: Store) -> None:
     # 2024 brought 33 RISC-V joins, 2025 only 7: a model that learns last year's surge
     # (gradient-boosted trees did: -22%, interval -31% to -13%) ranks 2025 significantly
     # worse than the best baseline; this one must not
-    b = backtest(demo_store, "member_of", cutoff="2025-01-01", horizon="1y")
+    b = backtest(demo_store, "member_of", cutoff=dt.date(2025, 1, 1), horizon="1y")
     assert b.map_gain_interval()[1] > 0.0
 
 
 def test_backtest_refuses_a_cutoff_with_no_test_ties(demo_store: Store) -> None:
     with pytest.raises(InvalidValue, match="nothing to test"):
-        backtest(demo_store, "member_of", cutoff="2012-01-01", horizon="30d")
+        backtest(demo_store, "member_of", cutoff=dt.date(2012, 1, 1), horizon="30d")
 
 
 def test_undated_relations_cannot_be_predicted(small_store: Store) -> None:
@@ -256,7 +257,7 @@ def test_undated_relations_cannot_be_predicted(small_store: Store) -> None:
 
 
 def test_predict_for_a_company(demo_store: Store) -> None:
-    found = predict_links(demo_store, "member_of", as_of="2025-01-01", company="IBM", top=3)
+    found = predict_links(demo_store, "member_of", as_of=dt.date(2025, 1, 1), company="IBM", top=3)
     assert len(found) == 3 and all(p.source == "ibm" for p in found)
     assert [p.score for p in found] == sorted((p.score for p in found), reverse=True)
     mine = {r.target for r in demo_store.relationships(node=("company", "ibm"))  # type: ignore[arg-type]
@@ -276,9 +277,9 @@ def test_a_store_with_memberships_only_can_be_predicted(tmp_path: Path) -> None:
         "programmes": [["id", "name"], *[[p, p.upper()] for p in "pqr"]],
         "member_of": [["source", "target", "since"], *joins],
     })
-    f = pair_features(store, History(store, "member_of"), "2020-01-01")
+    f = pair_features(store, History(store, "member_of"), dt.date(2020, 1, 1))
     assert np.isnan(f.column("capability_similarity")).all()
-    found = predict_links(store, "member_of", as_of="2020-01-01", horizon="1y", top=50)
+    found = predict_links(store, "member_of", as_of=dt.date(2020, 1, 1), horizon="1y", top=50)
     assert {(p.source, p.target) for p in found} == set(f.pairs())
     assert all(0.0 <= p.score <= 1.0 for p in found)
     store.close()

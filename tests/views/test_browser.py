@@ -3,6 +3,7 @@ names (no dialog, no injected element), with working search, filters and date sl
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ DEMO_EXPECTED = {
 @pytest.fixture(scope="module")
 def demo_views(demo_store: Store, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("views")
-    paths = write_demo_views(demo_store, folder, summarize(demo_store, as_of="2024-06-30"))
+    paths = write_demo_views(demo_store, folder, summarize(demo_store, as_of=dt.date(2024, 6, 30)))
     return {p.name: p for p in paths}
 
 

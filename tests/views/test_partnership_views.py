@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ def test_map_colours_partnerships_by_health_and_focus_lists_alerts(
     with EmbeddedStore(tmp_path / "case.db") as store:
         replay(store)
         upsert_node(store, NodeKind.PARTNERSHIP, {"id": PID, "name": HOSTILE})
-        healthy = ecosystem_map(store, as_of="2025-06-30")
+        healthy = ecosystem_map(store, as_of=dt.date(2025, 6, 30))
         (edge,) = [e for e in healthy.edges if {e.source, e.target} ==
                    {"company:voltra", "company:cortex"}]
         assert edge.kind == "partnership-healthy" and edge.color == BAND_COLOURS["healthy"]
@@ -30,11 +31,11 @@ def test_map_colours_partnerships_by_health_and_focus_lists_alerts(
         # In the buffer period the edge is dashed and the alerts are listed.
         lc.add_records(store, "milestones", [{"name": "Version 7", "due": "2025-11-15"}],
                        partnership=PID)
-        buffer = ecosystem_map(store, as_of="2025-11-18")
+        buffer = ecosystem_map(store, as_of=dt.date(2025, 11, 18))
         (edge,) = [e for e in buffer.edges if e.kind.startswith("partnership-")]
         assert edge.dashes and "buffer_period" in edge.title
         assert any(entry.key == edge.kind for entry in buffer.legend)
-        focus = focus_view(store, "voltra", as_of="2025-11-18")
+        focus = focus_view(store, "voltra", as_of=dt.date(2025, 11, 18))
         (focus_edge,) = [e for e in focus.edges if e.kind.startswith("partnership-")]
         assert focus_edge.kind == "partnership-critical"
         (alerts,) = focus.panels.values()

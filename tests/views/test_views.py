@@ -3,6 +3,7 @@ show, where they put it, and that the page they write is self-contained and esca
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -34,7 +35,7 @@ def _distance(view: View, id: str) -> float:
 
 
 def test_map_shows_the_ecosystem_as_of_a_date(small_store: Store) -> None:
-    view = ecosystem_map(small_store, as_of="2024-01-01")
+    view = ecosystem_map(small_store, as_of=dt.date(2024, 1, 1))
     ids = {n.id for n in view.nodes}
     assert {"company:voltra", "company:cellix", "company:cortex", "company:siliq",
             "programme:battery-alliance", "programme:open-cockpit"} <= ids
@@ -55,22 +56,22 @@ def test_map_without_a_date_keeps_dated_edges_for_the_slider(small_store: Store)
 
 
 def test_map_sizes_follow_influence(small_store: Store) -> None:
-    view = ecosystem_map(small_store, as_of="2024-01-01")
+    view = ecosystem_map(small_store, as_of=dt.date(2024, 1, 1))
     size = {n.id: n.value for n in view.nodes}
     # voltra has the most ties of the small ecosystem; shiplane one
     assert size["company:voltra"] > size["company:shiplane"]
 
 
 def test_map_layout_is_stable_for_a_seed(small_store: Store) -> None:
-    first = ecosystem_map(small_store, as_of="2024-01-01")
-    again = ecosystem_map(small_store, as_of="2024-01-01")
-    other = ecosystem_map(small_store, as_of="2024-01-01", seed=7)
+    first = ecosystem_map(small_store, as_of=dt.date(2024, 1, 1))
+    again = ecosystem_map(small_store, as_of=dt.date(2024, 1, 1))
+    other = ecosystem_map(small_store, as_of=dt.date(2024, 1, 1), seed=7)
     assert [(n.id, n.x, n.y) for n in first.nodes] == [(n.id, n.x, n.y) for n in again.nodes]
     assert [(n.x, n.y) for n in first.nodes] != [(n.x, n.y) for n in other.nodes]
 
 
 def test_map_by_industry_and_top(small_store: Store) -> None:
-    view = ecosystem_map(small_store, as_of="2024-01-01", color_by="industry", top=3)
+    view = ecosystem_map(small_store, as_of=dt.date(2024, 1, 1), color_by="industry", top=3)
     assert len(view.nodes) == 3
     groups = {n.group for n in view.nodes}
     assert groups <= {entry.key for entry in view.legend}
@@ -81,24 +82,24 @@ def test_map_by_industry_and_top(small_store: Store) -> None:
 
 
 def test_large_map_is_aggregated_into_communities(demo_store: Store) -> None:
-    view = ecosystem_map(demo_store, as_of="2024-06-30", max_nodes=200)
+    view = ecosystem_map(demo_store, as_of=dt.date(2024, 6, 30), max_nodes=200)
     assert view.nodes and all(n.id.startswith("community:") for n in view.nodes)
     assert any("Aggregated" in note for note in view.notes)
     members = sum(n.value for n in view.nodes)
-    full = ecosystem_map(demo_store, as_of="2024-06-30", max_nodes=100_000)
+    full = ecosystem_map(demo_store, as_of=dt.date(2024, 6, 30), max_nodes=100_000)
     assert members == len(full.nodes)  # every drawn node is in exactly one community
 
 
 def test_focus_follows_hops_and_kinds(small_store: Store) -> None:
-    view = focus_view(small_store, "voltra", as_of="2024-01-01")
+    view = focus_view(small_store, "voltra", as_of=dt.date(2024, 1, 1))
     ids = {n.id for n in view.nodes}
     assert ids == {"company:voltra", "company:cellix", "company:cortex", "company:siliq",
                    "company:shiplane", "programme:battery-alliance", "programme:open-cockpit"}
     partners = focus_view(small_store, "Voltra Motors", kinds=["partners_with"])
     assert {n.id for n in partners.nodes} == {"company:voltra", "company:cellix",
                                              "company:cortex"}
-    one = focus_view(small_store, "voltra", kinds=["member_of"], as_of="2024-01-01")
-    two = focus_view(small_store, "voltra", hops=2, kinds=["member_of"], as_of="2024-01-01")
+    one = focus_view(small_store, "voltra", kinds=["member_of"], as_of=dt.date(2024, 1, 1))
+    two = focus_view(small_store, "voltra", hops=2, kinds=["member_of"], as_of=dt.date(2024, 1, 1))
     # the programmes are one hop away, their other members two
     assert {n.id for n in one.nodes} == {"company:voltra", "programme:battery-alliance",
                                          "programme:open-cockpit"}
@@ -119,7 +120,7 @@ def test_node_sizes_keep_their_proportions_in_a_small_view(small_store: Store,
     assert scaling["max"] == round(6 * max(values) / min(values)) < 48
     assert scaling["label"]["max"] < 20
     # the demo map's PageRank sizes span more than eight times: the full range
-    big = network_of(ecosystem_map(demo_store, as_of="2024-01-01"))
+    big = network_of(ecosystem_map(demo_store, as_of=dt.date(2024, 1, 1)))
     assert big.options["nodes"]["scaling"]["max"] == 48
 
 
@@ -170,14 +171,14 @@ def test_programme_view_rings_by_tier(small_store: Store) -> None:
     # Founding (cellix) sits inside Gold (voltra), which sits inside Silver (siliq)
     assert (_distance(view, "company:cellix") < _distance(view, "company:voltra")
             < _distance(view, "company:siliq"))
-    current = programme_view(small_store, "battery-alliance", as_of="2024-01-01")
+    current = programme_view(small_store, "battery-alliance", as_of=dt.date(2024, 1, 1))
     assert "company:siliq" not in {n.id for n in current.nodes}
     with pytest.raises(NodeNotFound, match="battery-alliance"):
         programme_view(small_store, "battery-aliance")
 
 
 def test_opportunities_on_the_demo(demo_store: Store) -> None:
-    view = opportunities_view(demo_store, company="ibm", as_of="2024-06-30")
+    view = opportunities_view(demo_store, company="ibm", as_of=dt.date(2024, 6, 30))
     ids = {n.id for n in view.nodes}
     assert sum(i.startswith("community:") for i in ids) >= 3
     assert {n.group for n in view.nodes} >= {"community", "broker", "focal", "candidate"}
