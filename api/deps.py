@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from ecosystem.api.errors import ApiError
+from ecosystem.api.errors import ApiError, ErrorType
 from ecosystem.api.settings import Settings
 from ecosystem.stores.base import Store
 
@@ -35,7 +35,7 @@ def _key_matches(settings: Settings, given: str | None) -> bool:
 def _require_key(request: Request) -> None:
     settings = _settings(request)
     if not _key_matches(settings, request.headers.get(settings.header)):
-        raise ApiError("unauthorized", f"Send a valid API key in the {settings.header} "
+        raise ApiError(ErrorType.UNAUTHORIZED, f"Send a valid API key in the {settings.header} "
                        "header.")
 
 

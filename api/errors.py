@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from enum import StrEnum
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -36,25 +37,41 @@ from ecosystem.errors import (
     UnknownKind,
 )
 
-__all__ = ["ApiError", "SafeJSONResponse", "error_body", "install"]
+__all__ = ["STATUS", "ApiError", "ErrorType", "SafeJSONResponse", "error_body", "install"]
 
 log = logging.getLogger(__name__)
 
-_STATUS = {"validation": 422, "not_found": 404, "conflict": 409, "unauthorized": 401,
-           "too_large": 413, "unavailable": 503, "internal": 500, "not_allowed": 405}
+class ErrorType(StrEnum):
+    """The ``error.type`` of a response; each has one HTTP status (:data:`STATUS`)."""
+
+    VALIDATION = "validation"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    UNAUTHORIZED = "unauthorized"
+    TOO_LARGE = "too_large"
+    UNAVAILABLE = "unavailable"
+    INTERNAL = "internal"
+    NOT_ALLOWED = "not_allowed"
+
+
+#: The HTTP status of each error type.
+STATUS: dict[ErrorType, int] = {
+    ErrorType.VALIDATION: 422, ErrorType.NOT_FOUND: 404, ErrorType.CONFLICT: 409,
+    ErrorType.UNAUTHORIZED: 401, ErrorType.TOO_LARGE: 413, ErrorType.UNAVAILABLE: 503,
+    ErrorType.INTERNAL: 500, ErrorType.NOT_ALLOWED: 405}
 
 
 class ApiError(Exception):
     """An error raised by the API layer itself (auth, limits)."""
 
-    def __init__(self, type: str, message: str, details: Any = None) -> None:
+    def __init__(self, type: ErrorType, message: str, details: Any = None) -> None:
         super().__init__(message)
         self.type = type
         self.message = message
         self.details = details
 
 
-def error_body(type: str, message: str, details: Any = None) -> dict[str, Any]:
+def error_body(type: ErrorType, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"type": type, "message": message, "details": _plain(details, True)}}
 
 
@@ -85,37 +102,37 @@ class SafeJSONResponse(JSONResponse):
                               separators=(",", ":")).encode("ascii")
 
 
-def _response(type: str, message: str, details: Any = None,
+def _response(type: ErrorType, message: str, details: Any = None,
               headers: dict[str, str] | None = None) -> JSONResponse:
-    return SafeJSONResponse(error_body(type, message, details), status_code=_STATUS[type],
+    return SafeJSONResponse(error_body(type, message, details), status_code=STATUS[type],
                             headers=headers)
 
 
 def _library(exc: EcosystemError) -> JSONResponse:
     if isinstance(exc, ImportRefused):
-        return _response("validation", str(exc).splitlines()[0], {
+        return _response(ErrorType.VALIDATION, str(exc).splitlines()[0], {
             "total": exc.total,
             "problems": [{"file": p.file, "row": p.row, "column": p.column,
                           "value": p.value,
                           "message": p.message, "fix": p.fix} for p in exc.problems]})
     if isinstance(exc, NodeNotFound):
-        return _response("not_found", str(exc), {"kind": exc.kind, "id": exc.id,
+        return _response(ErrorType.NOT_FOUND, str(exc), {"kind": exc.kind, "id": exc.id,
                                                  "suggestions": exc.suggestions})
     if isinstance(exc, UnknownKind):
-        return _response("validation", str(exc), {"suggestions": exc.suggestions})
+        return _response(ErrorType.VALIDATION, str(exc), {"suggestions": exc.suggestions})
     if isinstance(exc, NotFound):
-        return _response("not_found", str(exc))
+        return _response(ErrorType.NOT_FOUND, str(exc))
     if isinstance(exc, Conflict):
-        return _response("conflict", str(exc))
+        return _response(ErrorType.CONFLICT, str(exc))
     if isinstance(exc, StoreBusy):
-        return _response("unavailable", str(exc),
+        return _response(ErrorType.UNAVAILABLE, str(exc),
                          {"holder": exc.holder, "retry_after": exc.retry_after},
                          headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, StoreUnavailable):
-        return _response("unavailable", str(exc))
+        return _response(ErrorType.UNAVAILABLE, str(exc))
     if isinstance(exc, InvalidInput):
-        return _response("validation", str(exc), {"field": getattr(exc, "field", None)})
-    return _response("internal", "Internal error; it has been logged.")
+        return _response(ErrorType.VALIDATION, str(exc), {"field": getattr(exc, "field", None)})
+    return _response(ErrorType.INTERNAL, "Internal error; it has been logged.")
 
 
 def install(app: FastAPI) -> None:
@@ -134,17 +151,18 @@ def install(app: FastAPI) -> None:
         fields = [{"location": list(map(str, e.get("loc", ()))), "message": e.get("msg", ""),
                    "input": e.get("input") if isinstance(e.get("input"), str | int | float)
                    and not isinstance(e.get("input"), bool) else None} for e in exc.errors()]
-        return _response("validation", "The request is not valid; see details.", fields)
+        return _response(ErrorType.VALIDATION, "The request is not valid; see details.", fields)
 
     @app.exception_handler(StarletteHTTPException)
     async def http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        type = {404: "not_found", 405: "not_allowed", 413: "too_large"}.get(
-            exc.status_code, "validation")
+        type = {404: ErrorType.NOT_FOUND, 405: ErrorType.NOT_ALLOWED,
+                413: ErrorType.TOO_LARGE}.get(
+            exc.status_code, ErrorType.VALIDATION)
         # A body that is not JSON at all is refused like any other invalid request.
-        status = _STATUS[type] if exc.status_code == 400 else exc.status_code
+        status = STATUS[type] if exc.status_code == 400 else exc.status_code
         return SafeJSONResponse(error_body(type, str(exc.detail)), status_code=status)
 
     @app.exception_handler(Exception)
     async def internal(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return _response("internal", "Internal error; it has been logged.")
+        return _response(ErrorType.INTERNAL, "Internal error; it has been logged.")

@@ -11,7 +11,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ecosystem.api.errors import error_body
+from ecosystem.api.errors import ErrorType, error_body
 from ecosystem.api.settings import Settings
 from ecosystem.stores.locking import operation
 
@@ -42,7 +42,7 @@ class BodyLimit:
                    "bytes.")
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await _send_json(send, 413, error_body("too_large", message))
+            await _send_json(send, 413, error_body(ErrorType.TOO_LARGE, message))
             return
         received = 0
 

@@ -13,16 +13,27 @@ from ecosystem.model import Node, Relationship
 CellValue = str | int | FiniteFloat | bool | list[str] | None
 
 __all__ = [
+    "AlertOut",
+    "BacktestOut",
+    "CandidateOut",
     "CellValue",
     "CompaniesOut",
     "CompanyOut",
     "ErrorOut",
     "HealthOut",
     "ImportOut",
+    "InfluenceRowOut",
     "NeedIn",
+    "NeedOut",
     "NeedsIn",
+    "NeedsOut",
     "NodeOut",
     "NodesOut",
+    "OpportunitiesOut",
+    "OverlapOut",
+    "PartnershipOut",
+    "PartnershipStatusOut",
+    "PeriodHealthOut",
     "RelationshipIn",
     "RelationshipOut",
     "RequestModel",
@@ -155,6 +166,225 @@ class ImportOut(BaseModel):
         default_factory=dict, description="Uploaded files that are not tables, with why")
     notes: list[str] = Field(default_factory=list,
                              description="What the readers changed on the way in")
+
+
+# -- analysis, partnerships, prediction ----------------------------------------------
+
+_NUMBERS = dict[str, float | None]
+
+
+class NeedOut(BaseModel):
+    id: str = Field(examples=["cockpit-fusion"])
+    name: str = Field(examples=["Cockpit-driving fusion algorithms"])
+    capabilities: list[str] = Field(examples=[["autonomy/fusion"]])
+    classes: list[str] = Field(examples=[["G06N"]])
+    standard: str | None = None
+    min_level: float
+    min_patents: int
+    weight: float
+    horizon_years: float | None = None
+
+
+class NeedsOut(BaseModel):
+    """A company's capability-needs map (docs/method.md, step 1.1)."""
+
+    company: str = Field(examples=["voltra"])
+    needs: list[NeedOut]
+
+
+class ComponentOut(BaseModel):
+    name: str = Field(examples=["complementarity"])
+    value: float | None = Field(description="null: nothing known")
+    weight: float
+    evidence: str
+
+
+class DimensionOut(BaseModel):
+    score: float | None = Field(description="0 to 1; null: nothing known")
+    confidence: float
+    components: list[ComponentOut]
+
+
+class CandidateOut(BaseModel):
+    """One candidate partner with the full explanation of its fit."""
+
+    company: str = Field(examples=["cortex"])
+    name: str = Field(examples=["Cortex AI"])
+    score: float = Field(examples=[0.58])
+    confidence: float = Field(description="Share of the weighted fit resting on evidence")
+    axis: str = Field(examples=["cross-industry"])
+    org_type: OrgTypeOut | None
+    sectors: list[SectorOut]
+    decided_by: list[str]
+    reasons: list[str]
+    strategy: DimensionOut
+    capability: DimensionOut
+    culture: DimensionOut
+    flags: list[str]
+    need_coverage: dict[str, float] = Field(description="Share of each need it meets")
+    what_if: dict[str, float] = Field(description="Effect of a partnership on your influence")
+    explanation: list[str]
+
+
+class OverlapOut(BaseModel):
+    """Every overlap, proximity and complementarity metric of two companies."""
+
+    model_config = ConfigDict(extra="allow")
+    a: str
+    b: str
+    as_of: str | None
+    window: list[str | None] | None
+    patents: dict[str, int]
+    capabilities: dict[str, int]
+    flags: list[str]
+
+
+class InfluenceRowOut(BaseModel):
+    """One node's influence metrics (the ones asked for; null: undefined for it)."""
+
+    model_config = ConfigDict(extra="allow")
+    node: str = Field(examples=["company:ibm"])
+    name: str = Field(examples=["IBM"])
+
+
+class CommunityOut(BaseModel):
+    label: int
+    size: int
+    companies: int
+    programmes: list[str]
+    industries: list[tuple[str, int]]
+    capabilities: list[tuple[str, int]]
+    central: list[str]
+
+
+class BridgeOut(BaseModel):
+    a: int
+    b: int
+    ties: float
+    expected: float
+    brokers: list[str]
+    ratio: float
+
+
+class OpportunitiesOut(BaseModel):
+    communities: list[CommunityOut]
+    bridges: list[BridgeOut]
+
+
+class AlertOut(BaseModel):
+    rule: str = Field(examples=["delivery_delay"])
+    level: str = Field(examples=["executive"])
+    partnership: str
+    company: str
+    partner: str
+    date: str
+    message: str
+    recommendation: str
+    evidence: dict[str, Any]
+    resolved: str | None
+    buffer_until: str | None
+    open: bool
+
+
+class KpiGapOut(BaseModel):
+    kpi: str
+    name: str
+    metric: str
+    target: float | None
+    actual: float
+    gap: float | None
+    attainment: float | None
+
+
+class PeriodHealthOut(BaseModel):
+    """The health diagnosis of one period (docs/method.md, stage 4)."""
+
+    partnership: str
+    start: str
+    end: str
+    stage: str | None
+    kpis: list[KpiGapOut]
+    milestones_due: int
+    milestones_on_time: int
+    hit_rate: float | None
+    delay_rate: float | None
+    mean_delay_days: float | None
+    satisfaction: float | None
+    satisfaction_trend: float | None
+    communication: dict[str, list[float]]
+    components: _NUMBERS
+    index: float | None
+    band: str | None
+
+
+class PartnershipStatusOut(BaseModel):
+    id: str
+    name: str
+    company: str
+    partner: str
+    stage: str
+    stage_since: str | None
+    form: str | None
+    health: float | None
+    band: str | None
+    open_alerts: list[AlertOut]
+
+
+class PartnershipOut(BaseModel):
+    """Everything about one partnership on a day: its terms, records, health and alerts."""
+
+    partnership: dict[str, Any] = Field(description="Its fields: goals, terms, cadence ...")
+    as_of: str
+    stage: str
+    stage_since: str | None
+    form: str | None
+    stages: list[dict[str, Any]]
+    risks: list[dict[str, Any]]
+    milestones: list[dict[str, Any]]
+    kpis: list[dict[str, Any]]
+    actuals: list[dict[str, Any]]
+    cadence_days: dict[str, int]
+    meetings: list[dict[str, Any]]
+    incidents: list[dict[str, Any]]
+    exit_steps: list[dict[str, Any]]
+    health: list[PeriodHealthOut]
+    alerts: list[AlertOut]
+
+
+class MethodScoreOut(BaseModel):
+    """One predictor's scores (with ``hits_at_K`` and ``recall_at_K`` for the k asked)."""
+
+    model_config = ConfigDict(extra="allow")
+    method: str
+    auc: float | None
+    average_precision: float | None
+    map: float | None
+    per_company_recall: dict[str, float]
+    per_company_ap: dict[str, float]
+
+
+class TrainingOut(BaseModel):
+    windows: list[list[str]]
+    pairs: int
+    positives: int
+
+
+class BacktestOut(BaseModel):
+    relation: str
+    cutoff: str
+    horizon: str
+    end: str
+    k: int
+    candidates: int
+    test_ties: int
+    formed_in_window: int
+    new_node_ties: int
+    training: TrainingOut
+    best_baseline: str
+    map_gain: float
+    map_gain_95: list[float]
+    results: list[MethodScoreOut]
+    note: str
 
 
 def node_out(node: Node) -> NodeOut:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import UploadFile
 
-from ecosystem.api.errors import ApiError
+from ecosystem.api.errors import ApiError, ErrorType
 from ecosystem.errors import ImportRefused, InvalidValue
 
 __all__ = ["named_for_client", "save_uploads"]
@@ -60,7 +60,7 @@ async def save_uploads(files: Sequence[UploadFile], folder: Path, *, allowed: Se
         data = await upload.read()
         total += len(data)
         if total > max_bytes:
-            raise ApiError("too_large", f"The upload is over {max_bytes:,} bytes; split it "
+            raise ApiError(ErrorType.TOO_LARGE, f"The upload is over {max_bytes:,} bytes; split it "
                            "or import from the command line.")
         path = folder / name
         path.write_bytes(data)

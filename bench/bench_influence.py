@@ -34,7 +34,7 @@ from ecosystem import EmbeddedStore
 from ecosystem.demo import build_demo
 from ecosystem.metrics import brokerage, influence
 from ecosystem.metrics.influence import InfluenceGraph
-from ecosystem.metrics.report import METRICS
+from ecosystem.metrics.report import INFLUENCE_METRICS
 
 
 def report(label: str, value: float, unit: str) -> None:
@@ -113,7 +113,7 @@ def main() -> None:
         from ecosystem.metrics.influence import influence_graph
 
         graph = influence_graph(store, as_of=dt.date(2024, 6, 30))
-        for metric in METRICS.values():
+        for metric in INFLUENCE_METRICS.values():
             metric(graph)
         labels = communities(graph)
         bridges(graph, labels)

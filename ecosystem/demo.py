@@ -3,7 +3,7 @@
 :func:`build_demo` imports the LF landscape data shipped inside the package
 (``ecosystem/demo_data``, Apache-2.0) and, when run from a source checkout, the patent
 portfolios of LF members matched in ``data/tdapatents`` (GPL-3.0, kept out of the package).
-:func:`summarize` gives the short summary ``ecosystem demo`` prints.
+:func:`summarise` gives the short summary ``ecosystem demo`` prints.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ecosystem.stores.base import Store, WriteSummary
 
 __all__ = ["WORKED_CASE_PARTNERSHIP", "build_demo", "build_lf_ecosystem", "build_worked_case",
            "demo_data_folder",
-           "patent_data_folder", "replay_worked_case", "summarize", "worked_case_folder",
+           "patent_data_folder", "replay_worked_case", "summarise", "worked_case_folder",
            "write_demo_views"]
 
 
@@ -177,7 +177,7 @@ def build_demo(store: Store, *, progress: bool = False) -> WriteSummary:
     return summary
 
 
-def summarize(store: Store, *, as_of: dt.date, top: int = 5) -> dict[str, Any]:
+def summarise(store: Store, *, as_of: dt.date, top: int = 5) -> dict[str, Any]:
     """A short summary of an ecosystem: counts, largest programmes, most connected companies
     (firms only: foundations, universities and projects are members too, but not the
     partners a scan proposes).

@@ -27,9 +27,9 @@ from ecosystem.errors import UnknownKind
 K = TypeVar("K", bound=StrEnum)
 
 __all__ = [
+    "KPI_METRICS",
     "LEVELS",
     "LIFECYCLE_KINDS",
-    "METRICS",
     "NODE_SCHEMAS",
     "ORG_TYPES",
     "RELATIONSHIP_SCHEMAS",
@@ -43,6 +43,7 @@ __all__ = [
     "RelKind",
     "Relationship",
     "RelationshipSchema",
+    "Stage",
     "check_transition",
     "node_key",
     "parse_node_kind",
@@ -177,22 +178,39 @@ _ID = Field("id", required=True, doc="Stable identifier, unique within the kind.
 _NAME = Field("name", required=True, doc="Display name.")
 _DESCRIPTION = Field("description", doc="Free text.")
 
-#: The stages of a partnership, in the order the method walks them (docs/method.md, stages 2-5).
-STAGES = ("identified", "evaluating", "negotiating", "active", "under_review",
-          "buffer_period", "exiting", "transformed", "ended")
+class Stage(StrEnum):
+    """The stages of a partnership, in the order the method walks them (docs/method.md,
+    stages 2-5)."""
+
+    IDENTIFIED = "identified"
+    EVALUATING = "evaluating"
+    NEGOTIATING = "negotiating"
+    ACTIVE = "active"
+    UNDER_REVIEW = "under_review"
+    BUFFER_PERIOD = "buffer_period"
+    EXITING = "exiting"
+    TRANSFORMED = "transformed"
+    ENDED = "ended"
+
+
+#: The stage names, in order (the choices of a stage field).
+STAGES: tuple[str, ...] = tuple(s.value for s in Stage)
 #: Which stage may follow which (docs/method.md, stages 2-5). A partnership may be recorded
 #: starting at any stage; ``ended`` is final.
 TRANSITIONS: Mapping[str, frozenset[str]] = {
-    "identified": frozenset({"evaluating", "ended"}),
-    "evaluating": frozenset({"identified", "negotiating", "ended"}),
-    "negotiating": frozenset({"evaluating", "active", "ended"}),
-    "active": frozenset({"under_review", "buffer_period", "exiting", "transformed", "ended"}),
-    "under_review": frozenset({"active", "buffer_period", "exiting", "transformed", "ended"}),
-    "buffer_period": frozenset({"active", "under_review", "exiting", "transformed", "ended"}),
-    "exiting": frozenset({"ended", "transformed"}),
-    "transformed": frozenset({"active", "under_review", "buffer_period", "exiting",
-                              "transformed", "ended"}),
-    "ended": frozenset(),
+    Stage.IDENTIFIED: frozenset({Stage.EVALUATING, Stage.ENDED}),
+    Stage.EVALUATING: frozenset({Stage.IDENTIFIED, Stage.NEGOTIATING, Stage.ENDED}),
+    Stage.NEGOTIATING: frozenset({Stage.EVALUATING, Stage.ACTIVE, Stage.ENDED}),
+    Stage.ACTIVE: frozenset({Stage.UNDER_REVIEW, Stage.BUFFER_PERIOD, Stage.EXITING,
+                             Stage.TRANSFORMED, Stage.ENDED}),
+    Stage.UNDER_REVIEW: frozenset({Stage.ACTIVE, Stage.BUFFER_PERIOD, Stage.EXITING,
+                                   Stage.TRANSFORMED, Stage.ENDED}),
+    Stage.BUFFER_PERIOD: frozenset({Stage.ACTIVE, Stage.UNDER_REVIEW, Stage.EXITING,
+                                    Stage.TRANSFORMED, Stage.ENDED}),
+    Stage.EXITING: frozenset({Stage.ENDED, Stage.TRANSFORMED}),
+    Stage.TRANSFORMED: frozenset({Stage.ACTIVE, Stage.UNDER_REVIEW, Stage.BUFFER_PERIOD,
+                                  Stage.EXITING, Stage.TRANSFORMED, Stage.ENDED}),
+    Stage.ENDED: frozenset(),
 }
 def check_transition(before: str | None, after: str) -> str | None:
     """Why ``before -> after`` breaks the stage rules, or None when it is allowed.
@@ -217,7 +235,7 @@ LEVELS = ("executive", "management", "team")
 #: The kinds of organisation (a company node may be any of them; scans propose companies).
 ORG_TYPES = ("company", "non_profit", "academic", "government", "project")
 #: The KPI metrics the method names (stage 4), and "other".
-METRICS = ("joint_revenue_share", "cost_saving_rate", "joint_patents", "time_to_market",
+KPI_METRICS = ("joint_revenue_share", "cost_saving_rate", "joint_patents", "time_to_market",
            "satisfaction", "user_experience", "rd_cycle_time", "other")
 
 _PARTNERSHIP_REF = Field("partnership", required=True, references=NodeKind.PARTNERSHIP,
@@ -318,7 +336,7 @@ _LIFECYCLE_SCHEMAS = (
             replace(_ID, example="voltra-lumen/ux"),
             _PARTNERSHIP_REF,
             replace(_NAME, example="User-experience score"),
-            Field("metric", FieldType.ENUM, required=True, choices=METRICS),
+            Field("metric", FieldType.ENUM, required=True, choices=KPI_METRICS),
             Field("unit", example="%"),
             Field("direction", FieldType.ENUM, choices=("higher", "lower"),
                   doc="Whether higher or lower is better; default higher, lower for "

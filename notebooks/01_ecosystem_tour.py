@@ -33,7 +33,7 @@ import networkx as nx
 import pandas as pd
 
 from ecosystem import NodeKind, RelKind, open_store
-from ecosystem.demo import build_demo, summarize
+from ecosystem.demo import build_demo, summarise
 
 store = open_store(pathlib.Path(tempfile.mkdtemp()) / "demo.db")
 build_demo(store)
@@ -43,7 +43,7 @@ pd.DataFrame(store.counts()).fillna(0).astype(int)
 # ## The largest programmes and the best-connected companies today
 
 # %%
-summary = summarize(store, as_of=dt.date.today(), top=8)
+summary = summarise(store, as_of=dt.date.today(), top=8)
 pd.DataFrame(summary["largest_programmes"])
 
 # %%

@@ -215,6 +215,12 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             assert operation.get("description") or operation.get("summary"), (path, method)
+            # every JSON answer has a schema with named fields, not a bare object
+            for status, response in operation["responses"].items():
+                body = response.get("content", {}).get("application/json", {}).get("schema")
+                if status.startswith("2") and body is not None:
+                    assert body.get("$ref") or body.get("items", {}).get("$ref"), (
+                        path, method, body)
 
 
 @pytest.mark.parametrize("path, expected", [

@@ -150,3 +150,14 @@ def test_demo_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Largest programmes" in text and "Cloud Native Computing Foundation" in text
     assert "Views" not in text
     assert json.loads(run("info", "--json", store=db).output) == before
+
+
+def test_global_options_may_follow_the_command(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    run("import", str(SMALL), store=db)
+    before = json.loads(run("info", "--json", store=db).output)
+    after = CliRunner().invoke(cli, ["info", "--json", "--store", str(db), "--no-progress"])
+    assert after.exit_code == 0, after.output
+    assert json.loads(after.output) == before
+    shown = CliRunner().invoke(cli, ["show", "company", f"--store={db}", "voltra", "--json"])
+    assert json.loads(shown.output)["id"] == "voltra"

@@ -9,14 +9,21 @@ from fastapi import APIRouter, Path, Query
 
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
 from ecosystem.api.params import AsOf, WindowDep
-from ecosystem.api.schemas import NeedsIn
+from ecosystem.api.schemas import (
+    CandidateOut,
+    InfluenceRowOut,
+    NeedsIn,
+    NeedsOut,
+    OpportunitiesOut,
+    OverlapOut,
+)
 from ecosystem.dates import Window, today
 from ecosystem.entities.lookup import resolve_company
 from ecosystem.entities.organisation_types import parse_org_types
 from ecosystem.errors import InvalidValue
 from ecosystem.metrics.communities import bridges, communities, summarise
 from ecosystem.metrics.influence import influence_graph
-from ecosystem.metrics.report import METRICS, influence_table
+from ecosystem.metrics.report import influence_rows, influence_table
 from ecosystem.model import NodeKind
 from ecosystem.prediction.model import predicted_partners, with_predictions
 from ecosystem.scanning.needs import load_needs, parse_needs, save_needs
@@ -54,13 +61,13 @@ def _needs_json(store: Any, company: str) -> dict[str, Any]:
         for n in needs.needs]}
 
 
-@router.get("/companies/{company}/needs")
+@router.get("/companies/{company}/needs", response_model=NeedsOut)
 def get_needs(store: StoreDep, company: Company) -> dict[str, Any]:
     """The stored capability-needs map of a company."""
     return _needs_json(store, resolve_company(store, company))
 
 
-@router.put("/companies/{company}/needs", dependencies=[WriteAccess])
+@router.put("/companies/{company}/needs", dependencies=[WriteAccess], response_model=NeedsOut)
 def put_needs(store: StoreDep, company: Company, body: NeedsIn) -> dict[str, Any]:
     """Create or update the needs map of a company (needs are upserted by id)."""
     focal = resolve_company(store, company)
@@ -91,7 +98,7 @@ def _scan(store: Any, settings: Any, company: str, needs: NeedsIn | None, axis: 
     return [c.as_dict() for c in result.candidates]
 
 
-@router.get("/scan/{company}")
+@router.get("/scan/{company}", response_model=list[CandidateOut])
 def scan(store: StoreDep, settings: SettingsDep, company: Company, as_of: AsOf,
          window: WindowDep, axis: ScanAxis = "both", top: Annotated[int, Query()] = 10,
          weights: Annotated[str | None, Query(max_length=200,
@@ -110,7 +117,7 @@ def scan(store: StoreDep, settings: SettingsDep, company: Company, as_of: AsOf,
                                            include, min_confidence))
 
 
-@router.post("/scan/{company}")
+@router.post("/scan/{company}", response_model=list[CandidateOut])
 def scan_for_needs(store: StoreDep, settings: SettingsDep, company: Company, body: NeedsIn,
                    as_of: AsOf, window: WindowDep, axis: ScanAxis = "both",
                    top: Annotated[int, Query()] = 10,
@@ -122,7 +129,7 @@ def scan_for_needs(store: StoreDep, settings: SettingsDep, company: Company, bod
                  whatif, predict, include, min_confidence)
 
 
-@router.get("/overlap")
+@router.get("/overlap", response_model=OverlapOut)
 def overlap(store: StoreDep, a: Annotated[str, Query(min_length=1, max_length=500)],
             b: Annotated[str, Query(min_length=1, max_length=500)], as_of: AsOf,
             window: WindowDep) -> dict[str, Any]:
@@ -130,28 +137,18 @@ def overlap(store: StoreDep, a: Annotated[str, Query(min_length=1, max_length=50
     return pair_metrics(store, a, b, as_of=as_of, window=window)
 
 
-def _clean(value: Any) -> Any:
-    return None if isinstance(value, float) and value != value else value
-
-
-@router.get("/influence")
+@router.get("/influence", response_model=list[InfluenceRowOut])
 def influence(store: StoreDep, settings: SettingsDep, as_of: AsOf,
               top: Annotated[int, Query()] = 20,
               metric: Annotated[list[str] | None, Query()] = None,
               programmes: bool = False) -> list[dict[str, Any]]:
     """Influence ranking of companies (or programmes) as of a date."""
-    chosen = metric or ["pagerank", "strength", "constraint", "effective_size"]
-    if any(m not in METRICS for m in chosen):
-        raise InvalidValue(f"metric must be among {', '.join(METRICS)}.", field="metric",
-                           value=chosen)
     kinds = (NodeKind.PROGRAMME,) if programmes else (NodeKind.COMPANY,)
-    table = influence_table(store, as_of=as_of, metrics=chosen, kinds=kinds)
-    table = table.head(_top(settings, top))
-    return [{"node": str(key), **{str(k): _clean(v) for k, v in row.items()}}
-            for key, row in table.to_dict(orient="index").items()]
+    table = influence_table(store, as_of=as_of, metrics=metric, kinds=kinds)
+    return influence_rows(table.head(_top(settings, top)))
 
 
-@router.get("/opportunities")
+@router.get("/opportunities", response_model=OpportunitiesOut)
 def opportunities(store: StoreDep, settings: SettingsDep, as_of: AsOf,
                   top: Annotated[int, Query()] = 10) -> dict[str, Any]:
     """Cross-industry opportunities, structurally: communities, and the pairs of them with

@@ -12,9 +12,17 @@ from starlette.concurrency import run_in_threadpool
 
 from ecosystem import lifecycle as lc
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
-from ecosystem.api.errors import ApiError
+from ecosystem.api.errors import ApiError, ErrorType
 from ecosystem.api.params import AsOfOrToday, BodyDay
-from ecosystem.api.schemas import CellValue, ImportOut, RequestModel
+from ecosystem.api.schemas import (
+    AlertOut,
+    CellValue,
+    ImportOut,
+    PartnershipOut,
+    PartnershipStatusOut,
+    PeriodHealthOut,
+    RequestModel,
+)
 from ecosystem.api.uploads import named_for_client, save_uploads
 from ecosystem.dates import today
 from ecosystem.editing import upsert_node
@@ -60,7 +68,7 @@ class StageIn(RequestModel):
         description="Transformation: the kinds of the pair's relationships that end.")
 
 
-@router.get("/partnerships")
+@router.get("/partnerships", response_model=list[PartnershipStatusOut])
 def list_partnerships(store: StoreDep, as_of: AsOfOrToday,
                       company: Annotated[str | None, Query(max_length=500)] = None
                       ) -> list[dict[str, Any]]:
@@ -68,7 +76,8 @@ def list_partnerships(store: StoreDep, as_of: AsOfOrToday,
     return [s.as_dict() for s in lc.statuses(store, as_of=as_of, company=company)]
 
 
-@router.post("/partnerships", status_code=201, dependencies=[WriteAccess])
+@router.post("/partnerships", status_code=201, dependencies=[WriteAccess],
+             response_model=PartnershipOut)
 def create_partnership(store: StoreDep, body: PartnershipIn) -> dict[str, Any]:
     """Record a new partnership between a company and a partner, in its first stage."""
     fields: dict[str, Any] = dict(body.fields)
@@ -78,14 +87,15 @@ def create_partnership(store: StoreDep, body: PartnershipIn) -> dict[str, Any]:
     return lc.partnership_report(p, as_of=today())
 
 
-@router.get("/partnerships/{partnership}")
+@router.get("/partnerships/{partnership}", response_model=PartnershipOut)
 def get_partnership(store: StoreDep, partnership: Id, as_of: AsOfOrToday) -> dict[str, Any]:
     """Everything about one partnership: stages, risks, milestones, KPIs, meetings,
     incidents, exit steps, health per period and alerts."""
     return lc.partnership_report(lc.load_partnership(store, partnership), as_of=as_of)
 
 
-@router.patch("/partnerships/{partnership}", dependencies=[WriteAccess])
+@router.patch("/partnerships/{partnership}", dependencies=[WriteAccess],
+              response_model=PartnershipOut)
 def update_partnership(store: StoreDep, partnership: Id,
                        fields: Annotated[dict[str, Value], Body(examples=[
                            {"goals": "3 joint products in 3 years", "cost_share": 0.6}])]
@@ -105,7 +115,7 @@ def delete_partnership(store: StoreDep, partnership: Id) -> Response:
 
 
 @router.post("/partnerships/{partnership}/stages", status_code=201,
-             dependencies=[WriteAccess])
+             dependencies=[WriteAccess], response_model=PartnershipOut)
 def change_stage(store: StoreDep, partnership: Id, body: StageIn) -> dict[str, Any]:
     """Move the partnership to a new stage; changes that skip the stage rules, or dated
     before the recorded history, are refused."""
@@ -120,14 +130,14 @@ def change_stage(store: StoreDep, partnership: Id, body: StageIn) -> dict[str, A
 
 
 @router.post("/partnerships/{partnership}/records/{table}", status_code=201,
-             dependencies=[WriteAccess])
+             dependencies=[WriteAccess], response_model=ImportOut)
 def add_records(store: StoreDep, settings: SettingsDep, partnership: Id, table: RecordTable,
                 rows: Annotated[list[dict[str, Value]], Body(examples=[[
                     {"name": "Fusion algorithm version 7", "due": "2026-09-30"}]])]
                 ) -> dict[str, Any]:
     """Add or update records (all or nothing); rows without an id get one."""
     if len(rows) > settings.max_page:
-        raise ApiError("too_large", f"{len(rows)} rows; send at most {settings.max_page} "
+        raise ApiError(ErrorType.TOO_LARGE, f"{len(rows)} rows; send at most {settings.max_page} "
                        "per request, or upload a file to /import.")
     summary = lc.add_records(store, table, rows, partnership=partnership,
                              source=f"POST /v1/partnerships/{partnership}/records/{table}")
@@ -152,7 +162,7 @@ async def import_records(store: StoreDep, settings: SettingsDep, partnership: Id
     return ImportOut(**summary.as_dict())
 
 
-@router.get("/partnerships/{partnership}/health")
+@router.get("/partnerships/{partnership}/health", response_model=list[PeriodHealthOut])
 def partnership_health(store: StoreDep, partnership: Id, as_of: AsOfOrToday,
                        months: Annotated[int | None, Query(ge=1, le=24)] = None,
                        weights: Annotated[str | None, Query(
@@ -165,7 +175,7 @@ def partnership_health(store: StoreDep, partnership: Id, as_of: AsOfOrToday,
     return [h.as_dict() for h in periods]
 
 
-@router.get("/alerts")
+@router.get("/alerts", response_model=list[AlertOut])
 def list_alerts(store: StoreDep, as_of: AsOfOrToday,
                 company: Annotated[str | None, Query(max_length=500)] = None,
                 all: Annotated[bool, Query(description="Also resolved alerts")] = False

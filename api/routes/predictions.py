@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep
 from ecosystem.api.params import Cutoff, Day
+from ecosystem.api.schemas import (
+    BacktestOut,
+)
 from ecosystem.errors import InvalidValue
 from ecosystem.prediction import backtest, predict_links
 
@@ -51,7 +54,7 @@ def predictions(store: StoreDep, settings: SettingsDep, relation: Relation, as_o
         store, relation, as_of=as_of, company=company, top=top, horizon=horizon)])
 
 
-@router.get("/backtests")
+@router.get("/backtests", response_model=BacktestOut)
 def backtests(store: StoreDep, relation: Relation, cutoff: Cutoff, horizon: Horizon = "1y",
               k: Annotated[int, Query(ge=1, le=1000)] = 5) -> dict[str, Any]:
     """Back-test link prediction: know only what was there before ``cutoff``, predict the

@@ -11,7 +11,7 @@ import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
 from ecosystem.dates import today
-from ecosystem.demo import build_demo, summarize, write_demo_views
+from ecosystem.demo import build_demo, summarise, write_demo_views
 from ecosystem.editing import company_summary
 from ecosystem.errors import UnknownKind
 from ecosystem.exchange import export_store, import_paths
@@ -51,7 +51,7 @@ def demo(obj: Context, as_of: dt.date | None, top: int, views_dir: Path, no_view
     """
     with obj.open() as store:
         build_demo(store, progress=obj.progress)
-        summary = summarize(store, as_of=as_of or today(), top=top)
+        summary = summarise(store, as_of=as_of or today(), top=top)
         written = [] if no_views else write_demo_views(store, views_dir, summary)
     if as_json:
         echo_json(summary | {"views": [str(p) for p in written]})

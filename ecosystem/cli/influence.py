@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
 from ecosystem.metrics.communities import bridges, communities, summarise
 from ecosystem.metrics.influence import influence_graph
-from ecosystem.metrics.report import METRICS, influence_table, parse_change, what_if
+from ecosystem.metrics.report import (
+    DEFAULT_INFLUENCE_METRICS,
+    INFLUENCE_METRICS,
+    influence_rows,
+    influence_table,
+    parse_change,
+    what_if,
+)
 from ecosystem.model import NodeKind
 
 __all__ = ["COMMANDS"]
 
 
-def _clean(value: object) -> object:
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
 @click.command()
 @AS_OF
 @click.option("--top", default=20, show_default=True, help="How many rows.")
-@click.option("--metric", "metrics", multiple=True, type=click.Choice(list(METRICS)),
+@click.option("--metric", "metrics", multiple=True,
+              type=click.Choice(list(INFLUENCE_METRICS)),
               help="Metrics to compute (repeatable); the first orders the rows. Default: "
-              "pagerank, strength, betweenness, constraint, effective_size.")
+              + ", ".join(DEFAULT_INFLUENCE_METRICS) + ".")
 @click.option("--programmes", is_flag=True, help="Rank programmes instead of companies.")
 @JSON
 @click.pass_obj
@@ -34,14 +37,12 @@ def influence(obj: Context, as_of: dt.date | None, top: int, metrics: tuple[str,
               programmes: bool, as_json: bool) -> None:
     """Rank companies (or programmes) by influence: PageRank, strength, betweenness,
     Burt's constraint and effective size, on the weighted ecosystem graph."""
-    chosen = list(metrics) or ["pagerank", "strength", "betweenness", "constraint",
-                               "effective_size"]
+    chosen = list(metrics) or list(DEFAULT_INFLUENCE_METRICS)
     kinds = (NodeKind.PROGRAMME,) if programmes else (NodeKind.COMPANY,)
     with obj.open() as store:
         table = influence_table(store, as_of=as_of, metrics=chosen, kinds=kinds).head(top)
     if as_json:
-        echo_json([{"node": key, **{k: _clean(v) for k, v in row.items()}}
-                   for key, row in table.to_dict(orient="index").items()])
+        echo_json(influence_rows(table))
         return
     header = "".join(f"{m[:14]:>15}" for m in chosen)
     click.echo(f"{'':>4}{'name':<36}{header}")
@@ -67,8 +68,7 @@ def whatif(obj: Context, company: str, adds: tuple[str, ...], removes: tuple[str
         result = what_if(store, company, add=[parse_change(a) for a in adds],
                          remove=[parse_change(r) for r in removes], as_of=as_of)
     if as_json:
-        echo_json({k: ({m: _clean(v) for m, v in val.items()} if isinstance(val, dict)
-                       else val) for k, val in result.as_dict().items()})
+        echo_json(result.as_dict())
         return
     click.echo(f"{result.company}: " + "; ".join(result.changes))
     click.echo(f"  {'metric':<22}{'before':>12}{'after':>12}{'change':>12}")

@@ -22,7 +22,9 @@ from ecosystem.views import (
     partner_radar,
     programme_view,
 )
-from ecosystem.views.maps import FOCUS_KINDS, MAP_KINDS, MAX_NODES
+from ecosystem.views.common import MAP_KINDS
+from ecosystem.views.focus import FOCUS_KINDS
+from ecosystem.views.map import MAX_NODES
 
 __all__ = ["COMMANDS", "report"]
 

@@ -35,6 +35,7 @@ from ecosystem.model import (
     NODE_SCHEMAS,
     NodeKind,
     RelKind,
+    Stage,
     parse_node_kind,
 )
 from ecosystem.stores.base import Store, WriteSummary
@@ -101,7 +102,7 @@ def _next_id(taken: Iterable[str], kind: NodeKind, partnership: str) -> str:
 
 
 def create_partnership(store: Store, id: str, company: str, partner: str, *,
-                       name: str | None = None, stage: str = "identified",
+                       name: str | None = None, stage: str = Stage.IDENTIFIED,
                        date: dt.date | None = None, reason: str | None = None,
                        source: str = "request", **fields: Any) -> Partnership:
     """Record a new partnership in its first ``stage`` (default ``identified``) on
@@ -136,7 +137,7 @@ def change_stage(store: Store, partnership: str, stage: str, *,
     example ``ended -> active``) or is dated before the recorded history. A change to
     ``transformed`` is a :func:`transform` and needs the new ``form``.
     """
-    if stage == "transformed":
+    if stage == Stage.TRANSFORMED:
         return transform(store, partnership, form=form or "", date=date, reason=reason,
                          source=source)
     return _change(store, partnership, stage, date=date, reason=reason, form=form,
@@ -165,7 +166,7 @@ def transform(store: Store, partnership: str, *, form: str,
         raise InvalidValue(f"a partnership becomes a {' or '.join(TIE_KINDS)} relationship, "
                            f"not {new.value!r}.", field="becomes", value=new.value)
     closed = tuple(RelKind(k) for k in ends)
-    return _change(store, partnership, "transformed", date=date, reason=reason, form=form,
+    return _change(store, partnership, Stage.TRANSFORMED, date=date, reason=reason, form=form,
                    source=source, becomes=new, ends=closed)
 
 
@@ -200,17 +201,17 @@ def _tie_tables(store: Store, partnership: Mapping[str, Any], stage: str, day: s
                                                       node=(NodeKind.COMPANY, company))
                       if {r.source, r.target} == {company, partner}]
                for kind in {*TIE_KINDS, *ends}}
-    closing = ends if stage == "transformed" else TIE_KINDS if stage == "ended" else ()
+    closing = ends if stage == Stage.TRANSFORMED else TIE_KINDS if stage == Stage.ENDED else ()
     rows: dict[RelKind, list[dict[str, Any]]] = {}
     for kind in closing:
         # A tie that began the same day cannot end that day ('until' must follow 'since').
         rows[kind] = [{**r.properties, "source": r.source, "target": r.target,
                        "since": r.since or "", "key": r.key, "until": day}
                       for r in current[kind] if (r.since or "") < day]
-    operating = stage in ("active", "transformed", "under_review", "buffer_period")
+    operating = stage in (Stage.ACTIVE, Stage.TRANSFORMED, Stage.UNDER_REVIEW, Stage.BUFFER_PERIOD)
     tied = any(current[k] for k in TIE_KINDS)
-    if (operating and not tied) or stage == "transformed":
-        kind = becomes if stage == "transformed" else RelKind.PARTNERS_WITH
+    if (operating and not tied) or stage == Stage.TRANSFORMED:
+        kind = becomes if stage == Stage.TRANSFORMED else RelKind.PARTNERS_WITH
         label = "venture" if kind is RelKind.JOINT_VENTURE else "scope"
         rows.setdefault(kind, []).append({
             "source": company, "target": partner, "since": day,

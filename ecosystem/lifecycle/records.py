@@ -9,6 +9,8 @@ built directly (the tests build hand-made histories that way).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -16,7 +18,7 @@ from typing import Any, TypeVar
 
 from ecosystem.dates import add_months
 from ecosystem.errors import InvalidValue
-from ecosystem.model import LEVELS, TRANSITIONS, Node, NodeKind, check_transition
+from ecosystem.model import LEVELS, TRANSITIONS, Node, NodeKind, Stage, check_transition
 from ecosystem.stores.base import Store
 
 __all__ = [
@@ -39,8 +41,8 @@ __all__ = [
 ]
 
 #: Stages in which the partnership runs: meetings are due and milestones count.
-OPERATING_STAGES = frozenset({"active", "under_review", "buffer_period", "transformed",
-                              "exiting"})
+OPERATING_STAGES = frozenset({Stage.ACTIVE, Stage.UNDER_REVIEW, Stage.BUFFER_PERIOD,
+                              Stage.TRANSFORMED, Stage.EXITING})
 #: The method's default cadence per communication level, in days.
 DEFAULT_CADENCE_DAYS: Mapping[str, int] = {"executive": 91, "management": 30, "team": 7}
 _CADENCE_FIELDS = {level: f"{level}_days" for level in LEVELS}
@@ -60,14 +62,19 @@ def _as_date(value: Any) -> dt.date | None:
 def _build(cls: type[R], values: Mapping[str, Any]) -> R:
     """A record from node properties: dates parsed, unknown properties ignored."""
     kwargs: dict[str, Any] = {}
+    days = _date_fields(cls)  # type: ignore[arg-type]  # classes hash
     for f in fields(cls):  # type: ignore[arg-type]
-        if f.name not in values:
-            continue
-        value = values[f.name]
-        if f.type in ("dt.date", "dt.date | None"):
-            value = _as_date(value)
-        kwargs[f.name] = value
+        if f.name in values:
+            kwargs[f.name] = _as_date(values[f.name]) if f.name in days else values[f.name]
     return cls(**kwargs)
+
+
+@functools.cache
+def _date_fields(cls: type) -> frozenset[str]:
+    """The fields of a record class typed ``dt.date`` (or ``dt.date | None``)."""
+    hints = typing.get_type_hints(cls)
+    return frozenset(name for name, hint in hints.items()
+                     if hint is dt.date or dt.date in typing.get_args(hint))
 
 
 @dataclass(frozen=True)

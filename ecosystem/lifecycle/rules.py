@@ -40,6 +40,7 @@ from ecosystem.dates import add_months, checked_day
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.health import period_start, satisfaction_series
 from ecosystem.lifecycle.records import Partnership
+from ecosystem.model import Stage
 
 __all__ = ["LEVEL_ORDER", "RULES", "Alert", "RuleConfig", "evaluate", "evaluate_all",
            "load_rule_config"]
@@ -64,10 +65,12 @@ RECOMMENDATIONS: Mapping[str, str] = {
     "to exit stepwise (docs/method.md, stage 5).",
 }
 _RESOLVING_STAGES: Mapping[str, frozenset[str]] = {
-    "missed_milestones": frozenset({"exiting", "ended", "transformed"}),
-    "compliance_incident": frozenset({"exiting", "ended", "transformed"}),
-    "satisfaction_decline": frozenset({"buffer_period", "transformed", "exiting", "ended"}),
-    "strategy_change": frozenset({"buffer_period", "transformed", "exiting", "ended"}),
+    "missed_milestones": frozenset({Stage.EXITING, Stage.ENDED, Stage.TRANSFORMED}),
+    "compliance_incident": frozenset({Stage.EXITING, Stage.ENDED, Stage.TRANSFORMED}),
+    "satisfaction_decline": frozenset({Stage.BUFFER_PERIOD, Stage.TRANSFORMED, Stage.EXITING,
+                                       Stage.ENDED}),
+    "strategy_change": frozenset({Stage.BUFFER_PERIOD, Stage.TRANSFORMED, Stage.EXITING,
+                                  Stage.ENDED}),
 }
 RULES = tuple(RECOMMENDATIONS)
 
@@ -181,7 +184,7 @@ def evaluate(partnership: Partnership, *, as_of: dt.date,
         if rule not in config.disabled:
             found += check(partnership, day, config)
     ended = partnership.stages[-1].date if partnership.stages and \
-        partnership.stages[-1].stage == "ended" else None
+        partnership.stages[-1].stage == Stage.ENDED else None
     alerts = [_resolve(partnership, a, day) for a in found
               if a.date <= day and (ended is None or a.date < ended)]
     return sorted(alerts, key=lambda a: (a.date, LEVEL_ORDER.index(a.level), a.rule,
@@ -338,7 +341,7 @@ def _cadence(p: Partnership, as_of: dt.date, config: RuleConfig) -> list[Alert]:
 def _buffer_expired(p: Partnership, as_of: dt.date, config: RuleConfig) -> list[Alert]:
     alerts = []
     for change, following in zip(p.stages, [*p.stages[1:], None], strict=True):
-        if change.stage != "buffer_period":
+        if change.stage != Stage.BUFFER_PERIOD:
             continue
         expiry = add_months(change.date, config.buffer_months)
         if expiry <= as_of and (following is None or following.date > expiry):

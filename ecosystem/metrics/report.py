@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,12 +19,13 @@ from ecosystem.metrics.influence import InfluenceGraph, influence_graph
 from ecosystem.model import NodeKind, RelKind, node_key, parse_rel_kind, split_node_key
 from ecosystem.stores.base import Store
 
-__all__ = ["METRICS", "Change", "WhatIf", "influence_table", "influence_timeseries",
-           "parse_change", "partnership_effects", "what_if"]
+__all__ = ["DEFAULT_INFLUENCE_METRICS", "INFLUENCE_METRICS", "Change", "WhatIf",
+           "influence_rows", "influence_table", "influence_timeseries", "parse_change",
+           "partnership_effects", "what_if"]
 
 _Metric = Callable[[InfluenceGraph], np.ndarray]
 #: Metrics by name; each takes the influence graph and returns one value per node.
-METRICS: dict[str, _Metric] = {
+INFLUENCE_METRICS: dict[str, _Metric] = {
     "pagerank": influence.pagerank,
     "strength": influence.degree,
     "degree": lambda g: influence.degree(g, weighted=False),
@@ -35,15 +37,19 @@ METRICS: dict[str, _Metric] = {
     "effective_size": brokerage.effective_size,
     "hierarchy": brokerage.hierarchy,
 }
+#: The metrics an influence ranking shows when none are named (CLI and API alike).
+DEFAULT_INFLUENCE_METRICS = ("pagerank", "strength", "betweenness", "constraint",
+                             "effective_size")
 _ASCENDING = {"constraint", "hierarchy"}  # low constraint: a broker
 
 
 def _check(names: Iterable[str]) -> list[str]:
     chosen = list(names)
-    unknown = [m for m in chosen if m not in METRICS]
+    unknown = [m for m in chosen if m not in INFLUENCE_METRICS]
     if unknown:
         raise InvalidValue(f"Unknown metric {unknown[0]!r}; choose from "
-                           f"{', '.join(METRICS)}.", field="metric", value=unknown[0])
+                           f"{', '.join(INFLUENCE_METRICS)}.", field="metric",
+                           value=unknown[0])
     return chosen
 
 
@@ -55,16 +61,24 @@ def influence_table(store: Store, *, as_of: AsOf = None,
     The graph is the whole ecosystem (companies and programmes); ``kinds`` only picks the
     rows shown.
     """
-    chosen = _check(metrics or list(METRICS))
+    chosen = _check(metrics or DEFAULT_INFLUENCE_METRICS)
     graph = influence_graph(store, as_of=as_of)
     names = {n.key: n.name for kind in kinds for n in store.nodes(kind)}
-    table = pd.DataFrame({name: METRICS[name](graph) for name in chosen},
+    table = pd.DataFrame({name: INFLUENCE_METRICS[name](graph) for name in chosen},
                          index=pd.Index(graph.keys, name="node"))
     keep = [k for k in graph.keys if split_node_key(k)[0] in kinds]
     table = table.loc[keep]
     table.insert(0, "name", [names.get(k, k) for k in keep])
     sort = chosen[0]
     return table.sort_values(sort, ascending=sort in _ASCENDING, kind="stable")
+
+
+def influence_rows(table: pd.DataFrame) -> list[dict[str, object]]:
+    """An :func:`influence_table` as JSON-ready rows (``node`` and one key per column; a
+    metric undefined for a node is None)."""
+    return [{"node": str(key), **{str(k): None if isinstance(v, float) and math.isnan(v)
+                                  else v for k, v in row.items()}}
+            for key, row in table.to_dict(orient="index").items()]
 
 
 def influence_timeseries(store: Store, dates: Sequence[dt.date], *, metric: str = "pagerank",
@@ -74,7 +88,7 @@ def influence_timeseries(store: Store, dates: Sequence[dt.date], *, metric: str 
     columns = {}
     for day in dates:
         graph = influence_graph(store, as_of=day)
-        values = METRICS[chosen](graph)
+        values = INFLUENCE_METRICS[chosen](graph)
         columns[day] = pd.Series(values, index=graph.keys)
     frame = pd.DataFrame(columns).T
     if nodes is not None:
@@ -169,8 +183,13 @@ class WhatIf:
         return {k: self.after[k] - self.before[k] for k in self.before}
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: a metric undefined for the company is None."""
+        def plain(values: dict[str, float]) -> dict[str, float | None]:
+            return {k: None if math.isnan(v) else v for k, v in values.items()}
+
         return {"company": self.company, "changes": list(self.changes),
-                "before": self.before, "after": self.after, "delta": self.delta}
+                "before": plain(self.before), "after": plain(self.after),
+                "delta": plain(self.delta)}
 
 
 _WHATIF_METRICS = ("pagerank", "strength", "degree", "constraint", "effective_size")
@@ -183,7 +202,7 @@ def _neighbours(graph: InfluenceGraph, k: int) -> set[int]:
 
 def _focal_metrics(graph: InfluenceGraph, i: int) -> dict[str, float]:
     """The focal node's metrics; reach and communities from its own neighbourhood only."""
-    values = {name: float(METRICS[name](graph)[i]) for name in _WHATIF_METRICS}
+    values = {name: float(INFLUENCE_METRICS[name](graph)[i]) for name in _WHATIF_METRICS}
     mine = _neighbours(graph, i)
     values["reach"] = float(len(set().union(mine, *(_neighbours(graph, k) for k in mine))
                                 - {i}))

@@ -435,25 +435,10 @@ def scan_partners(
         If ``top`` is out of range or the company has no capabilities, no patents and no
         needs to scan with.
     """
-    if not 1 <= top <= 1000:
-        raise InvalidValue(f"top is {top}; give a number from 1 to 1000.", field="top",
-                           value=top)
-    if not 0 <= min_confidence <= 1:
-        raise InvalidValue(f"min_confidence is {min_confidence}; give a number from 0 to 1.",
-                           field="min_confidence", value=min_confidence)
-    chosen_axis = Axis(axis)
-    if chosen_axis not in SCAN_AXES:
-        raise InvalidValue(f"axis is {axis!r}; give one of "
-                           f"{', '.join(a.value for a in SCAN_AXES)}.", field="axis",
-                           value=str(axis))
+    chosen_axis = _checked_arguments(top, min_confidence, axis)
     w = weights or FitWeights()
-    allowed = {COMPANY, *parse_org_types(",".join(include))}
     ctx = _context(store, company, as_of, window)
-    if needs is None:
-        stored = load_needs(store, ctx.focal)
-        needs = stored if stored.needs else None
-    else:  # given by the caller: every capability and class must be in the store
-        check_against_store(store, replace(needs, company=ctx.focal), "needs")
+    needs = _needs_of(store, ctx, needs)
     cap_sizes = ctx.cap_folio.sizes
     pat_sizes = store.cached(("patent-totals", as_of, window),
                              lambda: np.asarray(ctx.pats.matrix.sum(axis=1)).ravel())
@@ -463,6 +448,7 @@ def scan_partners(
             "nothing to scan with. Write a needs map (`ecosystem needs set FILE`) or import "
             "its capabilities or patents.")
     cov = coverage(store, needs, as_of=as_of, window=window) if needs is not None else None
+    # 1. every company's fit on the three dimensions, all at once
     direct, neighbours = _direct_ties(ctx)
     fits = {
         "capability": capability_fit(ctx.f, ctx.n, ctx.cap_folio, ctx.pat_folio, cov, needs,
@@ -471,24 +457,25 @@ def scan_partners(
         "culture": culture_fit(ctx.f, ctx.n, ctx.p, ctx.member_folio, direct),
     }
     score, confidence = _overall(fits, w, ctx.n)
+    # 2. where each stands (sectors, value chain) and who may be proposed
     sectors = company_sectors(store)
     types = organisation_types(store)
     focal_sectors = sectors.get(ctx.focal, [])
     relation = [compare(focal_sectors, sectors.get(c, [])) for c in ctx.p.ids]
     value_chain = _value_chain(store, ctx.focal, ctx.p.position, as_of)
-    capability = fits["capability"].components
     inside, across, unplaced = _placement(ctx, relation, value_chain)
-    relevant = (cap_sizes > 0) | (pat_sizes > 0)
+    allowed = {COMPANY, *parse_org_types(",".join(include))}
     kind_ok = np.array([types[c].type in allowed if c in types else True
                         for c in ctx.p.ids])
     eligible = {Axis.IN_INDUSTRY: inside, Axis.CROSS_INDUSTRY: across,
-                Axis.BOTH: inside | across | unplaced}[chosen_axis] & relevant & kind_ok
-    eligible &= ~np.isnan(score)
+                Axis.BOTH: inside | across | unplaced}[chosen_axis]
+    eligible = eligible & ((cap_sizes > 0) | (pat_sizes > 0)) & kind_ok & ~np.isnan(score)
     if cov is not None:  # with needs, a candidate must meet some of the unmet ones
-        eligible &= np.nan_to_num(capability["complementarity"]) > 0
+        eligible &= np.nan_to_num(fits["capability"].components["complementarity"]) > 0
     eligible[ctx.f] = False
     thin = eligible & (np.round(confidence, 6) < min_confidence)
     eligible &= ~thin
+    # 3. the best, explained
     order = np.flatnonzero(eligible)
     order = order[np.lexsort((np.array(ctx.p.ids)[order], -np.round(confidence[order], 6),
                               -np.round(score[order], 6)))][:top]
@@ -507,11 +494,36 @@ def scan_partners(
         effects = partnership_effects(store, ctx.focal, [c.company for c in candidates],
                                       as_of=as_of)
         candidates = [replace(c, what_if=effects[c.company]) for c in candidates]
-    gaps = {} if cov is None else {
-        need.id: round(float(1.0 - g), 4) for need, g in zip(needs.needs,  # type: ignore[union-attr]
-                                                              cov.met[ctx.f], strict=True)}
+    gaps = {} if cov is None or needs is None else {
+        need.id: round(float(1.0 - g), 4)
+        for need, g in zip(needs.needs, cov.met[ctx.f], strict=True)}
     return ScanResult(ctx.focal, needs, gaps, tuple(candidates), int(eligible.sum()),
                       tuple(focal_sectors), int(thin.sum()))
+
+
+def _checked_arguments(top: int, min_confidence: float, axis: Axis | str) -> Axis:
+    if not 1 <= top <= 1000:
+        raise InvalidValue(f"top is {top}; give a number from 1 to 1000.", field="top",
+                           value=top)
+    if not 0 <= min_confidence <= 1:
+        raise InvalidValue(f"min_confidence is {min_confidence}; give a number from 0 to 1.",
+                           field="min_confidence", value=min_confidence)
+    chosen = Axis(axis)
+    if chosen not in SCAN_AXES:
+        raise InvalidValue(f"axis is {axis!r}; give one of "
+                           f"{', '.join(a.value for a in SCAN_AXES)}.", field="axis",
+                           value=str(axis))
+    return chosen
+
+
+def _needs_of(store: Store, ctx: _Context, needs: NeedsMap | None) -> NeedsMap | None:
+    """The needs to scan for: those given (checked against the store), else the stored
+    ones, else None."""
+    if needs is None:
+        stored = load_needs(store, ctx.focal)
+        return stored if stored.needs else None
+    check_against_store(store, replace(needs, company=ctx.focal), "needs")
+    return needs
 
 
 def _candidate(ctx: _Context, j: int, fits: dict[str, Fit], score: np.ndarray,

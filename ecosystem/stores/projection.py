@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -28,13 +29,22 @@ from ecosystem.model import (
 __all__ = [
     "DERIVED_EDGE_KINDS",
     "BipartiteMatrix",
+    "DerivedEdge",
     "ProjectionCache",
     "build_graph",
     "build_matrix",
 ]
 
-#: Edge kinds that the graph derives from node properties rather than relationships.
-DERIVED_EDGE_KINDS = ("in_industry", "part_of", "runs")
+class DerivedEdge(StrEnum):
+    """Edges the graph adds from node fields (not stored relationships)."""
+
+    IN_INDUSTRY = "in_industry"  # a company and each of its industries
+    PART_OF = "part_of"  # a node and its parent in a hierarchy (capability, class, industry)
+    RUNS = "runs"  # a company and the programme it owns
+
+
+#: The kinds of the derived edges, as they appear on the graph.
+DERIVED_EDGE_KINDS = tuple(k.value for k in DerivedEdge)
 
 T = TypeVar("T")
 
@@ -92,12 +102,13 @@ def build_graph(nodes: Iterable[Node], relationships: Iterable[Relationship]) ->
         G.add_node(key, **node.properties, kind=node.kind.value, id=node.id)
         parent = node.properties.get("parent")
         if parent:
-            derived.append((key, node_key(node.kind, parent), "part_of"))
+            derived.append((key, node_key(node.kind, parent), DerivedEdge.PART_OF.value))
         for industry in node.properties.get("industries") or ():
-            derived.append((key, node_key(NodeKind.INDUSTRY, industry), "in_industry"))
+            derived.append((key, node_key(NodeKind.INDUSTRY, industry),
+                            DerivedEdge.IN_INDUSTRY.value))
         owner = node.properties.get("owner")
         if owner and node.kind is NodeKind.PROGRAMME:
-            derived.append((node_key(NodeKind.COMPANY, owner), key, "runs"))
+            derived.append((node_key(NodeKind.COMPANY, owner), key, DerivedEdge.RUNS.value))
     G.add_edges_from(
         (source, target, kind, {"kind": kind, "weight": 1.0})
         for source, target, kind in derived

@@ -1,15 +1,18 @@
 """Interactive network views, each written as one self-contained, safe HTML page::
 
     from ecosystem.views import ecosystem_map
-    ecosystem_map(store, as_of="2024-06-30").save("map.html")
+    ecosystem_map(store, as_of=datetime.date(2024, 6, 30)).save("map.html")
 
 Every view is a :class:`View`: ``save("x.html" | "x.png" | "x.svg")``, ``html()``, and
 inline display in notebooks.
 """
 
+from ecosystem.views.common import MAP_KINDS
+from ecosystem.views.focus import focus_view
 from ecosystem.views.layout import force_layout
-from ecosystem.views.maps import MAP_KINDS, ecosystem_map, focus_view, programme_view
+from ecosystem.views.map import ecosystem_map
 from ecosystem.views.partners import opportunities_view, partner_radar
+from ecosystem.views.programme import programme_view
 from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
 
 __all__ = [

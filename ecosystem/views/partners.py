@@ -15,8 +15,8 @@ from ecosystem.model import NodeKind, node_key, split_node_key
 from ecosystem.scanning.needs import NeedsMap
 from ecosystem.scanning.scan import Axis, Candidate, FitWeights, ScanResult, scan_partners
 from ecosystem.stores.base import Store
+from ecosystem.views.common import community_ties, node_names
 from ecosystem.views.layout import SEED, force_layout
-from ecosystem.views.maps import community_ties, node_names
 from ecosystem.views.style import FOCAL, GREY, palette
 from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ecosystem.lifecycle.status import PartnershipStatus
+from ecosystem.model import Stage
 from ecosystem.views.view import LegendEntry, View
 
 __all__ = ["BAND_COLOURS", "company_alerts", "show_partnership_health"]
@@ -15,7 +16,7 @@ __all__ = ["BAND_COLOURS", "company_alerts", "show_partnership_health"]
 BAND_COLOURS = {"healthy": "#2e9d4f", "watch": "#e0a100", "critical": "#d1342f",
                 "unknown": "#8a8a8a"}
 #: Stages drawn dashed: the relationship is in question.
-_DASHED = frozenset({"under_review", "buffer_period", "exiting"})
+_DASHED = frozenset({Stage.UNDER_REVIEW, Stage.BUFFER_PERIOD, Stage.EXITING})
 
 
 def show_partnership_health(view: View, found: Sequence[PartnershipStatus]) -> View:

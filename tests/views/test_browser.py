@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ecosystem import Store
-from ecosystem.demo import summarize, write_demo_views
+from ecosystem.demo import summarise, write_demo_views
 from ecosystem.views import ecosystem_map, focus_view, partner_radar, programme_view
 from tests.views.conftest import HOSTILE, HOSTILE_TIER
 from tests.views.pages import open_page
@@ -30,7 +30,7 @@ DEMO_EXPECTED = {
 @pytest.fixture(scope="module")
 def demo_views(demo_store: Store, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("views")
-    paths = write_demo_views(demo_store, folder, summarize(demo_store, as_of=dt.date(2024, 6, 30)))
+    paths = write_demo_views(demo_store, folder, summarise(demo_store, as_of=dt.date(2024, 6, 30)))
     return {p.name: p for p in paths}
 
 

@@ -1,0 +1,166 @@
+"""One company's neighbourhood, hop by hop, with its partnerships' health
+(:func:`focus_view`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+
+import networkx as nx
+
+from ecosystem.dates import AsOf, today
+from ecosystem.entities.lookup import resolve_company
+from ecosystem.errors import InvalidValue
+from ecosystem.lifecycle.status import statuses
+from ecosystem.model import (
+    NodeKind,
+    RelKind,
+    node_key,
+    split_node_key,
+)
+from ecosystem.stores.base import Store
+from ecosystem.views.common import (
+    MAP_KINDS,
+    period,
+)
+from ecosystem.views.layout import SEED, SPACING, rings
+from ecosystem.views.partnership_health import company_alerts, show_partnership_health
+from ecosystem.views.style import EDGE_STYLES, FOCAL, SHAPES, edge_legend, palette
+from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
+
+__all__ = ["FOCUS_KINDS", "focus_view"]
+
+#: The edge kinds the focus view follows by default.
+FOCUS_KINDS: tuple[str, ...] = tuple(k.value for k in MAP_KINDS)
+
+def focus_view(store: Store, company: str, *, hops: int = 1,
+               kinds: Sequence[str] = FOCUS_KINDS,
+               as_of: AsOf = None, max_nodes: int = 400, seed: int = SEED,
+               alerts: Sequence[str] | None = None) -> View:
+    """One company and what lies within ``hops`` relationships of it.
+
+    Parameters
+    ----------
+    company
+        An id or name.
+    hops
+        How far to go (1 to 4).
+    kinds
+        Relationship kinds to follow (any edge kind of :meth:`Store.graph`, e.g.
+        ``has_capability`` or ``in_industry``).
+    as_of
+        Only relationships active on this day (default: all, with a date slider).
+    max_nodes
+        Draw at most this many nodes: the nearest first, then the best connected.
+    alerts
+        Lines listed beside the map; default: the open alerts of the company's
+        partnerships (:mod:`ecosystem.lifecycle.rules`) on ``as_of``.
+    """
+    if not 1 <= hops <= 4:
+        raise InvalidValue(f"hops is {hops}; use 1 to 4.", field="hops", value=hops)
+    focal = node_key(NodeKind.COMPANY, resolve_company(store, company))
+    G = store.graph(as_of=as_of)
+    known = {str(k) for _, _, k in G.edges(data="kind")}
+    for kind in kinds:
+        if kind not in known and kind not in {k.value for k in RelKind}:
+            raise InvalidValue(f"no relationship kind {kind!r}; use one of "
+                               f"{', '.join(sorted(known))}.", field="kind", value=kind)
+    wanted = set(kinds)
+    adjacency: dict[str, set[str]] = defaultdict(set)
+    for a, b, kind in G.edges(data="kind"):
+        if kind in wanted:
+            adjacency[a].add(b)
+            adjacency[b].add(a)
+    distance = {focal: 0}
+    frontier = [focal]
+    for hop in range(1, hops + 1):
+        nxt = sorted({v for u in frontier for v in adjacency[u] if v not in distance},
+                     key=lambda v: (-len(adjacency[v]), v))
+        for v in nxt:
+            distance[v] = hop
+        frontier = nxt
+    shown = sorted(distance, key=lambda v: (distance[v], -len(adjacency[v]), v))[:max_nodes]
+    kept = set(shown)
+    edges = []
+    for a, b, data in G.edges(data=True):
+        if data["kind"] in wanted and a in kept and b in kept:
+            edges.append(_graph_edge(a, b, data, G))
+    colours = [FOCAL, *(palette(i) for i in range(hops))]
+    biggest = max(len(adjacency[k]) for k in shown)
+    nodes = []
+    for key in shown:
+        kind, id = split_node_key(key)
+        name = str(G.nodes[key].get("name") or id)
+        hop = distance[key]
+        nodes.append(ViewNode(key, name, f"hop-{hop}", colours[hop],
+                              f"{name}\n{kind.value} {id}\n{hop} hop(s) away\n"
+                              f"{len(adjacency[key])} relationships",
+                              value=_focus_size(hop, len(adjacency[key]), biggest),
+                              shape=SHAPES[kind]))
+    position = _radial(shown, distance, adjacency, G)
+    for n in nodes:
+        n.x, n.y = position[n.id]
+    name = nodes[0].label
+    notes = [f"{name} and {len(shown) - 1:,} nodes within {hops} hop(s)"
+             f"{' as of ' + as_of.isoformat() if as_of is not None else ''}, following "
+             f"{', '.join(sorted(wanted))}."]
+    if len(distance) > len(shown):
+        notes.append(f"Showing {len(shown):,} of {len(distance):,} nodes: the nearest, then the "
+                     "best connected; raise max_nodes to see more.")
+    legend = [LegendEntry(name if h == 0 else f"{h} hop{'s' if h > 1 else ''} away",
+                          colours[h], "node", f"hop-{h}") for h in range(hops + 1)]
+    found = statuses(store, as_of=as_of or today())
+    if alerts is None:
+        alerts = company_alerts(found, split_node_key(focal)[1])
+    view = View(f"{name}: neighbourhood", nodes, edges,
+                legend + edge_legend({e.kind for e in edges}), notes, timeline=as_of is None,
+                panels={"Open alerts": list(alerts)} if alerts else {})
+    return show_partnership_health(view, found)
+
+
+def _radial(shown: Sequence[str], distance: dict[str, int], adjacency: dict[str, set[str]],
+            G: nx.MultiDiGraph) -> dict[Hashable, tuple[float, float]]:
+    """The focal node in the centre, each hop on a ring further out; the first ring by kind
+    and name, each later node next to the node that brought it in."""
+    def name(key: str) -> str:
+        return str(G.nodes[key].get("name") or key).casefold()
+
+    kept = set(shown)
+    bands: list[list[str]] = []
+    for hop in range(1, max(distance[k] for k in shown) + 1):
+        members = [k for k in shown if distance[k] == hop]
+        if hop == 1:
+            members.sort(key=lambda k: (k.partition(":")[0], name(k)))
+        else:
+            index = {k: i for i, k in enumerate(bands[-1])}
+            members.sort(key=lambda k: (min((index[v] for v in adjacency[k] if v in index
+                                             and v in kept), default=len(index)), name(k)))
+        bands.append(members)
+    placed = rings(bands, spacing=2 * SPACING, one_circle=60)
+    placed[shown[0]] = (0.0, 0.0)
+    return placed
+
+
+def _focus_size(hop: int, degree: int, biggest: int) -> float:
+    """The focal company is drawn largest; others by how connected they are (log scale)."""
+    return 2.0 + math.log1p(biggest) if hop == 0 else 1.0 + math.log1p(degree)
+
+
+def _graph_edge(a: str, b: str, data: dict[str, object], G: object) -> ViewEdge:
+    kind = str(data["kind"])
+    try:
+        colour, dashes, arrows = EDGE_STYLES[RelKind(kind)]
+    except ValueError:  # derived edges: part_of, in_industry, runs
+        colour, dashes, arrows = "#cfcfcf", True, True
+    since = data.get("since")
+    until = data.get("until")
+    extra = [f"{k}: {v}" for k, v in sorted(data.items())
+             if k not in ("kind", "since", "until", "weight") and v not in (None, "")]
+    tip = "\n".join([f"{a} {kind.replace('_', ' ')} {b}",
+                     period(str(since) if since else None, str(until) if until else None),
+                     *extra]).replace("\n\n", "\n")
+    return ViewEdge(a, b, kind, colour, tip, dashes=dashes, arrows=arrows,
+                    since=str(since) if since else None, until=str(until) if until else None)
+

@@ -1,0 +1,225 @@
+"""The whole ecosystem as one map: companies and programmes sized by influence, coloured
+by community or industry (:func:`ecosystem_map`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+
+from ecosystem.dates import AsOf, today
+from ecosystem.errors import InvalidValue
+from ecosystem.lifecycle.status import statuses
+from ecosystem.metrics.communities import communities
+from ecosystem.metrics.influence import (
+    InfluenceGraph,
+    influence_graph,
+    pagerank,
+)
+from ecosystem.model import (
+    RELATIONSHIP_SCHEMAS,
+    NodeKind,
+    Relationship,
+    RelKind,
+    node_key,
+    split_node_key,
+)
+from ecosystem.stores.base import Store
+from ecosystem.views.common import (
+    COLOURED,
+    MAP_KINDS,
+    community_ties,
+    node_names,
+    relationship_edge,
+)
+from ecosystem.views.layout import SEED, force_layout
+from ecosystem.views.page import PHYSICS_LIMIT
+from ecosystem.views.partnership_health import show_partnership_health
+from ecosystem.views.style import GREY, SHAPES, edge_legend, palette
+from ecosystem.views.view import LegendEntry, View, ViewNode
+
+__all__ = ["MAX_NODES", "ecosystem_map"]
+
+#: Above this many nodes a map shows communities as single nodes.
+MAX_NODES = 5000
+
+def _communities_legend(graph: InfluenceGraph, labels: np.ndarray, names: dict[str, str],
+                        strength: np.ndarray, keep: np.ndarray) -> tuple[dict[int, str],
+                                                                         list[LegendEntry]]:
+    """Colour of each community and legend entries naming each by its strongest member."""
+    sizes = Counter(int(labels[i]) for i in keep)
+    colour: dict[int, str] = {}
+    legend = []
+    for rank, (label, size) in enumerate(sizes.most_common()):
+        if rank >= COLOURED:
+            break
+        members = [i for i in keep if labels[i] == label]
+        top = max(members, key=lambda i: strength[i])
+        colour[label] = palette(rank)
+        legend.append(LegendEntry(f"{names.get(graph.keys[top], graph.keys[top])} "
+                                  f"community ({size:,})", colour[label], "node",
+                                  f"community-{label}"))
+    if len(sizes) > COLOURED:
+        legend.append(LegendEntry(f"{len(sizes) - COLOURED:,} smaller communities", GREY,
+                                  "node", "community-other"))
+    return colour, legend
+
+
+def _industry_groups(store: Store, keys: Sequence[str]) -> tuple[dict[str, str],
+                                                                 list[LegendEntry]]:
+    industry_names = {n.id: n.name for n in store.nodes(NodeKind.INDUSTRY)}
+    first: dict[str, str] = {}
+    for node in store.nodes(NodeKind.COMPANY):
+        found = node.properties.get("industries") or []
+        if found:
+            first[node.key] = str(found[0])
+    counts = Counter(first[k] for k in keys if k in first)
+    coloured = [i for i, _ in counts.most_common(COLOURED)]
+    group = {}
+    for key in keys:
+        if key.startswith("programme:"):
+            group[key] = "programme"
+        elif key in first:
+            group[key] = first[key] if first[key] in coloured else "other"
+        else:
+            group[key] = "unknown"
+    legend = [LegendEntry(industry_names.get(i, i), palette(r), "node", i)
+              for r, i in enumerate(coloured)]
+    legend += [LegendEntry("other industries", "#616161", "node", "other"),
+               LegendEntry("industry unknown", GREY, "node", "unknown"),
+               LegendEntry("programme", "#37474f", "node", "programme", shape="diamond")]
+    return group, legend
+
+
+def ecosystem_map(store: Store, *, as_of: AsOf = None,
+                  color_by: Literal["community", "industry"] = "community",
+                  top: int | None = None, kinds: Sequence[RelKind | str] = MAP_KINDS,
+                  max_nodes: int = MAX_NODES, seed: int = SEED,
+                  title: str | None = None) -> View:
+    """The ecosystem: companies and programmes, coloured by community or industry, sized by
+    influence (PageRank), edges styled by relationship kind.
+
+    Parameters
+    ----------
+    store
+        The ecosystem.
+    as_of
+        Draw the relationships active on this day. Default: every relationship, with a date
+        slider on the page.
+    color_by
+        ``community`` (Louvain, fixed seed) or ``industry`` (each company's first).
+    top
+        Draw only the ``top`` most influential nodes.
+    kinds
+        Relationship kinds to draw.
+    max_nodes
+        Above this many nodes the map shows each community as one node.
+    seed
+        Seed of the community detection and the layout.
+
+    Raises
+    ------
+    InvalidValue
+        If ``color_by``, ``top`` or a kind is not valid.
+    """
+    if color_by not in ("community", "industry"):
+        raise InvalidValue(f"color_by is {color_by!r}; use 'community' or 'industry'.",
+                           field="color_by", value=color_by)
+    if top is not None and top < 1:
+        raise InvalidValue(f"top is {top}; give a positive number of nodes.", field="top",
+                           value=top)
+    chosen = [RelKind(k) for k in kinds]
+    graph = influence_graph(store, as_of=as_of)
+    rank = pagerank(graph) if graph.n else np.zeros(0)
+    strength = np.asarray(graph.A.sum(axis=1)).ravel()
+    labels = communities(graph, seed=seed) if graph.n else np.zeros(0, dtype=np.int64)
+    keep = np.flatnonzero(strength > 0)
+    keep = keep[np.argsort(-rank[keep], kind="stable")]
+    if top is not None:
+        keep = keep[:top]
+    names = node_names(store, (NodeKind.COMPANY, NodeKind.PROGRAMME))
+    when = f" as of {as_of.isoformat()}" if as_of is not None else ""
+    heading = title or f"Ecosystem map{when}"
+    notes = [f"{len(keep):,} of {graph.n:,} companies and programmes"
+             f"{' with ties' if top is None else ' (the most influential)'}{when}; "
+             "size shows influence (PageRank), diamonds are programmes."]
+    if len(keep) > max_nodes:
+        return _aggregated(graph, labels, keep, names, heading, notes, max_nodes, seed)
+    keys = [graph.keys[i] for i in keep]
+    kept = set(keys)
+    edges = [relationship_edge(rel, names) for kind in chosen
+             for rel in store.relationships(kind, as_of=as_of)
+             if (e := _ends(rel))[0] in kept and e[1] in kept]
+    if color_by == "community":
+        colour, legend = _communities_legend(graph, labels, names, strength, keep)
+        group = {graph.keys[i]: f"community-{labels[i]}" if labels[i] in colour
+                 else "community-other" for i in keep}
+        colour_of = {graph.keys[i]: colour.get(int(labels[i]), GREY) for i in keep}
+    else:
+        group, legend = _industry_groups(store, keys)
+        by_group = {entry.key: entry.color for entry in legend}
+        colour_of = {k: by_group[group[k]] for k in keys}
+    position = force_layout(keys, [(e.source, e.target) for e in edges],
+                            groups={graph.keys[i]: int(labels[i]) for i in keep}, seed=seed)
+    order = {k: r for r, k in enumerate(keys, start=1)}
+    top_rank = float(rank[keep].max()) if len(keep) else 1.0
+    nodes = []
+    for i in keep:
+        key = graph.keys[i]
+        kind, id = split_node_key(key)
+        x, y = position[key]
+        tip = [names.get(key, id), f"{kind.value} {id}",
+               f"PageRank {rank[i]:.4f} (#{order[key]:,})", f"tie strength {strength[i]:.1f}",
+               f"community {labels[i]}"]
+        nodes.append(ViewNode(key, names.get(key, id), group[key], colour_of[key],
+                              "\n".join(tip), value=_size(rank[i], top_rank),
+                              shape=SHAPES[kind], x=x, y=y))
+    view = View(heading, nodes, edges, legend + edge_legend({e.kind for e in edges}), notes,
+                physics=len(nodes) <= PHYSICS_LIMIT, timeline=as_of is None)
+    # a view of all time shows the partnerships' health today
+    return show_partnership_health(view, statuses(store, as_of=as_of or today()))
+
+
+def _size(rank: float, top_rank: float) -> float:
+    """Node size from PageRank on a square-root scale, so the few very central programmes do
+    not shrink everyone else to dots."""
+    return 1.0 + 10.0 * math.sqrt(max(rank, 0.0) / top_rank) if top_rank > 0 else 1.0
+
+
+def _ends(rel: Relationship) -> tuple[str, str]:
+    schema = RELATIONSHIP_SCHEMAS[rel.kind]
+    return node_key(schema.source, rel.source), node_key(schema.target, rel.target)
+
+
+def _aggregated(graph: InfluenceGraph, labels: np.ndarray, keep: np.ndarray,
+                names: dict[str, str], heading: str, notes: list[str], max_nodes: int,
+                seed: int) -> View:
+    """One node per community, sized by its members; edges carry the tie weight between."""
+    parts = sorted({int(labels[i]) for i in keep})
+    strength = np.asarray(graph.A.sum(axis=1)).ravel()
+    nodes = []
+    for j, label in enumerate(parts):
+        members = keep[labels[keep] == label]
+        ranked = members[np.argsort(-strength[members], kind="stable")][:5]
+        top = [names.get(graph.keys[i], graph.keys[i]) for i in ranked]
+        nodes.append(ViewNode(f"community:{label}", f"{top[0]} +{len(members) - 1:,}",
+                              f"community-{label}", palette(j), "\n".join(
+                                  [f"Community {label}: {len(members):,} members",
+                                   "most connected: " + ", ".join(top)]),
+                              value=float(len(members))))
+    edges = community_ties(graph, labels, parts, width=1.0)
+    position = force_layout([n.id for n in nodes], [(e.source, e.target) for e in edges],
+                            seed=seed)
+    for n in nodes:
+        n.x, n.y = (v * 3 for v in position[n.id])
+    notes = [*notes, f"Aggregated: {len(keep):,} nodes are more than the {max_nodes:,} a page "
+             f"draws smoothly, so each circle is one of {len(parts):,} communities (Louvain), "
+             "sized by its members. Draw fewer with top, or one company's neighbourhood with "
+             "the focus view."]
+    return View(heading + " (communities)", nodes, edges, [], notes,
+                physics=len(nodes) <= PHYSICS_LIMIT)
+
