@@ -161,3 +161,46 @@ def test_global_options_may_follow_the_command(tmp_path: Path) -> None:
     assert json.loads(after.output) == before
     shown = CliRunner().invoke(cli, ["show", "company", f"--store={db}", "voltra", "--json"])
     assert json.loads(shown.output)["id"] == "voltra"
+
+
+def test_a_date_is_parsed_once_on_its_way_to_the_store(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI parses --as-of into a day; nothing below parses it again, and the store
+    receives a day."""
+    import datetime as dt
+    import sys
+
+    import ecosystem.dates
+    from ecosystem.stores.embedded import EmbeddedStore
+
+    db = tmp_path / "s.db"
+    run("import", str(SMALL), store=db)
+    calls: list[object] = []
+    real = ecosystem.dates.parse_day
+
+    def counting(value: object, **kwargs: object) -> object:
+        calls.append(value)
+        return real(value, **kwargs)  # type: ignore[arg-type]
+
+    for module in list(sys.modules.values()):  # every module that imported it by name
+        if (module.__name__.startswith("ecosystem")
+                and getattr(module, "parse_day", None) is real):
+            monkeypatch.setattr(module, "parse_day", counting)
+    seen: list[object] = []
+    for method in ("relationships", "counts", "matrix", "graph"):
+        original = getattr(EmbeddedStore, method)
+
+        def recording(self: object, *args: object, _original: object = original,
+                      **kwargs: object) -> object:
+            if kwargs.get("as_of") is not None:
+                seen.append(kwargs["as_of"])
+            return _original(self, *args, **kwargs)  # type: ignore[operator]
+
+        monkeypatch.setattr(EmbeddedStore, method, recording)
+    for command in (["info"], ["scan", "voltra"], ["influence"], ["show", "company", "voltra"]):
+        calls.clear()
+        seen.clear()
+        result = run(*command, "--as-of", "2023-06", "--json", store=db)
+        assert result.exit_code == 0, result.output
+        assert calls == ["2023-06"], command
+        assert seen and set(seen) == {dt.date(2023, 6, 1)}, command
