@@ -13,6 +13,10 @@ Examples
 >>> store.close()
 """
 
+from typing import TYPE_CHECKING
+
+import lazy_loader
+
 from ecosystem.errors import (
     Conflict,
     EcosystemError,
@@ -27,9 +31,6 @@ from ecosystem.errors import (
     StoreUnavailable,
     UnknownKind,
 )
-from ecosystem.exchange import export_store, import_paths, store_tables
-from ecosystem.io.export import ExportFormat
-from ecosystem.io.importer import ImportFormat, read_paths
 from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
@@ -40,7 +41,21 @@ from ecosystem.model import (
     node_key,
     split_node_key,
 )
-from ecosystem.stores import BipartiteMatrix, EmbeddedStore, Store, WriteSummary, open_store
+
+# The stores, readers and exports pull in pandas, numpy and networkx: they are imported on
+# first use (lazy_loader), so that `import ecosystem` and the command line start at once.
+if TYPE_CHECKING:
+    from ecosystem.exchange import export_store, import_paths, store_tables
+    from ecosystem.io.formats import ExportFormat, ImportFormat
+    from ecosystem.io.importer import read_paths
+    from ecosystem.stores import BipartiteMatrix, EmbeddedStore, Store, WriteSummary, open_store
+else:
+    __getattr__, __dir__, _ = lazy_loader.attach(__name__, submod_attrs={
+        "exchange": ["export_store", "import_paths", "store_tables"],
+        "io.formats": ["ExportFormat", "ImportFormat"],
+        "io.importer": ["read_paths"],
+        "stores": ["BipartiteMatrix", "EmbeddedStore", "Store", "WriteSummary", "open_store"],
+    })
 
 __version__ = "0.1.0"
 

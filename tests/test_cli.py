@@ -204,3 +204,21 @@ def test_a_date_is_parsed_once_on_its_way_to_the_store(tmp_path: Path,
         assert result.exit_code == 0, result.output
         assert calls == ["2023-06"], command
         assert seen and set(seen) == {dt.date(2023, 6, 1)}, command
+
+
+def test_the_command_line_imports_no_heavy_library() -> None:
+    """Commands import what they use when they run: starting the CLI (and --help) loads
+    none of the numerical, plotting, web or learning libraries."""
+    import subprocess
+    import sys
+
+    heavy = ["sklearn", "matplotlib", "pyvis", "fastapi", "pandas", "numpy", "scipy",
+             "networkx", "pyarrow"]
+    code = ("import sys, ecosystem.cli\n"
+            "from click.testing import CliRunner\n"
+            "assert CliRunner().invoke(ecosystem.cli.cli, ['--help']).exit_code == 0\n"
+            "assert CliRunner().invoke(ecosystem.cli.cli, ['scan', '--help']).exit_code == 0\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]", done.stdout

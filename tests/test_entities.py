@@ -30,8 +30,9 @@ from ecosystem.entities.merging import Merge, merge_companies, merge_plan, merge
 from ecosystem.entities.organisation_types import organisation_types
 from ecosystem.entities.resolution import find_duplicates, read_review, write_review
 from ecosystem.entities.sectors import company_sectors, compare
+from ecosystem.scanning.axes import Axis
 from ecosystem.scanning.needs import read_needs_file
-from ecosystem.scanning.scan import Axis, scan_partners
+from ecosystem.scanning.scan import scan_partners
 from tests.conftest import DATA, ROOT
 
 LABELS = DATA / "labels"

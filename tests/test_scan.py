@@ -16,6 +16,7 @@ from ecosystem import ImportRefused, InvalidInput, InvalidValue, NodeKind, NodeN
 from ecosystem.cli import cli
 from ecosystem.editing import upsert_node
 from ecosystem.io.batch import ROW, RawTable
+from ecosystem.scanning.axes import Axis
 from ecosystem.scanning.needs import (
     coverage,
     load_needs,
@@ -24,7 +25,7 @@ from ecosystem.scanning.needs import (
     save_needs,
 )
 from ecosystem.scanning.pair import pair_metrics
-from ecosystem.scanning.scan import Axis, FitWeights, parse_weights, scan_partners
+from ecosystem.scanning.scan import FitWeights, parse_weights, scan_partners
 from tests.conftest import DATA
 
 NEEDS = DATA / "small_needs.yaml"

@@ -26,9 +26,10 @@ from ecosystem.metrics.influence import influence_graph
 from ecosystem.metrics.report import influence_rows, influence_table
 from ecosystem.model import NodeKind
 from ecosystem.prediction.model import predicted_partners, with_predictions
+from ecosystem.scanning.axes import MIN_CONFIDENCE, Axis
 from ecosystem.scanning.needs import load_needs, parse_needs, save_needs
 from ecosystem.scanning.pair import pair_metrics
-from ecosystem.scanning.scan import MIN_CONFIDENCE, Axis, parse_weights, scan_partners
+from ecosystem.scanning.scan import parse_weights, scan_partners
 
 router = APIRouter(tags=["analysis"], dependencies=[ReadAccess])
 

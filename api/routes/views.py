@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep
 from ecosystem.api.params import AsOf
 from ecosystem.errors import InvalidValue
-from ecosystem.scanning.scan import Axis
+from ecosystem.scanning.axes import Axis
 from ecosystem.views import (
     View,
     ecosystem_map,

@@ -11,13 +11,8 @@ import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
 from ecosystem.dates import today
-from ecosystem.demo import build_demo, summarise, write_demo_views
-from ecosystem.editing import company_summary
 from ecosystem.errors import UnknownKind
-from ecosystem.exchange import export_store, import_paths
-from ecosystem.io.export import ExportFormat
-from ecosystem.io.formatdoc import field_rows
-from ecosystem.io.importer import ImportFormat
+from ecosystem.io.formats import ExportFormat, ImportFormat
 from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
@@ -49,6 +44,8 @@ def demo(obj: Context, as_of: dt.date | None, top: int, views_dir: Path, no_view
     landscape of their products; in a source checkout also the patent portfolios of
     members matched to the TDA patents data. Running it again updates in place.
     """
+    from ecosystem.demo import build_demo, summarise, write_demo_views
+
     with obj.open() as store:
         build_demo(store, progress=obj.progress)
         summary = summarise(store, as_of=as_of or today(), top=top)
@@ -114,6 +111,8 @@ def import_(obj: Context, paths: Sequence[Path], fmt: str, encoding: str | None,
     see docs/tabular-format.md. If anything is wrong the import is refused, every
     problem is listed with its file, row and column, and the store is unchanged.
     """
+    from ecosystem.exchange import import_paths
+
     with obj.open() as store:
         summary = import_paths(store, paths, format=fmt, encoding=encoding,
                                progress=obj.progress)
@@ -163,6 +162,8 @@ def import_(obj: Context, paths: Sequence[Path], fmt: str, encoding: str | None,
 @handle_errors
 def export(obj: Context, out: Path, fmt: str) -> None:
     """Export the whole store; `ecosystem import` reads the result back losslessly."""
+    from ecosystem.exchange import export_store
+
     with obj.open() as store:
         written = export_store(store, out, format=fmt)
     for path in written:
@@ -234,6 +235,8 @@ def show(obj: Context, kind: str, id: str, as_of: dt.date | None, limit: int,
     memberships first, then its other ties, capabilities, and patents per class with
     totals (--json gives everything).
     """
+    from ecosystem.editing import company_summary
+
     node_kind = parse_node_kind(kind)
     with obj.open() as store:
         if node_kind is NodeKind.COMPANY:
@@ -352,6 +355,8 @@ def schema(table: str | None, as_json: bool) -> None:
 
     The same reference is in docs/tabular-format.md.
     """
+    from ecosystem.io.formatdoc import field_rows
+
     tables = {s.table: s.fields for s in NODE_SCHEMAS.values()}
     tables |= {s.table: s.all_fields for s in RELATIONSHIP_SCHEMAS.values()}
     if table is not None:

@@ -7,16 +7,7 @@ import datetime as dt
 import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
-from ecosystem.metrics.communities import bridges, communities, summarise
-from ecosystem.metrics.influence import influence_graph
-from ecosystem.metrics.report import (
-    DEFAULT_INFLUENCE_METRICS,
-    INFLUENCE_METRICS,
-    influence_rows,
-    influence_table,
-    parse_change,
-    what_if,
-)
+from ecosystem.metrics.weights import DEFAULT_INFLUENCE_METRICS, INFLUENCE_METRIC_NAMES
 from ecosystem.model import NodeKind
 
 __all__ = ["COMMANDS"]
@@ -26,7 +17,7 @@ __all__ = ["COMMANDS"]
 @AS_OF
 @click.option("--top", default=20, show_default=True, help="How many rows.")
 @click.option("--metric", "metrics", multiple=True,
-              type=click.Choice(list(INFLUENCE_METRICS)),
+              type=click.Choice(INFLUENCE_METRIC_NAMES),
               help="Metrics to compute (repeatable); the first orders the rows. Default: "
               + ", ".join(DEFAULT_INFLUENCE_METRICS) + ".")
 @click.option("--programmes", is_flag=True, help="Rank programmes instead of companies.")
@@ -37,6 +28,12 @@ def influence(obj: Context, as_of: dt.date | None, top: int, metrics: tuple[str,
               programmes: bool, as_json: bool) -> None:
     """Rank companies (or programmes) by influence: PageRank, strength, betweenness,
     Burt's constraint and effective size, on the weighted ecosystem graph."""
+    from ecosystem.metrics.report import (
+        DEFAULT_INFLUENCE_METRICS,
+        influence_rows,
+        influence_table,
+    )
+
     chosen = list(metrics) or list(DEFAULT_INFLUENCE_METRICS)
     kinds = (NodeKind.PROGRAMME,) if programmes else (NodeKind.COMPANY,)
     with obj.open() as store:
@@ -64,6 +61,8 @@ def influence(obj: Context, as_of: dt.date | None, top: int, metrics: tuple[str,
 def whatif(obj: Context, company: str, adds: tuple[str, ...], removes: tuple[str, ...],
            as_of: dt.date | None, as_json: bool) -> None:
     """How COMPANY's influence would change with a partnership added or a tie removed."""
+    from ecosystem.metrics.report import parse_change, what_if
+
     with obj.open() as store:
         result = what_if(store, company, add=[parse_change(a) for a in adds],
                          remove=[parse_change(r) for r in removes], as_of=as_of)
@@ -87,6 +86,9 @@ def communities_(obj: Context, as_of: dt.date | None, top: int, as_json: bool) -
     """Communities of the ecosystem (Louvain, fixed seed) with what dominates them, and the
     pairs of communities with few ties between them, with the companies that could bridge
     them."""
+    from ecosystem.metrics.communities import bridges, communities, summarise
+    from ecosystem.metrics.influence import influence_graph
+
     with obj.open() as store:
         graph = influence_graph(store, as_of=as_of)
         labels = communities(graph)

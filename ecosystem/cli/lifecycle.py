@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ecosystem import lifecycle as lc
 from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors
 from ecosystem.dates import today
-from ecosystem.demo import WORKED_CASE_PARTNERSHIP, replay_worked_case
 from ecosystem.errors import InvalidValue
-from ecosystem.lifecycle.editing import record_table
-from ecosystem.lifecycle.health import HealthWeights
-from ecosystem.lifecycle.rules import RuleConfig
 from ecosystem.model import NODE_SCHEMAS, STAGES
+
+if TYPE_CHECKING:
+    from ecosystem.lifecycle.rules import RuleConfig
 
 __all__ = ["COMMANDS"]
 
@@ -32,6 +31,7 @@ _LEVEL_MARK = {"hard_trigger": "!!", "executive": "! ", "warning": "~ ", "remind
 
 
 def _config(path: Path | None) -> RuleConfig | None:
+
     return lc.load_rule_config(path) if path is not None else None
 
 
@@ -67,6 +67,8 @@ def worked_case(obj: Context) -> None:
     """Record the worked case of docs/method.md in the store: a small EV ecosystem and the
     Voltra Motors - Cortex AI partnership through all five stages (2024-2026), to explore
     with `partnership show`, `alerts --as-of` and the views."""
+    from ecosystem.demo import WORKED_CASE_PARTNERSHIP, replay_worked_case
+
     with obj.open() as store:
         partner = replay_worked_case(store)
     click.echo(f"Recorded the worked case: partnership {WORKED_CASE_PARTNERSHIP} (voltra + "
@@ -231,6 +233,8 @@ def add(obj: Context, id: str, table: str, fields: tuple[str, ...]) -> None:
     TABLE is one of risks, milestones, kpis, kpi_actuals, meetings, incidents,
     exit_steps (or stage_changes); fields as in docs/tabular-format.md.
     """
+    from ecosystem.lifecycle.editing import record_table
+
     kind = record_table(table)
     with obj.open() as store:
         lc.add_records(store, kind, [_pairs(fields, "field")], partnership=id,
@@ -269,6 +273,8 @@ def import_(obj: Context, path: Path, table: str | None, partnership_id: str | N
 def health(obj: Context, id: str, as_of: dt.date, months: int | None,
            weights: str | None, as_json: bool) -> None:
     """The health diagnosis of partnership ID, period by period."""
+    from ecosystem.lifecycle.health import HealthWeights
+
     chosen = HealthWeights.parse(weights) if weights else None
     with obj.open() as store:
         periods = lc.diagnose(lc.load_partnership(store, id), as_of=as_of,

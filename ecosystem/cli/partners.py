@@ -9,12 +9,7 @@ import click
 
 from ecosystem.cli.common import AS_OF, DAY, JSON, Context, echo_json, handle_errors
 from ecosystem.dates import parse_window, today
-from ecosystem.entities.lookup import resolve_company
-from ecosystem.entities.organisation_types import parse_org_types
-from ecosystem.prediction.model import predicted_partners, with_predictions
-from ecosystem.scanning.needs import load_needs, read_needs_file, save_needs
-from ecosystem.scanning.pair import pair_metrics
-from ecosystem.scanning.scan import MIN_CONFIDENCE, SCAN_AXES, parse_weights, scan_partners
+from ecosystem.scanning.axes import MIN_CONFIDENCE, SCAN_AXES
 
 __all__ = ["COMMANDS"]
 
@@ -48,6 +43,8 @@ def needs_set(obj: Context, file: Path) -> None:
         weight: 2
         horizon_years: 3
     """
+    from ecosystem.scanning.needs import read_needs_file, save_needs
+
     needs_map = read_needs_file(file)
     with obj.open() as store:
         save_needs(store, needs_map)
@@ -61,6 +58,9 @@ def needs_set(obj: Context, file: Path) -> None:
 @handle_errors
 def needs_show(obj: Context, company: str, as_json: bool) -> None:
     """Show the stored needs map of COMPANY (an id or a name)."""
+    from ecosystem.entities.lookup import resolve_company
+    from ecosystem.scanning.needs import load_needs
+
     with obj.open() as store:
         needs_map = load_needs(store, resolve_company(store, company))
     if as_json:
@@ -117,6 +117,11 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
          since: dt.date | None, until: dt.date | None, as_json: bool) -> None:
     """Rank candidate partners for COMPANY (an id or a name) on strategy, capability and
     culture fit, inside its industry and across industries."""
+    from ecosystem.entities.organisation_types import parse_org_types
+    from ecosystem.prediction.model import predicted_partners, with_predictions
+    from ecosystem.scanning.needs import read_needs_file
+    from ecosystem.scanning.scan import parse_weights, scan_partners
+
     fit = parse_weights(weights)
     needs_map = read_needs_file(needs_file) if needs_file else None
     with obj.open() as store:
@@ -168,6 +173,8 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
 def overlap(obj: Context, a: str, b: str, as_of: dt.date | None, since: dt.date | None,
             until: dt.date | None, as_json: bool) -> None:
     """Every overlap, proximity and complementarity metric for companies A and B."""
+    from ecosystem.scanning.pair import pair_metrics
+
     with obj.open() as store:
         metrics = pair_metrics(store, a, b, as_of=as_of, window=parse_window(since, until))
     if as_json:

@@ -9,8 +9,6 @@ import click
 
 from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors
 from ecosystem.model import RelKind
-from ecosystem.prediction import backtest as run_backtest
-from ecosystem.prediction import predict_links
 
 __all__ = ["COMMANDS"]
 
@@ -36,6 +34,8 @@ def predict(obj: Context, company: str | None, relation: str, as_of: dt.date, to
     """The ties most likely to form next (within --horizon after --as-of), with the evidence
     behind each; only those of COMPANY if given. A model trained on the relation's history
     before --as-of ranks every pair with no tie yet."""
+    from ecosystem.prediction import predict_links
+
     with obj.open() as store:
         found = predict_links(store, relation, as_of=as_of, company=company, top=top,
                               horizon=horizon)
@@ -63,6 +63,8 @@ def backtest(obj: Context, relation: str, cutoff: dt.date, horizon: str, k: int,
     """Back-test link prediction: know only what was there before --cutoff, predict the ties
     that formed in the --horizon after it, and score the learned model and every
     topological baseline (MAP, AUC, average precision, Hits@k, Recall@k)."""
+    from ecosystem.prediction import backtest as run_backtest
+
     with obj.open() as store:
         result = run_backtest(store, relation, cutoff=cutoff, horizon=horizon, k=k)
     if as_json:

@@ -5,26 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ecosystem.cli.common import AS_OF, Context, handle_errors
 from ecosystem.dates import today
-from ecosystem.prediction.model import predicted_partners
-from ecosystem.scanning.needs import read_needs_file
-from ecosystem.scanning.scan import Axis, parse_weights
-from ecosystem.views import (
-    View,
-    ecosystem_map,
-    focus_view,
-    opportunities_view,
-    partner_radar,
-    programme_view,
-)
-from ecosystem.views.common import MAP_KINDS
-from ecosystem.views.focus import FOCUS_KINDS
-from ecosystem.views.map import MAX_NODES
+from ecosystem.scanning.axes import Axis
+from ecosystem.views.kinds import FOCUS_KINDS, MAP_KINDS, MAX_NODES
+
+if TYPE_CHECKING:
+    from ecosystem.views import View
 
 __all__ = ["COMMANDS", "report"]
 
@@ -45,6 +36,7 @@ def _out(default: str) -> Callable[[F], F]:
 
 def report(view: View, path: Path) -> None:
     """Print where a view went and what it shows."""
+
     click.echo(f"Wrote {path} ({len(view.nodes):,} nodes, {len(view.edges):,} edges): "
                f"{view.title}")
     for note in view.notes:
@@ -74,6 +66,8 @@ def map_(obj: Context, as_of: dt.date | None, color_by: str, top: int | None,
     """The ecosystem map: companies and programmes sized by influence, coloured by
     community or industry, edges styled by relationship kind; with no --as-of, a date
     slider."""
+    from ecosystem.views import ecosystem_map
+
     with obj.open() as store:
         result = ecosystem_map(store, as_of=as_of, color_by=color_by,  # type: ignore[arg-type]
                                top=top, kinds=kinds or MAP_KINDS, max_nodes=max_nodes)
@@ -95,6 +89,8 @@ def map_(obj: Context, as_of: dt.date | None, color_by: str, top: int | None,
 def focus(obj: Context, company: str, hops: int, kinds: tuple[str, ...], as_of: dt.date | None,
           max_nodes: int, out: Path, fmt: str | None) -> None:
     """COMPANY (an id or a name) and everything within --hops relationships of it."""
+    from ecosystem.views import focus_view
+
     with obj.open() as store:
         result = focus_view(store, company, hops=hops, as_of=as_of, max_nodes=max_nodes,
                             kinds=kinds or FOCUS_KINDS)
@@ -123,6 +119,11 @@ def radar(obj: Context, company: str, needs_file: Path | None, top: int, axis: s
     """The partner radar of COMPANY: candidates placed by fit score, in-industry on the
     left, cross-industry on the right, each with its score explanation; with --predict,
     predicted ties dashed."""
+    from ecosystem.prediction.model import predicted_partners
+    from ecosystem.scanning.needs import read_needs_file
+    from ecosystem.scanning.scan import parse_weights
+    from ecosystem.views import partner_radar
+
     needs_map = read_needs_file(needs_file) if needs_file else None
     with obj.open() as store:
         predicted = [] if predict_kind is None else [
@@ -146,6 +147,8 @@ def opportunities(obj: Context, company: str | None, top: int, as_of: dt.date | 
                   fmt: str | None) -> None:
     """Cross-industry opportunities: communities, the pairs with too few ties between
     them, and the companies placed to bridge them."""
+    from ecosystem.views import opportunities_view
+
     with obj.open() as store:
         result = opportunities_view(store, company=company, top=top, as_of=as_of)
     report(result, result.save(out, format=fmt))
@@ -163,6 +166,8 @@ def programme(obj: Context, programme: str, as_of: dt.date | None, others: bool,
               fmt: str | None) -> None:
     """Members of PROGRAMME (an id, see `ecosystem nodes programme`) by tier, and their
     other programmes."""
+    from ecosystem.views import programme_view
+
     with obj.open() as store:
         result = programme_view(store, programme, as_of=as_of, other_programmes=others)
     report(result, result.save(out, format=fmt))

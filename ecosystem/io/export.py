@@ -14,7 +14,6 @@ import math
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ecosystem.errors import InvalidValue
+from ecosystem.io.formats import ExportFormat
 from ecosystem.io.tabular import escape_formulas
 from ecosystem.model import (
     NODE_SCHEMAS,
@@ -35,15 +35,6 @@ from ecosystem.model import (
 )
 
 __all__ = ["ExportFormat", "graph_tables", "replacing", "write_tables", "write_workbook"]
-
-
-class ExportFormat(StrEnum):
-    """Output formats of an export (:func:`ecosystem.exchange.export_store`)."""
-
-    CSV = "csv"
-    PARQUET = "parquet"
-    XLSX = "xlsx"
-    GRAPHML = "graphml"
 
 
 def graph_tables(nodes: Iterable[Node], relationships: Iterable[Relationship], *,

@@ -7,35 +7,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from enum import StrEnum
 from pathlib import Path
 
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import RawTable
 from ecosystem.io.company_exports import READERS as EXPORT_READERS
 from ecosystem.io.company_exports import sniff_export
+from ecosystem.io.formats import ImportFormat
 from ecosystem.io.graphml import read_graphml
 from ecosystem.io.lf_landscape import is_lf_landscape, read_lf_landscape
 from ecosystem.io.patents import read_lens, read_patent_counts, read_patentsview
 from ecosystem.io.tabular import read_tabular
 
 __all__ = ["EXPORT_READERS", "PATENT_READERS", "ImportFormat", "detect_format", "read_paths"]
-
-
-class ImportFormat(StrEnum):
-    """Input formats. ``auto`` picks lf-landscape for an LF landscape folder, graphml for a
-    ``.graphml`` file, crunchbase or pitchbook for a file with their export's columns, and
-    the canonical tabular format otherwise."""
-
-    AUTO = "auto"
-    TABULAR = "tabular"
-    LF_LANDSCAPE = "lf-landscape"
-    GRAPHML = "graphml"
-    PATENTSVIEW = "patentsview"
-    LENS = "lens"
-    PATENT_COUNTS = "patent-counts"
-    CRUNCHBASE = "crunchbase"
-    PITCHBOOK = "pitchbook"
 
 
 PATENT_READERS = {

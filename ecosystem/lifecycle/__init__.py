@@ -11,26 +11,56 @@ other node and checked by :mod:`ecosystem.io.lifecycle_checks` on every write.
 - :mod:`~ecosystem.lifecycle.editing`: recording stages, records, transformations, exits.
 """
 
-from ecosystem.lifecycle.editing import (
-    RECORD_TABLES,
-    add_records,
-    change_stage,
-    create_partnership,
-    delete_partnership,
-    exit_plan,
-    import_records,
-    save_exit_plan,
-    transform,
-)
-from ecosystem.lifecycle.health import HealthWeights, PeriodHealth, band, diagnose
-from ecosystem.lifecycle.records import (
-    TRANSITIONS,
-    Partnership,
-    load_partnership,
-    load_partnerships,
-)
-from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate, evaluate_all, load_rule_config
-from ecosystem.lifecycle.status import PartnershipStatus, partnership_report, status, statuses
+from typing import TYPE_CHECKING
+
+import lazy_loader
+
+if TYPE_CHECKING:
+    from ecosystem.lifecycle.editing import (
+        RECORD_TABLES,
+        add_records,
+        change_stage,
+        create_partnership,
+        delete_partnership,
+        exit_plan,
+        import_records,
+        save_exit_plan,
+        transform,
+    )
+    from ecosystem.lifecycle.health import (
+        HealthWeights,
+        PeriodHealth,
+        band,
+        diagnose,
+    )
+    from ecosystem.lifecycle.records import (
+        TRANSITIONS,
+        Partnership,
+        load_partnership,
+        load_partnerships,
+    )
+    from ecosystem.lifecycle.rules import (
+        Alert,
+        RuleConfig,
+        evaluate,
+        evaluate_all,
+        load_rule_config,
+    )
+    from ecosystem.lifecycle.status import (
+        PartnershipStatus,
+        partnership_report,
+        status,
+        statuses,
+    )
+else:  # imported on first use, so that importing the package costs nothing
+    __getattr__, __dir__, _ = lazy_loader.attach(__name__, submod_attrs={
+        "editing": ["RECORD_TABLES", "add_records", "change_stage", "create_partnership",
+            "delete_partnership", "exit_plan", "import_records", "save_exit_plan", "transform"],
+        "health": ["HealthWeights", "PeriodHealth", "band", "diagnose"],
+        "records": ["TRANSITIONS", "Partnership", "load_partnership", "load_partnerships"],
+        "rules": ["Alert", "RuleConfig", "evaluate", "evaluate_all", "load_rule_config"],
+        "status": ["PartnershipStatus", "partnership_report", "status", "statuses"],
+    })
 
 __all__ = [
     "RECORD_TABLES",

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,6 +32,7 @@ from scipy.sparse.csgraph import shortest_path
 
 from ecosystem.dates import AsOf, checked
 from ecosystem.errors import InvalidValue
+from ecosystem.metrics.weights import KIND_WEIGHTS, TIER_WEIGHTS
 from ecosystem.model import RELATIONSHIP_SCHEMAS, NodeKind, Relationship, RelKind, node_key
 from ecosystem.stores.base import Store
 
@@ -46,28 +47,6 @@ __all__ = [
     "pagerank",
     "reach",
 ]
-
-#: Default strength of a tie of each kind. Rivalry (competes_with) carries no influence.
-KIND_WEIGHTS: Mapping[RelKind, float] = {
-    RelKind.MEMBER_OF: 1.0,
-    RelKind.PARTNERS_WITH: 1.0,
-    RelKind.JOINT_VENTURE: 1.5,
-    RelKind.OWNS: 1.0,
-    RelKind.INVESTS_IN: 0.75,
-    RelKind.SUPPLIES: 0.75,
-    RelKind.CUSTOMER_OF: 0.75,
-}
-#: Strength of a programme membership by tier (lower-case; unknown tiers weigh 1).
-TIER_WEIGHTS: Mapping[str, float] = {
-    "platinum": 3.0, "premier": 3.0, "premier board": 3.0, "strategic": 3.0,
-    "steering": 3.0, "founding": 3.0, "board": 3.0,
-    "gold": 2.0,
-    "silver": 1.0, "general": 1.0, "member": 1.0, "contributor": 1.0,
-    "associate": 0.5, "academic institution": 0.5, "nonprofit": 0.5, "community": 0.5,
-    "end user supporter and contributor": 0.5, "end user": 0.5, "startup": 0.5,
-    "strategic start-up": 0.5,
-}
-
 
 def tie_weight(rel: Relationship) -> float:
     """The strength of one relationship in the influence graph (0: not a tie)."""

@@ -16,6 +16,7 @@ from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue
 from ecosystem.metrics import brokerage, communities, influence
 from ecosystem.metrics.influence import InfluenceGraph, influence_graph
+from ecosystem.metrics.weights import DEFAULT_INFLUENCE_METRICS
 from ecosystem.model import NodeKind, RelKind, node_key, parse_rel_kind, split_node_key
 from ecosystem.stores.base import Store
 
@@ -37,9 +38,6 @@ INFLUENCE_METRICS: dict[str, _Metric] = {
     "effective_size": brokerage.effective_size,
     "hierarchy": brokerage.hierarchy,
 }
-#: The metrics an influence ranking shows when none are named (CLI and API alike).
-DEFAULT_INFLUENCE_METRICS = ("pagerank", "strength", "betweenness", "constraint",
-                             "effective_size")
 _ASCENDING = {"constraint", "hierarchy"}  # low constraint: a broker
 
 

@@ -52,7 +52,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -70,6 +69,7 @@ from ecosystem.entities.sectors import SectorAssignment, company_sectors, compar
 from ecosystem.errors import InvalidInput, InvalidValue
 from ecosystem.metrics.overlap import Portfolio
 from ecosystem.model import NodeKind, RelKind
+from ecosystem.scanning.axes import MIN_CONFIDENCE, SCAN_AXES, Axis
 from ecosystem.scanning.fit import (
     Fit,
     capability_fit,
@@ -105,19 +105,6 @@ _TIES = (RelKind.PARTNERS_WITH, RelKind.JOINT_VENTURE, RelKind.SUPPLIES,
          RelKind.CUSTOMER_OF, RelKind.INVESTS_IN, RelKind.OWNS)
 
 
-class Axis(StrEnum):
-    """Where a candidate was found (``both``: the scan asks for either)."""
-
-    IN_INDUSTRY = "in-industry"
-    CROSS_INDUSTRY = "cross-industry"
-    BOTH = "both"
-    SECTOR_UNKNOWN = "sector-unknown"
-
-
-#: The axes a scan can be asked for.
-SCAN_AXES = (Axis.IN_INDUSTRY, Axis.CROSS_INDUSTRY, Axis.BOTH)
-#: A candidate's score must rest on at least this share of the weighted fit (confidence).
-MIN_CONFIDENCE = 0.3
 
 @dataclass(frozen=True)
 class FitWeights:

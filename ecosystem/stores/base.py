@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from ecosystem.dates import AsOf, Window
 from ecosystem.errors import Conflict, StoreUnavailable
-from ecosystem.io.batch import CLEARED, GraphBatch, RawTable
 from ecosystem.model import NODE_SCHEMAS, Node, NodeKind, Relationship, RelKind
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ecosystem.io.batch import GraphBatch, RawTable
     from ecosystem.stores.projection import BipartiteMatrix
 
 __all__ = ["DEFAULT_STORE", "STORE_ENV", "RelationshipId", "Store", "WriteSummary",
@@ -260,6 +260,8 @@ def with_batch(stored: Callable[[NodeKind], list[Node]], batch: GraphBatch,
                gone: set[tuple[NodeKind, str]]) -> Callable[[NodeKind], list[Node]]:
     """``stored`` as it reads once ``batch`` is written and the nodes ``gone`` are deleted:
     what :func:`check_unreferenced` must look at when a write also deletes."""
+    from ecosystem.io.batch import CLEARED, GraphBatch
+
     def read(kind: NodeKind) -> list[Node]:
         nodes = {n.id: n for n in stored(kind) if (kind, n.id) not in gone}
         frame = batch.nodes.get(kind)

@@ -11,7 +11,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from ecosystem.metrics.influence import (
-    KIND_WEIGHTS,
     InfluenceGraph,
     tie_weight,
 )
@@ -19,17 +18,15 @@ from ecosystem.model import (
     RELATIONSHIP_SCHEMAS,
     NodeKind,
     Relationship,
-    RelKind,
     node_key,
 )
 from ecosystem.stores.base import Store
+from ecosystem.views.kinds import MAP_KINDS
 from ecosystem.views.style import EDGE_STYLES, GREY
 from ecosystem.views.view import ViewEdge
 
 __all__ = ["COLOURED", "MAP_KINDS", "community_ties", "node_names", "period", "relationship_edge"]
 
-#: The relationships drawn by default: those that carry influence, and rivalry.
-MAP_KINDS: tuple[RelKind, ...] = (*KIND_WEIGHTS, RelKind.COMPETES_WITH)
 #: Communities or industries with their own colour; the rest are grey.
 COLOURED = 12
 

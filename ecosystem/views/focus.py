@@ -22,18 +22,15 @@ from ecosystem.model import (
 )
 from ecosystem.stores.base import Store
 from ecosystem.views.common import (
-    MAP_KINDS,
     period,
 )
+from ecosystem.views.kinds import FOCUS_KINDS
 from ecosystem.views.layout import SEED, SPACING, rings
 from ecosystem.views.partnership_health import company_alerts, show_partnership_health
 from ecosystem.views.style import EDGE_STYLES, FOCAL, SHAPES, edge_legend, palette
 from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
 
 __all__ = ["FOCUS_KINDS", "focus_view"]
-
-#: The edge kinds the focus view follows by default.
-FOCUS_KINDS: tuple[str, ...] = tuple(k.value for k in MAP_KINDS)
 
 def focus_view(store: Store, company: str, *, hops: int = 1,
                kinds: Sequence[str] = FOCUS_KINDS,

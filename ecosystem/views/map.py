@@ -36,6 +36,7 @@ from ecosystem.views.common import (
     node_names,
     relationship_edge,
 )
+from ecosystem.views.kinds import MAX_NODES
 from ecosystem.views.layout import SEED, force_layout
 from ecosystem.views.page import PHYSICS_LIMIT
 from ecosystem.views.partnership_health import show_partnership_health
@@ -43,9 +44,6 @@ from ecosystem.views.style import GREY, SHAPES, edge_legend, palette
 from ecosystem.views.view import LegendEntry, View, ViewNode
 
 __all__ = ["MAX_NODES", "ecosystem_map"]
-
-#: Above this many nodes a map shows communities as single nodes.
-MAX_NODES = 5000
 
 def _communities_legend(graph: InfluenceGraph, labels: np.ndarray, names: dict[str, str],
                         strength: np.ndarray, keep: np.ndarray) -> tuple[dict[int, str],

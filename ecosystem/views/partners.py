@@ -12,8 +12,9 @@ from ecosystem.dates import AsOf
 from ecosystem.metrics.communities import Bridge, Community, bridges, communities, summarise
 from ecosystem.metrics.influence import InfluenceGraph, influence_graph
 from ecosystem.model import NodeKind, node_key, split_node_key
+from ecosystem.scanning.axes import Axis
 from ecosystem.scanning.needs import NeedsMap
-from ecosystem.scanning.scan import Axis, Candidate, FitWeights, ScanResult, scan_partners
+from ecosystem.scanning.scan import Candidate, FitWeights, ScanResult, scan_partners
 from ecosystem.stores.base import Store
 from ecosystem.views.common import community_ties, node_names
 from ecosystem.views.layout import SEED, force_layout

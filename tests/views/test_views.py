@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from ecosystem import Store
 from ecosystem.cli import cli
 from ecosystem.errors import InvalidValue, NodeNotFound
-from ecosystem.scanning.scan import Axis
+from ecosystem.scanning.axes import Axis
 from ecosystem.views import (
     View,
     ecosystem_map,
