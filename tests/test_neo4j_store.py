@@ -26,7 +26,7 @@ SAMPLES: dict[str, object] = {
     "rows": [], "kind": "company", "uid": "company:voltra", "uids": ["company:voltra"],
     "search": "volt", "skip": 0, "limit": 10, "types": ["MEMBER_OF"], "day": "2020-01-01",
     "source": "company:voltra", "target": "company:shiplane", "type": "OWNS",
-    "since": "2015-07-01", "key": "",
+    "since": "2015-07-01", "key": "", "kinds": {"g_company": 1}, "store_id": "0" * 32,
 }
 
 

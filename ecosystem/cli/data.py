@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
+from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors, remembered
 from ecosystem.dates import today
 from ecosystem.errors import UnknownKind
 from ecosystem.io.formats import ExportFormat, ImportFormat
@@ -175,6 +175,7 @@ def export(obj: Context, out: Path, fmt: str) -> None:
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def info(obj: Context, as_of: dt.date | None, as_json: bool) -> None:
     """Count the nodes and relationships in the store, by kind."""
     with obj.open() as store:
@@ -204,6 +205,7 @@ def _relationship_json(rel: Relationship) -> dict[str, Any]:
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def nodes(obj: Context, kind: str, search: str | None, limit: int, offset: int,
           as_json: bool) -> None:
     """List nodes of one KIND (company, industry, capability, technology_class, patent,
@@ -227,6 +229,7 @@ def nodes(obj: Context, kind: str, search: str | None, limit: int, offset: int,
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def show(obj: Context, kind: str, id: str, as_of: dt.date | None, limit: int,
          as_json: bool) -> None:
     """Show one node and its relationships, e.g. `ecosystem show company ibm`.
@@ -310,6 +313,7 @@ def _print_company(summary: dict[str, Any], limit: int | None) -> None:
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def relationships(obj: Context, kind: str | None, node_ref: str | None, as_of: dt.date | None,
                   limit: int, as_json: bool) -> None:
     """List relationships, optionally of one KIND (member_of, partners_with, ...)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors
+from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors, remembered
 
 __all__ = ["COMMANDS"]
 
@@ -29,6 +29,7 @@ __all__ = ["COMMANDS"]
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered(files=("out",))
 def resolve(obj: Context, out: Path | None, incoming: Sequence[Path], min_score: float,
             accept_from: float | None, top: int, as_json: bool) -> None:
     """Find companies that are probably one organisation (duplicates).
@@ -133,6 +134,7 @@ def unmerge(obj: Context, merge_id: str) -> None:
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def merges_(obj: Context, everything: bool, as_json: bool) -> None:
     """List the merges made, oldest first."""
     from ecosystem.entities.merging import merges
@@ -160,6 +162,7 @@ def merges_(obj: Context, everything: bool, as_json: bool) -> None:
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered(unless=("assignments",))
 def types(obj: Context, kind: str | None, assignments: Sequence[str], limit: int,
           as_json: bool) -> None:
     """Organisation types with their evidence: company, non-profit, academic, government,
@@ -210,6 +213,7 @@ def types(obj: Context, kind: str | None, assignments: Sequence[str], limit: int
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered(unless=("assignments", "taxonomy"))
 def sectors(obj: Context, companies: Sequence[str], assignments: Sequence[str],
             taxonomy: bool, as_json: bool) -> None:
     """Sectors of companies with their evidence: SIC major groups (sic-37 Transportation

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors
+from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors, remembered
 from ecosystem.metrics.weights import DEFAULT_INFLUENCE_METRICS, INFLUENCE_METRIC_NAMES
 from ecosystem.model import NodeKind
 
@@ -24,6 +24,7 @@ __all__ = ["COMMANDS"]
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def influence(obj: Context, as_of: dt.date | None, top: int, metrics: tuple[str, ...],
               programmes: bool, as_json: bool) -> None:
     """Rank companies (or programmes) by influence: PageRank, strength, betweenness,
@@ -58,6 +59,7 @@ def influence(obj: Context, as_of: dt.date | None, top: int, metrics: tuple[str,
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def whatif(obj: Context, company: str, adds: tuple[str, ...], removes: tuple[str, ...],
            as_of: dt.date | None, as_json: bool) -> None:
     """How COMPANY's influence would change with a partnership added or a tie removed."""
@@ -82,16 +84,17 @@ def whatif(obj: Context, company: str, adds: tuple[str, ...], removes: tuple[str
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def communities_(obj: Context, as_of: dt.date | None, top: int, as_json: bool) -> None:
     """Communities of the ecosystem (Louvain, fixed seed) with what dominates them, and the
     pairs of communities with few ties between them, with the companies that could bridge
     them."""
-    from ecosystem.metrics.communities import bridges, communities, summarise
+    from ecosystem.metrics.communities import bridges, community_labels, summarise
     from ecosystem.metrics.influence import influence_graph
 
     with obj.open() as store:
         graph = influence_graph(store, as_of=as_of)
-        labels = communities(graph)
+        labels = community_labels(store, graph)
         found = summarise(store, graph, labels, as_of=as_of)[:top]
         links = bridges(graph, labels, top=top)
     if as_json:

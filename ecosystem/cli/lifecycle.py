@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ecosystem import lifecycle as lc
-from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors
+from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors, remembered
 from ecosystem.dates import today
 from ecosystem.errors import InvalidValue
 from ecosystem.model import NODE_SCHEMAS, STAGES
@@ -105,6 +105,7 @@ def new(obj: Context, id: str, company: str, partner: str, name: str | None, sta
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def list_(obj: Context, company: str | None, as_of: dt.date, rules: Path | None,
           as_json: bool) -> None:
     """Every partnership with its stage, latest health index and open alerts."""
@@ -128,6 +129,7 @@ def list_(obj: Context, company: str | None, as_of: dt.date, rules: Path | None,
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def show(obj: Context, id: str, as_of: dt.date, rules: Path | None, as_json: bool) -> None:
     """Everything about partnership ID: stage history, risk map, annex milestones, KPIs,
     meetings, incidents, exit steps, health per period and alerts."""
@@ -270,6 +272,7 @@ def import_(obj: Context, path: Path, table: str | None, partnership_id: str | N
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def health(obj: Context, id: str, as_of: dt.date, months: int | None,
            weights: str | None, as_json: bool) -> None:
     """The health diagnosis of partnership ID, period by period."""
@@ -345,6 +348,7 @@ def delete(obj: Context, id: str) -> None:
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def alerts(obj: Context, as_of: dt.date, company: str | None, everything: bool,
            rules: Path | None, as_json: bool) -> None:
     """Open alerts of every partnership (with --all, every alert raised so far), most

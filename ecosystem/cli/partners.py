@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ecosystem.cli.common import AS_OF, DAY, JSON, Context, echo_json, handle_errors
+from ecosystem.cli.common import AS_OF, DAY, JSON, Context, echo_json, handle_errors, remembered
 from ecosystem.dates import parse_window, today
 from ecosystem.scanning.axes import MIN_CONFIDENCE, SCAN_AXES
 
@@ -56,6 +56,7 @@ def needs_set(obj: Context, file: Path) -> None:
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def needs_show(obj: Context, company: str, as_json: bool) -> None:
     """Show the stored needs map of COMPANY (an id or a name)."""
     from ecosystem.entities.lookup import resolve_company
@@ -111,6 +112,7 @@ def needs_show(obj: Context, company: str, as_json: bool) -> None:
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: str,
          include: str | None, min_confidence: float, weights: str | None, explain: bool,
          with_whatif: bool, predict_kind: str | None, as_of: dt.date | None,
@@ -170,6 +172,7 @@ def scan(obj: Context, company: str, needs_file: Path | None, top: int, axis: st
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def overlap(obj: Context, a: str, b: str, as_of: dt.date | None, since: dt.date | None,
             until: dt.date | None, as_json: bool) -> None:
     """Every overlap, proximity and complementarity metric for companies A and B."""

@@ -7,7 +7,7 @@ import datetime as dt
 
 import click
 
-from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors
+from ecosystem.cli.common import DAY, JSON, Context, echo_json, handle_errors, remembered
 from ecosystem.model import RelKind
 
 __all__ = ["COMMANDS"]
@@ -29,6 +29,7 @@ HORIZON = click.option("--horizon", default="1y", show_default=True, metavar="DU
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def predict(obj: Context, company: str | None, relation: str, as_of: dt.date, top: int,
             horizon: str, as_json: bool) -> None:
     """The ties most likely to form next (within --horizon after --as-of), with the evidence
@@ -58,6 +59,7 @@ def predict(obj: Context, company: str | None, relation: str, as_of: dt.date, to
 @JSON
 @click.pass_obj
 @handle_errors
+@remembered()
 def backtest(obj: Context, relation: str, cutoff: dt.date, horizon: str, k: int,
              as_json: bool) -> None:
     """Back-test link prediction: know only what was there before --cutoff, predict the ties

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ecosystem.cli.common import AS_OF, Context, handle_errors
+from ecosystem.cli.common import AS_OF, Context, handle_errors, remembered
 from ecosystem.dates import today
 from ecosystem.scanning.axes import Axis
 from ecosystem.views.kinds import FOCUS_KINDS, MAP_KINDS, MAX_NODES
@@ -61,6 +61,7 @@ def view() -> None:
 @_out("map.html")
 @click.pass_obj
 @handle_errors
+@remembered(files=("out",))
 def map_(obj: Context, as_of: dt.date | None, color_by: str, top: int | None,
          kinds: tuple[str, ...], max_nodes: int, out: Path, fmt: str | None) -> None:
     """The ecosystem map: companies and programmes sized by influence, coloured by
@@ -86,6 +87,7 @@ def map_(obj: Context, as_of: dt.date | None, color_by: str, top: int | None,
 @_out("focus.html")
 @click.pass_obj
 @handle_errors
+@remembered(files=("out",))
 def focus(obj: Context, company: str, hops: int, kinds: tuple[str, ...], as_of: dt.date | None,
           max_nodes: int, out: Path, fmt: str | None) -> None:
     """COMPANY (an id or a name) and everything within --hops relationships of it."""
@@ -113,6 +115,7 @@ def focus(obj: Context, company: str, hops: int, kinds: tuple[str, ...], as_of: 
 @_out("radar.html")
 @click.pass_obj
 @handle_errors
+@remembered(files=("out",))
 def radar(obj: Context, company: str, needs_file: Path | None, top: int, axis: str,
           weights: str | None, predict_kind: str | None, as_of: dt.date | None, out: Path,
           fmt: str | None) -> None:
@@ -143,6 +146,7 @@ def radar(obj: Context, company: str, needs_file: Path | None, top: int, axis: s
 @_out("opportunities.html")
 @click.pass_obj
 @handle_errors
+@remembered(files=("out",))
 def opportunities(obj: Context, company: str | None, top: int, as_of: dt.date | None, out: Path,
                   fmt: str | None) -> None:
     """Cross-industry opportunities: communities, the pairs with too few ties between
@@ -162,6 +166,7 @@ def opportunities(obj: Context, company: str | None, top: int, as_of: dt.date | 
 @_out("programme.html")
 @click.pass_obj
 @handle_errors
+@remembered(files=("out",))
 def programme(obj: Context, programme: str, as_of: dt.date | None, others: bool, out: Path,
               fmt: str | None) -> None:
     """Members of PROGRAMME (an id, see `ecosystem nodes programme`) by tier, and their

@@ -17,13 +17,30 @@ import numpy as np
 import scipy.sparse as sp
 
 from ecosystem.dates import AsOf
-from ecosystem.metrics.influence import InfluenceGraph
+from ecosystem.metrics.influence import InfluenceGraph, influence_graph
 from ecosystem.model import NodeKind, RelKind, split_node_key
 from ecosystem.stores.base import Store
 
-__all__ = ["Bridge", "Community", "bridges", "communities", "summarise"]
+__all__ = [
+    "Bridge",
+    "Community",
+    "bridges",
+    "communities",
+    "community_labels",
+    "summarise",
+]
 
 SEED = 42
+
+
+def community_labels(store: Store, graph: InfluenceGraph, *, seed: int = SEED) -> np.ndarray:
+    """:func:`communities` of ``graph``, the store's influence graph, remembered (on disk
+    too) until a write touches what the graph is made of."""
+    def build() -> np.ndarray:
+        # taken again inside, so that the kinds it was built from are this entry's too
+        return communities(influence_graph(store, as_of=graph.as_of), seed=seed)
+
+    return store.cached(("communities", graph.as_of, seed), build, persist=True)
 
 
 def communities(graph: InfluenceGraph, *, seed: int = SEED, resolution: float = 1.0

@@ -22,7 +22,7 @@ from ecosystem.stores.base import Store
 
 __all__ = ["DEFAULT_INFLUENCE_METRICS", "INFLUENCE_METRICS", "Change", "WhatIf",
            "influence_rows", "influence_table", "influence_timeseries", "parse_change",
-           "partnership_effects", "what_if"]
+           "partnership_effects", "remembered_metric", "what_if"]
 
 _Metric = Callable[[InfluenceGraph], np.ndarray]
 #: Metrics by name; each takes the influence graph and returns one value per node.
@@ -39,6 +39,16 @@ INFLUENCE_METRICS: dict[str, _Metric] = {
     "hierarchy": brokerage.hierarchy,
 }
 _ASCENDING = {"constraint", "hierarchy"}  # low constraint: a broker
+
+
+def remembered_metric(store: Store, graph: InfluenceGraph, name: str) -> np.ndarray:
+    """One influence metric of every node of ``graph``, the store's influence graph,
+    remembered (on disk too) until a write touches what the graph is made of."""
+    def build() -> np.ndarray:
+        # taken again inside, so that the kinds it was built from are this entry's too
+        return INFLUENCE_METRICS[name](influence_graph(store, as_of=graph.as_of))
+
+    return store.cached(("influence-metric", graph.as_of, name), build, persist=True)
 
 
 def _check(names: Iterable[str]) -> list[str]:
@@ -62,7 +72,7 @@ def influence_table(store: Store, *, as_of: AsOf = None,
     chosen = _check(metrics or DEFAULT_INFLUENCE_METRICS)
     graph = influence_graph(store, as_of=as_of)
     names = {n.key: n.name for kind in kinds for n in store.nodes(kind)}
-    table = pd.DataFrame({name: INFLUENCE_METRICS[name](graph) for name in chosen},
+    table = pd.DataFrame({name: remembered_metric(store, graph, name) for name in chosen},
                          index=pd.Index(graph.keys, name="node"))
     keep = [k for k in graph.keys if split_node_key(k)[0] in kinds]
     table = table.loc[keep]
@@ -86,7 +96,7 @@ def influence_timeseries(store: Store, dates: Sequence[dt.date], *, metric: str 
     columns = {}
     for day in dates:
         graph = influence_graph(store, as_of=day)
-        values = INFLUENCE_METRICS[chosen](graph)
+        values = remembered_metric(store, graph, chosen)
         columns[day] = pd.Series(values, index=graph.keys)
     frame = pd.DataFrame(columns).T
     if nodes is not None:
@@ -142,7 +152,7 @@ def partnership_effects(store: Store, company: str, candidates: Sequence[str], *
     graph = influence_graph(store, as_of=as_of)
     me = node_key(NodeKind.COMPANY, company)
     i = graph.position[me]
-    labels = store.cached(("communities", graph.as_of), lambda: communities.communities(graph))
+    labels = communities.community_labels(store, graph)
     mine = _neighbours(graph, i)
     two_step = set().union(*(_neighbours(graph, k) for k in mine), mine) - {i}
     reached = {int(labels[k]) for k in mine} | {int(labels[i])}

@@ -36,7 +36,7 @@ from ecosystem.errors import InvalidValue
 from ecosystem.model import RelKind
 from ecosystem.prediction.features import BASELINES, PairFeatures, pair_features
 from ecosystem.prediction.history import History, add_duration, parse_horizon
-from ecosystem.prediction.model import labels, scores, train
+from ecosystem.prediction.model import labels, scores, trained_model
 from ecosystem.stores.base import Store
 
 __all__ = ["Backtest", "MethodScore", "backtest"]
@@ -213,7 +213,7 @@ def backtest(store: Store, relation: RelKind | str, *, cutoff: dt.date, horizon:
             f"{day} ({len(formed)} formed, {new_nodes} of them by new nodes): there is "
             "nothing to test. Choose another cut-off or a longer horizon.",
             field="cutoff", value=day.isoformat())
-    trained = train(store, history, day, (months, days), windows=windows)
+    trained = trained_model(store, history, day, (months, days), windows=windows)
     tiebreak = np.random.default_rng(0).permutation(len(y))
     results = [_score(name, features, features.column(name), y, k, tiebreak)
                for name in BASELINES]

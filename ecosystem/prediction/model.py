@@ -35,7 +35,7 @@ from ecosystem.model import NodeKind, RelKind
 from ecosystem.prediction.features import FEATURES, PairFeatures, pair_features
 from ecosystem.prediction.history import History, add_duration, parse_horizon
 from ecosystem.scanning.scan import ScanResult
-from ecosystem.stores.base import Store
+from ecosystem.stores.base import Store, note_relationships
 
 __all__ = ["Prediction", "Trained", "labels", "predict_links", "predicted_partners", "train",
            "with_predictions"]
@@ -92,6 +92,18 @@ def estimator() -> Pipeline:
         FunctionTransformer(_scale),
         SimpleImputer(add_indicator=True, keep_empty_features=True),
         StandardScaler(), LogisticRegression(C=C, max_iter=5000))
+
+
+def trained_model(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, int],
+                  *, windows: int = 8) -> Trained:
+    """:func:`train`, remembered (on disk too) until a write touches what it learnt from:
+    the history's relationships (read before, so named here) and what the features read."""
+    def build() -> Trained:
+        note_relationships(history.kind)
+        return train(store, history, cutoff, horizon, windows=windows)
+
+    return store.cached(("trained-model", history.kind.value, cutoff, horizon, windows),
+                        build, persist=True)
 
 
 def train(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, int], *,
@@ -217,7 +229,7 @@ def predict_links(store: Store, relation: RelKind | str, *, as_of: dt.date,
         raise InvalidValue(f"top is {top}; give 1 to 10000.", field="top", value=top)
     day = checked_day(as_of)
     history = History(store, relation)
-    trained = train(store, history, day, parse_horizon(horizon), windows=windows)
+    trained = trained_model(store, history, day, parse_horizon(horizon), windows=windows)
     features = pair_features(store, history, day)
     score = scores(trained, features)
     s, t = features.snapshot.sources, features.snapshot.targets

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from ecosystem.dates import AsOf, Window
 from ecosystem.errors import Conflict, StoreUnavailable
-from ecosystem.model import NODE_SCHEMAS, Node, NodeKind, Relationship, RelKind
+from ecosystem.model import (
+    NODE_SCHEMAS,
+    RELATIONSHIP_SCHEMAS,
+    Node,
+    NodeKind,
+    Relationship,
+    RelKind,
+)
+from ecosystem.stores.memory import StoreState, note
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -112,6 +120,11 @@ class Store(Protocol):
         """A number that changes whenever the stored data change."""
         ...
 
+    def state(self) -> StoreState:
+        """The store's id, its generation and the generation of each kind: what the disk
+        cache (:mod:`ecosystem.stores.memory`) checks an answer against."""
+        ...
+
     def write(self, tables: Sequence[RawTable], *, progress: bool = False,
               delete_nodes: Sequence[tuple[NodeKind, str]] = (),
               delete_relationships: Sequence[RelationshipId] = ()) -> WriteSummary:
@@ -198,10 +211,13 @@ class Store(Protocol):
         """Delete one relationship; raise RelationshipNotFound if absent."""
         ...
 
-    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+    def cached(self, key: Hashable, build: Callable[[], T], *, persist: bool = False) -> T:
         """``build()``, remembered under ``key`` until the stored data change.
 
-        Analytics use it to keep what they derive from the store (profiles, indexes).
+        Analytics use it to keep what they derive from the store (profiles, indexes). With
+        ``persist``, the value is also kept on disk for other processes, valid until a
+        write touches one of the kinds it read (the key must name everything else it
+        depends on; the value must pickle).
         """
         ...
 
@@ -222,6 +238,42 @@ class Store(Protocol):
         in it.
         """
         ...
+
+
+#: Every node kind and every relationship kind, as recorded in the store's generations.
+ALL_KINDS: tuple[str, ...] = (*(k.value for k in NodeKind), *(k.value for k in RelKind))
+
+
+def note_nodes(kind: NodeKind | None) -> None:
+    """Record a read of the nodes of ``kind`` (None: of every kind)."""
+    note([NodeKind(kind).value] if kind is not None else [k.value for k in NodeKind])
+
+
+def note_relationships(kind: RelKind | None) -> None:
+    """Record a read of the relationships of ``kind`` (None: of every kind), and of the
+    nodes at their ends (their ids give a matrix its rows and columns)."""
+    if kind is None:
+        note(ALL_KINDS)
+    else:
+        schema = RELATIONSHIP_SCHEMAS[RelKind(kind)]
+        note([schema.kind.value, schema.source.value, schema.target.value])
+
+
+def touched_kinds(batch: GraphBatch | None, delete_nodes: Sequence[tuple[NodeKind, str]] = (),
+                  delete_relationships: Sequence[RelationshipId] = ()) -> set[str]:
+    """The kinds a write changes: those it writes, the nodes it deletes and the
+    relationships that may end at them, and the relationships it deletes."""
+    kinds: set[str] = set()
+    if batch is not None:
+        kinds |= {k.value for k, f in batch.nodes.items() if len(f)}
+        kinds |= {k.value for k, f in batch.relationships.items() if len(f)}
+    for kind, _ in delete_nodes:
+        kind = NodeKind(kind)
+        kinds.add(kind.value)
+        kinds |= {r.kind.value for r in RELATIONSHIP_SCHEMAS.values()
+                  if kind in (r.source, r.target)}
+    kinds |= {RelKind(rid.kind).value for rid in delete_relationships}
+    return kinds
 
 
 #: For each node kind, the (kind, field) pairs of the fields that hold its ids.

@@ -16,6 +16,7 @@ import logging
 import re
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice, repeat
@@ -46,15 +47,20 @@ from ecosystem.model import (
     node_key,
 )
 from ecosystem.stores.base import (
+    ALL_KINDS,
     RelationshipId,
     WriteSummary,
     check_unreferenced,
     close_ids,
     not_found_message,
+    note_nodes,
+    note_relationships,
+    touched_kinds,
     with_batch,
 )
 from ecosystem.stores.locking import LockHolder, busy_timeout_seconds
 from ecosystem.stores.locking import is_busy as _is_busy
+from ecosystem.stores.memory import DiskCache, StoreState, note, read_state
 from ecosystem.stores.projection import (
     DERIVED_EDGE_KINDS,
     BipartiteMatrix,
@@ -156,6 +162,7 @@ class EmbeddedStore:
         except sqlite3.DatabaseError as exc:
             raise self._not_a_store(exc) from exc
         self._cache = ProjectionCache(self.generation)
+        self._disk = DiskCache.for_location(str(self._path), self.state)
 
     def _not_a_store(self, exc: Exception) -> StoreUnavailable:
         return StoreUnavailable(
@@ -209,6 +216,10 @@ class EmbeddedStore:
                 self._writer.execute(
                     "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?), "
                     "('generation', '0')", (str(SCHEMA_VERSION),))
+        if self._writer.execute("SELECT 1 FROM meta WHERE key = 'store_id'").fetchone() is None:
+            with self._transaction():  # made once: tells a rebuilt file from the old one
+                self._writer.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', ?)",
+                                     (uuid.uuid4().hex,))
         (version,) = self._writer.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchone()
@@ -271,15 +282,22 @@ class EmbeddedStore:
         finally:
             self._write_lock.release()
 
-    def _bump_generation(self) -> None:
+    def _bump_generation(self, kinds: set[str]) -> None:
+        """Advance the generation of all data and of each kind in ``kinds``."""
         self._writer.execute(
             "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
         )
+        self._writer.executemany(
+            "INSERT INTO meta VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET "
+            "value = CAST(value AS INTEGER) + 1", [(f"generation:{k}",) for k in sorted(kinds)])
 
     def generation(self) -> int:
         (value,) = self._db().execute(
             "SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(value)
+
+    def state(self) -> StoreState:
+        return read_state(self._db())
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -312,7 +330,7 @@ class EmbeddedStore:
                 for name in after[section]:
                     if name in batch.counts()[section]:
                         created[name] = after[section][name] - before[section].get(name, 0)
-            self._bump_generation()
+            self._bump_generation(touched_kinds(batch, sorted(gone), delete_relationships))
         log.info("wrote %s to %s", summary.as_dict(), self._path)
         return summary
 
@@ -390,7 +408,7 @@ class EmbeddedStore:
                 self._writer.execute("DELETE FROM nodes WHERE kind = ? AND id = ?",
                                  (kind.value, id))
                 linked_total += int(linked)
-            self._bump_generation()
+            self._bump_generation(touched_kinds(None, nodes))
         return linked_total
 
     @staticmethod
@@ -411,9 +429,10 @@ class EmbeddedStore:
         self, kind: RelKind, source: str, target: str, *, since: str | None = None, key: str = ""
     ) -> None:
         day = parse_day(since, field="since").isoformat() if since else ""
+        rid = RelationshipId(RelKind(kind), source, target, day, key)
         with self._transaction():
-            self._delete_relationship(RelationshipId(RelKind(kind), source, target, day, key))
-            self._bump_generation()
+            self._delete_relationship(rid)
+            self._bump_generation(touched_kinds(None, (), [rid]))
 
     def _delete_relationship(self, rid: RelationshipId) -> None:
         cursor = self._writer.execute(
@@ -427,11 +446,13 @@ class EmbeddedStore:
     # -- reads ----------------------------------------------------------------------------
 
     def ids(self, kind: NodeKind) -> set[str]:
+        note_nodes(kind)
         rows = self._db().execute("SELECT id FROM nodes WHERE kind = ?", (NodeKind(kind).value,))
         return {r[0] for r in rows}
 
     def node(self, kind: NodeKind, id: str) -> Node:
         kind = NodeKind(kind)
+        note_nodes(kind)
         row = self._db().execute(
                 "SELECT props FROM nodes WHERE kind = ? AND id = ?", (kind.value, id)
             ).fetchone()
@@ -450,6 +471,7 @@ class EmbeddedStore:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Node]:
+        note_nodes(kind)
         clauses: list[str] = ["1"]
         params: dict[str, object] = {}
         if kind is not None:
@@ -474,6 +496,7 @@ class EmbeddedStore:
         as_of: AsOf = None,
         node: tuple[NodeKind, str] | None = None,
     ) -> list[Relationship]:
+        note_relationships(kind)
         clauses: list[str] = ["1"]
         params: dict[str, object] = {}
         if kind is not None:
@@ -494,6 +517,7 @@ class EmbeddedStore:
         ]
 
     def _count_rows(self, as_of: AsOf = None) -> dict[str, dict[str, int]]:
+        note(ALL_KINDS)
         db = self._db()
         nodes = dict(db.execute("SELECT kind, count(*) FROM nodes GROUP BY kind"))
         if checked(as_of) is None:
@@ -521,8 +545,12 @@ class EmbeddedStore:
                                                       start, cutoff=hops)
         return {key for key, depth in reach.items() if depth > 0}
 
-    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
-        return self._cache.get(("derived", key), build)
+    def cached(self, key: Hashable, build: Callable[[], T], *, persist: bool = False) -> T:
+        disk = self._disk if persist else None
+        if disk is None:
+            return self._cache.get(("derived", key), build)
+        return self._cache.get(("derived", key),
+                               lambda: disk.get(repr(("derived", key)), build))
 
     def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
         day = checked(as_of)
@@ -545,6 +573,7 @@ class EmbeddedStore:
     def _weighted_edges(self, kind: RelKind, day: dt.date | None,
                         window: Window) -> list[tuple[str, str, float]]:
         """(source, target, weight) straight from SQL: no per-row Python objects."""
+        note_relationships(kind)
         path = f"$.{weight_field(kind)}"
         sql = ("SELECT source, target, coalesce(json_extract(props, :path), "
                "json_extract(props, '$.weight'), 1.0) FROM relationships WHERE kind = :kind")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
@@ -42,11 +43,15 @@ from ecosystem.model import (
     node_key,
 )
 from ecosystem.stores.base import (
+    ALL_KINDS,
     RelationshipId,
     WriteSummary,
     check_unreferenced,
     close_ids,
     not_found_message,
+    note_nodes,
+    note_relationships,
+    touched_kinds,
     with_batch,
 )
 from ecosystem.stores.cypher import (
@@ -56,6 +61,7 @@ from ecosystem.stores.cypher import (
     relationship_type,
     upsert_relationship_file,
 )
+from ecosystem.stores.memory import DiskCache, StoreState, note
 from ecosystem.stores.projection import (
     BipartiteMatrix,
     ProjectionCache,
@@ -155,6 +161,7 @@ class Neo4jStore:
                 f"{exc.message or exc}"
             ) from exc
         self._cache = ProjectionCache(self.generation)
+        self._disk = DiskCache.for_location(self.location, self.state)
 
     def _close_quietly(self) -> None:
         driver = getattr(self, "_driver", None)
@@ -163,8 +170,9 @@ class Neo4jStore:
 
     def _setup(self) -> None:
         for name in ("setup_uid_constraint.cypher", *map(constraint_file, NodeKind),
-                     "setup_kind_index.cypher", "setup_meta.cypher"):
+                     "setup_kind_index.cypher"):
             self._run_write(name)
+        self._run_write("setup_meta.cypher", store_id=uuid.uuid4().hex)
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -212,6 +220,19 @@ class Neo4jStore:
         rows = self._run("read_generation.cypher")
         return int(rows[0]["generation"]) if rows else 0
 
+    def state(self) -> StoreState:
+        rows = self._run("read_meta.cypher")
+        meta: dict[str, Any] = dict(rows[0]["meta"]) if rows else {}
+        return StoreState(str(meta.get("store_id", "")), int(meta.get("generation", 0)),
+                          {k[2:]: int(v) for k, v in meta.items() if k.startswith("g_")})
+
+    def _tx_bump_generation(self, tx: Any, kinds: set[str]) -> None:
+        """Advance the generation of all data and of each kind in ``kinds``."""
+        rows = self._tx_run(tx, "read_meta.cypher")
+        meta: dict[str, Any] = dict(rows[0]["meta"]) if rows else {}
+        self._tx_run(tx, "bump_generation.cypher", kinds={
+            f"g_{k}": int(meta.get(f"g_{k}", 0)) + 1 for k in sorted(kinds)})
+
     # -- writes --------------------------------------------------------------------------------
 
     def write(self, tables: Sequence[RawTable], *, progress: bool = False,
@@ -252,7 +273,8 @@ class Neo4jStore:
                                      ("relationships", summary.relationships_created)):
                 for name in counts[section]:
                     created[name] = after[section].get(name, 0) - before[section].get(name, 0)
-            self._tx_run(tx, "bump_generation.cypher")
+            self._tx_bump_generation(tx, touched_kinds(batch, sorted(gone),
+                                                       delete_relationships))
             return summary
 
         with self._driver.session(database=self._database) as session:
@@ -321,7 +343,7 @@ class Neo4jStore:
                     )
                 self._tx_run(tx, "delete_node.cypher", uid=uid)
                 total += linked
-            self._tx_run(tx, "bump_generation.cypher")
+            self._tx_bump_generation(tx, touched_kinds(None, nodes))
             return total
 
         with self._driver.session(database=self._database) as session:
@@ -334,9 +356,11 @@ class Neo4jStore:
         RELATIONSHIP_SCHEMAS[kind]
         day = parse_day(since, field="since").isoformat() if since else ""
 
+        rid = RelationshipId(kind, source, target, day, key)
+
         def work(tx: Any) -> None:
-            self._tx_delete_relationship(tx, RelationshipId(kind, source, target, day, key))
-            self._tx_run(tx, "bump_generation.cypher")
+            self._tx_delete_relationship(tx, rid)
+            self._tx_bump_generation(tx, touched_kinds(None, (), [rid]))
 
         with self._driver.session(database=self._database) as session:
             session.execute_write(work)
@@ -353,10 +377,12 @@ class Neo4jStore:
     # -- reads ---------------------------------------------------------------------------------
 
     def ids(self, kind: NodeKind) -> set[str]:
+        note_nodes(kind)
         return {r["id"] for r in self._run("read_ids.cypher", kind=NodeKind(kind).value)}
 
     def node(self, kind: NodeKind, id: str) -> Node:
         kind = NodeKind(kind)
+        note_nodes(kind)
         rows = self._run("read_node.cypher", uid=node_key(kind, id))
         if not rows:
             raise NodeNotFound(kind.value, id, self._suggest(kind, id))
@@ -367,6 +393,7 @@ class Neo4jStore:
 
     def nodes(self, kind: NodeKind | None = None, *, search: str | None = None,
               limit: int | None = None, offset: int = 0) -> list[Node]:
+        note_nodes(kind)
         rows = self._run("list_nodes.cypher",
                          kind=NodeKind(kind).value if kind is not None else None,
                          search=search.lower() if search else None,
@@ -375,6 +402,7 @@ class Neo4jStore:
 
     def relationships(self, kind: RelKind | None = None, *, as_of: AsOf = None,
                       node: tuple[NodeKind, str] | None = None) -> list[Relationship]:
+        note_relationships(kind)
         types = [relationship_type(RelKind(kind))] if kind is not None else None
         day = iso(checked(as_of))
         if node is None:
@@ -389,6 +417,7 @@ class Neo4jStore:
         return found
 
     def counts(self, *, as_of: AsOf = None) -> dict[str, dict[str, int]]:
+        note(ALL_KINDS)
         day = iso(checked(as_of))
         with self._driver.session(database=self._database) as session:
             counts: dict[str, dict[str, int]] = session.execute_read(
@@ -404,6 +433,7 @@ class Neo4jStore:
 
     def neighbours(self, node: tuple[NodeKind, str], *, hops: int = 1,
                    as_of: AsOf = None) -> set[str]:
+        note_relationships(None)
         day = iso(checked(as_of))
         start = node_key(NodeKind(node[0]), node[1])
         seen, frontier = {start}, [start]
@@ -416,8 +446,12 @@ class Neo4jStore:
             seen |= found
         return seen - {start}
 
-    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
-        return self._cache.get(("derived", key), build)
+    def cached(self, key: Hashable, build: Callable[[], T], *, persist: bool = False) -> T:
+        disk = self._disk if persist else None
+        if disk is None:
+            return self._cache.get(("derived", key), build)
+        return self._cache.get(("derived", key),
+                               lambda: disk.get(repr(("derived", key)), build))
 
     def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
         day = checked(as_of)

@@ -25,6 +25,7 @@ from ecosystem.model import (
     RelKind,
     node_key,
 )
+from ecosystem.stores.memory import note, tracking
 
 __all__ = [
     "DERIVED_EDGE_KINDS",
@@ -161,13 +162,17 @@ def weighted_edges(relationships: Iterable[Relationship]) -> list[tuple[str, str
 
 
 class ProjectionCache:
-    """A small LRU cache of projections, cleared whenever the store's generation moves."""
+    """A small LRU cache of projections, cleared whenever the store's generation moves.
+
+    Each value keeps the kinds its building read (:mod:`ecosystem.stores.memory`), which a
+    hit reports again, so that what is built on a cached value knows what it rests on.
+    """
 
     def __init__(self, generation: Callable[[], int], size: int = 256) -> None:
         self._generation = generation
         self._size = size
         self._seen = -1
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[Any, frozenset[str]]] = OrderedDict()
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         now = self._generation()
@@ -176,10 +181,13 @@ class ProjectionCache:
             self._seen = now
         if key in self._items:
             self._items.move_to_end(key)
-            value: T = self._items[key]
-            return value
-        value = build()
-        self._items[key] = value
+            value, reads = self._items[key]
+            note(reads)
+            return value  # type: ignore[no-any-return]
+        with tracking() as seen:
+            value = build()
+        note(seen)
+        self._items[key] = (value, frozenset(seen))
         if len(self._items) > self._size:
             self._items.popitem(last=False)
         return value

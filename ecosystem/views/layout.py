@@ -17,6 +17,7 @@ References
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -24,7 +25,10 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 import networkx as nx
 import numpy as np
 
-__all__ = ["SEED", "SPACING", "force_layout", "fruchterman_reingold", "rings", "sunflower"]
+from ecosystem.stores.base import Store
+
+__all__ = ["SEED", "SPACING", "force_layout", "fruchterman_reingold", "remembered_layout",
+           "rings", "sunflower"]
 
 SEED = 42
 #: Distance between neighbouring nodes, in the page's pixels at zoom 1.
@@ -212,6 +216,19 @@ def _spread(centres: np.ndarray, radius: np.ndarray) -> np.ndarray:
     else:
         scale = float(radius.max()) * 2 / (float(np.abs(centres).max()) or 1.0)
     return centres * scale
+
+
+def remembered_layout(store: Store, nodes: Sequence[Hashable],
+                      edges: Sequence[tuple[Hashable, Hashable]], *,
+                      groups: Mapping[Hashable, int] | None = None,
+                      seed: int = SEED) -> dict[Hashable, Position]:
+    """:func:`force_layout`, remembered (on disk too) for the same nodes, edges, groups and
+    seed: a view drawn again is placed at once, and the same way."""
+    digest = hashlib.sha256(repr((list(nodes), sorted(map(repr, edges)),
+                                  sorted(map(repr, (groups or {}).items())), seed)).encode())
+    return store.cached(("layout", digest.hexdigest()),
+                        lambda: force_layout(nodes, edges, groups=groups, seed=seed),
+                        persist=True)
 
 
 def force_layout(nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]], *,

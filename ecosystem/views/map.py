@@ -14,12 +14,12 @@ import numpy as np
 from ecosystem.dates import AsOf, today
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.status import statuses
-from ecosystem.metrics.communities import communities
+from ecosystem.metrics.communities import community_labels
 from ecosystem.metrics.influence import (
     InfluenceGraph,
     influence_graph,
-    pagerank,
 )
+from ecosystem.metrics.report import remembered_metric
 from ecosystem.model import (
     RELATIONSHIP_SCHEMAS,
     NodeKind,
@@ -37,7 +37,7 @@ from ecosystem.views.common import (
     relationship_edge,
 )
 from ecosystem.views.kinds import MAX_NODES
-from ecosystem.views.layout import SEED, force_layout
+from ecosystem.views.layout import SEED, force_layout, remembered_layout
 from ecosystem.views.page import PHYSICS_LIMIT
 from ecosystem.views.partnership_health import show_partnership_health
 from ecosystem.views.style import GREY, SHAPES, edge_legend, palette
@@ -132,9 +132,10 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
                            value=top)
     chosen = [RelKind(k) for k in kinds]
     graph = influence_graph(store, as_of=as_of)
-    rank = pagerank(graph) if graph.n else np.zeros(0)
+    rank = remembered_metric(store, graph, "pagerank") if graph.n else np.zeros(0)
     strength = np.asarray(graph.A.sum(axis=1)).ravel()
-    labels = communities(graph, seed=seed) if graph.n else np.zeros(0, dtype=np.int64)
+    labels = community_labels(store, graph, seed=seed) if graph.n else \
+        np.zeros(0, dtype=np.int64)
     keep = np.flatnonzero(strength > 0)
     keep = keep[np.argsort(-rank[keep], kind="stable")]
     if top is not None:
@@ -161,8 +162,8 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
         group, legend = _industry_groups(store, keys)
         by_group = {entry.key: entry.color for entry in legend}
         colour_of = {k: by_group[group[k]] for k in keys}
-    position = force_layout(keys, [(e.source, e.target) for e in edges],
-                            groups={graph.keys[i]: int(labels[i]) for i in keep}, seed=seed)
+    position = remembered_layout(store, keys, [(e.source, e.target) for e in edges],
+                                 groups={graph.keys[i]: int(labels[i]) for i in keep}, seed=seed)
     order = {k: r for r, k in enumerate(keys, start=1)}
     top_rank = float(rank[keep].max()) if len(keep) else 1.0
     nodes = []

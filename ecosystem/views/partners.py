@@ -9,7 +9,13 @@ from dataclasses import replace
 import numpy as np
 
 from ecosystem.dates import AsOf
-from ecosystem.metrics.communities import Bridge, Community, bridges, communities, summarise
+from ecosystem.metrics.communities import (
+    Bridge,
+    Community,
+    bridges,
+    community_labels,
+    summarise,
+)
 from ecosystem.metrics.influence import InfluenceGraph, influence_graph
 from ecosystem.model import NodeKind, node_key, split_node_key
 from ecosystem.scanning.axes import Axis
@@ -161,7 +167,7 @@ def opportunities_view(store: Store, *, company: str | None = None, as_of: AsOf 
     them. With ``company``, also its cross-industry candidates, linked to their communities.
     """
     graph = influence_graph(store, as_of=as_of)
-    labels = communities(graph, seed=seed)
+    labels = community_labels(store, graph, seed=seed)
     summaries = {c.label: c for c in summarise(store, graph, labels, as_of=as_of, min_size=2)}
     links = bridges(graph, labels, top=top)
     names = node_names(store, (NodeKind.COMPANY, NodeKind.PROGRAMME, NodeKind.INDUSTRY))
