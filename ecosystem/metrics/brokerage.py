@@ -33,12 +33,38 @@ def _proportions(A: sp.csr_array) -> sp.csr_array:
     return sp.csr_array(sp.diags_array(inverse) @ A)
 
 
-def _dyadic_constraint(A: sp.csr_array) -> sp.csr_array:
+def _two_step_on_ties(graph: InfluenceGraph, X: sp.csr_array, Y: sp.csr_array
+                      ) -> sp.csr_array:
+    """:math:`\\sum_{q \\ne i, j} x_{iq} y_{qj}` for every tie :math:`(i, j)` (0 off ties).
+
+    A q tied to both ends of a tie closes a triangle, so the triangles (enumerated in C
+    by python-igraph) give it, instead of the full product :math:`X Y`, which a hub (a
+    programme of 2,000 members) fills with millions of entries.
+    """
+    n = graph.n
+    rows, cols, values = [], [], []
+    for a, b, c in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):  # each corner in turn as q
+        i, j, q = (graph.triangles[:, k] for k in (a, b, c))
+        rows += [i, j]
+        cols += [j, i]
+        values += [_at(X, i, q) * _at(Y, q, j), _at(X, j, q) * _at(Y, q, i)]
+    out = sp.csr_array((np.concatenate(values), (np.concatenate(rows),
+                                                 np.concatenate(cols))), shape=(n, n))
+    out.sum_duplicates()
+    return out
+
+
+def _at(M: sp.csr_array, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The entries ``M[rows[k], cols[k]]`` of a sparse matrix."""
+    if not len(rows):
+        return np.zeros(0)
+    return np.asarray(sp.csr_matrix(M)[rows, cols], dtype=float).ravel()
+
+
+def _dyadic_constraint(graph: InfluenceGraph) -> sp.csr_array:
     """:math:`c_{ij} = (p_{ij} + \\sum_{q \\ne i, j} p_{iq} p_{qj})^2` on i's ties only."""
-    P = _proportions(A)
-    # p_ii = p_jj = 0 (no self ties), so (P @ P)_ij already leaves out q = i and q = j;
-    # P has i's ties as its pattern, so masking the two-step part keeps only those
-    total = sp.csr_array(P + sp.csr_array(P @ P).multiply(P > 0))
+    P = _proportions(graph.A)
+    total = sp.csr_array(P + _two_step_on_ties(graph, P, P))
     total.data **= 2
     return total
 
@@ -52,7 +78,7 @@ def constraint(graph: InfluenceGraph) -> np.ndarray:
     High constraint: few structural holes; low: a broker. ``nan`` for nodes without ties.
     Agrees with ``networkx.constraint``.
     """
-    C = _dyadic_constraint(graph.A)
+    C = _dyadic_constraint(graph)
     out = np.asarray(C.sum(axis=1), dtype=float).ravel()
     out[np.diff(graph.A.indptr) == 0] = np.nan
     return out
@@ -73,8 +99,7 @@ def effective_size(graph: InfluenceGraph) -> np.ndarray:
     row_max = np.asarray(sp.csr_array(A).max(axis=1).toarray(), dtype=float).ravel()
     inverse = np.divide(1.0, row_max, out=np.zeros_like(row_max), where=row_max > 0)
     Mx = sp.csr_array(sp.diags_array(inverse) @ A)
-    pattern = graph.binary
-    redundancy = sp.csr_array((P @ Mx.T).multiply(pattern))
+    redundancy = _two_step_on_ties(graph, P, sp.csr_array(Mx.T))
     degree = np.diff(A.indptr).astype(float)
     out: np.ndarray = degree - np.asarray(redundancy.sum(axis=1), dtype=float).ravel()
     out[degree == 0] = np.nan
@@ -90,7 +115,7 @@ def hierarchy(graph: InfluenceGraph) -> np.ndarray:
     over the :math:`N_i` contacts of i; 0 when constraint is spread evenly, 1 when one
     contact holds it all. ``nan`` for fewer than two contacts.
     """
-    C = _dyadic_constraint(graph.A)
+    C = _dyadic_constraint(graph)
     total = np.asarray(C.sum(axis=1), dtype=float).ravel()
     degree = np.diff(C.indptr).astype(float)
     mean = np.divide(total, degree, out=np.zeros_like(total), where=degree > 0)

@@ -20,15 +20,16 @@ References
 from __future__ import annotations
 
 import datetime as dt
-import math
+import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import shortest_path
 
 from ecosystem.dates import AsOf, checked
 from ecosystem.errors import InvalidValue
@@ -78,6 +79,12 @@ class InfluenceGraph:
         B = self.A.copy()
         B.data = np.ones_like(B.data)
         return B
+
+    @cached_property
+    def triangles(self) -> np.ndarray:
+        """Every triangle of ties, one row ``(a, b, c)`` of node positions each (C)."""
+        found = _igraph(self).list_triangles() if self.n else []
+        return np.asarray(found, dtype=np.int64).reshape(-1, 3)
 
     @property
     def n(self) -> int:
@@ -211,65 +218,80 @@ def eigenvector(graph: InfluenceGraph, *, tol: float = 1.0e-6,
 
 
 def reach(graph: InfluenceGraph, hops: int = 2) -> np.ndarray:
-    """How many other nodes lie within ``hops`` ties of each node (1 or 2)."""
+    """How many other nodes lie within ``hops`` ties of each node (1 or 2); breadth-first
+    in python-igraph (C), since squaring the adjacency matrix of a graph with hubs (a
+    programme of 2,000 members) fills it."""
     if hops not in (1, 2):
         raise InvalidValue(f"hops is {hops}; give 1 or 2.", field="hops", value=hops)
-    B = graph.binary
-    if hops == 1:
-        return np.asarray(B.sum(axis=1), dtype=float).ravel()
-    two = sp.csr_array(B + B @ B)
-    two.setdiag(0)
-    two.eliminate_zeros()
-    counts: np.ndarray = np.diff(two.indptr).astype(float)
-    return counts
+    if graph.n == 0:
+        return np.zeros(0)
+    sizes = _igraph(graph).neighborhood_size(order=hops)
+    return np.asarray(sizes, dtype=float) - 1.0
+
+
+def _igraph(graph: InfluenceGraph, *, lengths: bool = False) -> Any:
+    """The graph in python-igraph (C): undirected, with ``length`` = 1 / weight."""
+    import igraph
+
+    coo = sp.triu(graph.A, k=1).tocoo()
+    g = igraph.Graph(n=graph.n, edges=list(zip(coo.row.tolist(), coo.col.tolist(),
+                                               strict=True)), directed=False)
+    if lengths:
+        g.es["length"] = (1.0 / coo.data).tolist()
+    return g
 
 
 def harmonic_closeness(graph: InfluenceGraph) -> np.ndarray:
     """Harmonic closeness [4]_: the mean of 1/distance to every other node (hop counts).
 
     :math:`H_i = \\frac{1}{N - 1} \\sum_{j \\ne i} 1 / d(i, j)`, with :math:`1/\\infty = 0`,
-    so disconnected graphs are fine. All-pairs breadth-first search in C (scipy).
+    so disconnected graphs are fine. Breadth-first searches in python-igraph (C).
     """
     n = graph.n
     if n < 2:
         return np.zeros(n)
-    total = np.zeros(n)
-    tied = np.flatnonzero(np.diff(graph.binary.indptr) > 0)  # isolated nodes reach no one
-    for start in range(0, len(tied), 1024):  # blocks of sources keep memory bounded
-        block = tied[start:start + 1024]
-        D = shortest_path(graph.binary, method="D", unweighted=True, directed=False,
-                          indices=block)
-        with np.errstate(divide="ignore"):
-            total[block] = np.where(np.isfinite(D) & (D > 0), 1.0 / D, 0.0).sum(axis=1)
-    return total / (n - 1)
+    values = _igraph(graph).harmonic_centrality(mode="all", normalized=True)
+    return np.asarray(values, dtype=float)
 
 
-@dataclass(frozen=True)
-class Betweenness:
-    """Betweenness of every node; ``sampled`` pivots (None: exact) and the error bound."""
-
-    values: np.ndarray
-    sampled: int | None
-    error: float
-
-
-def betweenness(graph: InfluenceGraph, *, exact_up_to: int = 3000, samples: int = 500,
-                seed: int = 42, confidence: float = 0.95) -> Betweenness:
-    """Normalised betweenness [3]_ on tie lengths ``1 / weight`` (strong ties are short).
-
-    Exact (Brandes) up to ``exact_up_to`` nodes; above, estimated from ``samples`` random
-    pivot sources (Brandes & Pich) with a fixed ``seed``. The stated ``error`` bounds the
-    absolute error of every normalised value with probability ``confidence`` (Hoeffding,
-    union bound over nodes): :math:`\\epsilon = \\sqrt{\\ln(2N/\\delta) / (2k)}`.
-    """
-    G = graph.to_networkx()
-    for _, _, data in G.edges(data=True):
-        data["length"] = 1.0 / data["weight"]
+def betweenness(graph: InfluenceGraph) -> np.ndarray:
+    """Normalised betweenness [3]_ on tie lengths ``1 / weight`` (strong ties are short),
+    exact (Brandes' algorithm in python-igraph, C): the share of shortest paths between
+    other pairs that pass through each node, :math:`2 / ((N-1)(N-2))` times the count, as
+    ``networkx.betweenness_centrality(normalized=True)`` gives it."""
     n = graph.n
-    if n <= exact_up_to:
-        scores = nx.betweenness_centrality(G, weight="length", normalized=True)
-        return Betweenness(np.array([scores[k] for k in graph.keys]), None, 0.0)
-    k = min(samples, n)
-    scores = nx.betweenness_centrality(G, k=k, weight="length", normalized=True, seed=seed)
-    error = math.sqrt(math.log(2 * n / (1 - confidence)) / (2 * k))
-    return Betweenness(np.array([scores[key] for key in graph.keys]), k, error)
+    if n < 3:
+        return np.zeros(n)
+    g = _igraph(graph, lengths=True)
+    workers = min(os.cpu_count() or 1, 8)
+    if workers > 1 and graph.A.nnz > 8_000 and _may_fork():  # over 4,000 ties
+        # the paths from each source are counted apart: split the sources over processes
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_betweenness_from, [(g, k, workers) for k in range(workers)]))
+        raw = np.sum(parts, axis=0)
+    else:
+        raw = _betweenness_from((g, 0, 1))
+    normalised: np.ndarray = raw * 2.0 / ((n - 1) * (n - 2))
+    return normalised
+
+
+def _betweenness_from(job: tuple[Any, int, int]) -> np.ndarray:
+    """Shortest paths through each node from every ``step``-th source, from ``first``."""
+    g, first, step = job
+    sources = None if step == 1 else range(first, g.vcount(), step)
+    return np.asarray(g.betweenness(directed=False, weights="length", sources=sources),
+                      dtype=float)
+
+
+def _may_fork() -> bool:
+    """Whether this process may start workers by forking: only a process running one
+    thread (a fork copies the locks other threads hold; a notebook kernel or the HTTP
+    service runs several, and computes in one process), on a system that forks. Spawned
+    workers are not used: they would run the caller's main script again."""
+    import multiprocessing
+
+    return threading.active_count() == 1 and \
+        "fork" in multiprocessing.get_all_start_methods()

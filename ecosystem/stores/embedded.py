@@ -26,7 +26,6 @@ from typing import Any, TypeVar
 
 import networkx as nx
 import pandas as pd
-from tqdm import tqdm
 
 from ecosystem.dates import AsOf, Window, checked, iso, parse_day
 from ecosystem.errors import (
@@ -61,6 +60,7 @@ from ecosystem.stores.base import (
 from ecosystem.stores.locking import LockHolder, busy_timeout_seconds
 from ecosystem.stores.locking import is_busy as _is_busy
 from ecosystem.stores.memory import DiskCache, StoreState, note, read_state
+from ecosystem.stores.progress import tqdm
 from ecosystem.stores.projection import (
     DERIVED_EDGE_KINDS,
     BipartiteMatrix,

@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import networkx as nx
-from tqdm import tqdm
 
 from ecosystem.dates import AsOf, Window, checked, iso, overlaps, parse_day
 from ecosystem.errors import (
@@ -62,6 +61,7 @@ from ecosystem.stores.cypher import (
     upsert_relationship_file,
 )
 from ecosystem.stores.memory import DiskCache, StoreState, note
+from ecosystem.stores.progress import tqdm
 from ecosystem.stores.projection import (
     BipartiteMatrix,
     ProjectionCache,

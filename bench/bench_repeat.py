@@ -1,0 +1,73 @@
+"""Benchmark: everyday questions on the demo, asked twice, in new processes each time.
+
+Target (issue 18): the second call of ``influence``, ``communities``, ``view map``,
+``scan toyota --whatif`` and ``predict ibm --relation member_of --as-of 2025-01-01`` at
+most 2x ``ecosystem --help``, the first and second calls measured in the same run. The
+second call is answered from the disk cache beside the store (ecosystem.stores.memory);
+the first shows what a cold question costs, with or without the intermediate results
+(metrics, communities, layouts, models) other questions left behind.
+
+Run: ``.venv/bin/python bench/bench_repeat.py [--store PATH]`` (default: a fresh demo in a
+temporary folder). Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ECOSYSTEM = str(Path(sys.executable).parent / "ecosystem")
+QUESTIONS = [
+    ["influence"],
+    ["communities"],
+    ["view", "map", "--out", "{tmp}/map.html"],
+    ["scan", "toyota", "--whatif"],
+    ["predict", "ibm", "--relation", "member_of", "--as-of", "2025-01-01"],
+    ["view", "radar", "toyota", "--out", "{tmp}/radar.html"],
+    ["show", "company", "ibm"],
+]
+
+
+def timed(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, default=None,
+                        help="a demo store to copy (default: build one)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "demo.db"
+        if args.store:
+            shutil.copy(args.store, db)
+        else:
+            subprocess.run([ECOSYSTEM, "--store", str(db), "demo", "--no-views"], check=True,
+                           capture_output=True)
+        needs = Path(__file__).resolve().parent.parent / "examples" / "needs_toyota.yaml"
+        subprocess.run([ECOSYSTEM, "--store", str(db), "needs", "set", str(needs)], check=True,
+                       capture_output=True)  # as the README does before scanning Toyota
+        shutil.rmtree(Path(f"{db}.cache"), ignore_errors=True)
+        help_time = statistics.median(timed([ECOSYSTEM, "--help"]) for _ in range(5))
+        print(f"ecosystem --help: {help_time * 1000:.0f} ms (median of 5)\n")
+        print(f"{'question':<58}{'first':>9}{'second':>9}{'x --help':>10}")
+        for question in QUESTIONS:
+            command = [ECOSYSTEM, "--store", str(db),
+                       *(part.format(tmp=tmp) for part in question)]
+            first = timed(command)
+            second = statistics.median(timed(command) for _ in range(3))
+            print(f"{' '.join(question).replace('{tmp}', '.'):<58}{first:>8.2f}s{second:>8.2f}s"
+                  f"{second / help_time:>9.1f}x")
+        print("\ntarget: the second call at most 2x ecosystem --help")
+
+
+if __name__ == "__main__":
+    main()
