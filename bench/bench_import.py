@@ -1,17 +1,22 @@
-"""Benchmark: import 1,000,000 relationship rows from CSV into the embedded store.
+"""Benchmark: import 100,000 companies and 1,000,000 relationship rows from CSV, beside
+DuckDB loading the same files into tables with primary keys; then the same at 5,000,000.
 
-Target (issue 2): the import takes at most 3x the time ``pandas.read_csv`` needs to read the
-same file, measured in the same run. Also reported: opening the store and building its
-networkx graph, and the sparse matrix of the relationship kind.
+Targets (issue 18): our import at most 2x DuckDB's wall time and at most 1.5x its peak
+memory; at 5M rows our peak memory within 10% of the 1M figure (the import streams: memory
+does not grow with the file). Each side runs as its own process (``ecosystem import`` on
+the command line, a Python script for DuckDB), timed from start to exit, its peak resident
+memory read from the kernel (``wait4``).
 
-Run: ``.venv/bin/python bench/bench_import.py [--rows 1000000] [--companies 100000]``.
-Prints figures; asserts nothing about time.
+Run: ``.venv/bin/python bench/bench_import.py [--rows 1000000] [--large 5000000]``
+(``--large 0`` skips the second size). Prints figures; asserts nothing about time.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,72 +24,104 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecosystem import EmbeddedStore, RelKind, import_paths
+ECOSYSTEM = [sys.executable, "-m", "ecosystem.cli"]
+DUCKDB_SCRIPT = """
+import sys, duckdb
+data, db = sys.argv[1], sys.argv[2]
+con = duckdb.connect(db)
+con.execute("CREATE TABLE companies (id VARCHAR PRIMARY KEY, name VARCHAR, country VARCHAR)")
+con.execute(f"INSERT INTO companies SELECT * FROM read_csv('{data}/companies.csv', "
+            "header=true, all_varchar=true)")
+con.execute("CREATE TABLE partners_with (source VARCHAR, target VARCHAR, since DATE, "
+            "until DATE, weight DOUBLE, PRIMARY KEY (source, target, since))")
+con.execute(f"INSERT INTO partners_with SELECT * FROM "
+            f"read_csv('{data}/relationships/partners_with.csv', header=true)")
+(count,) = con.execute("SELECT count(*) FROM partners_with").fetchone()
+assert count > 0
+con.close()
+"""
 
 
 def make_data(folder: Path, companies: int, rows: int, seed: int = 1) -> Path:
-    """Write companies.csv and partners_with.csv (rows relationships) into ``folder``."""
+    """Write companies.csv and relationships/partners_with.csv (``rows`` distinct pairs)."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     ids = np.array([f"company-{i:07d}" for i in range(companies)])
     pd.DataFrame({"id": ids, "name": [f"Company {i}" for i in range(companies)],
                   "country": rng.choice(["US", "DE", "CN", "JP", "FR"], companies)}
                  ).to_csv(folder / "companies.csv", index=False)
-    # distinct (source, target) pairs, so every row is one relationship
-    codes = rng.choice(companies * companies, size=int(rows * 1.1), replace=False)
-    codes = codes[codes // companies != codes % companies][:rows]
-    days = pd.to_datetime("2000-01-01") + pd.to_timedelta(rng.integers(0, 9000, rows), "D")
-    ends = days + pd.to_timedelta(rng.integers(30, 3000, rows), "D")
-    until = np.where(rng.random(rows) < 0.3, ends.strftime("%Y-%m-%d"), "")
     rel_dir = folder / "relationships"
     rel_dir.mkdir(exist_ok=True)
     path = rel_dir / "partners_with.csv"
-    pd.DataFrame({
-        "source": ids[codes // companies], "target": ids[codes % companies],
-        "since": days.strftime("%Y-%m-%d"), "until": until,
-        "weight": rng.integers(1, 5, rows),
-    }).to_csv(path, index=False)
+    # distinct (source, target) pairs, so every row is one relationship; written in
+    # slices of a million so that making the data does not need the memory it measures
+    codes = np.unique(rng.integers(0, companies * companies, size=int(rows * 1.05)))
+    codes = codes[codes // companies != codes % companies]
+    codes = rng.permutation(codes)[:rows]
+    for start in range(0, rows, 1_000_000):
+        part = codes[start:start + 1_000_000]
+        n = len(part)
+        days = pd.to_datetime("2000-01-01") + pd.to_timedelta(rng.integers(0, 9000, n), "D")
+        ends = days + pd.to_timedelta(rng.integers(30, 3000, n), "D")
+        until = np.where(rng.random(n) < 0.3, ends.strftime("%Y-%m-%d"), "")
+        pd.DataFrame({
+            "source": ids[part // companies], "target": ids[part % companies],
+            "since": days.strftime("%Y-%m-%d"), "until": until,
+            "weight": rng.integers(1, 5, n),
+        }).to_csv(path, index=False, mode="w" if start == 0 else "a", header=start == 0)
     return path
 
 
-def timed(label: str, action, *args, **kwargs):  # type: ignore[no-untyped-def]
+def measured(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of ``command`` run as a process."""
     start = time.perf_counter()
-    result = action(*args, **kwargs)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    print(f"{label:<52}{seconds:>9.2f} s")
-    return result, seconds
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        assert process.stderr is not None
+        raise SystemExit(f"{command} failed:\n{process.stderr.read().decode()}")
+    return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def run(folder: Path, companies: int, rows: int) -> dict[str, float]:
+    data = folder / f"data-{rows}"
+    path = make_data(data, companies, rows)
+    print(f"\n{rows:,} relationship rows ({path.stat().st_size / 1e6:.0f} MB CSV), "
+          f"{companies:,} companies")
+    ours = measured([*ECOSYSTEM, "--no-progress", "--store", str(folder / f"ours-{rows}.db"),
+                     "import", str(data)])
+    duck = measured([sys.executable, "-c", DUCKDB_SCRIPT, str(data),
+                     str(folder / f"duck-{rows}.duckdb")])
+    print(f"{'':<34}{'wall s':>10}{'peak MB':>10}")
+    print(f"{'ecosystem import (embedded store)':<34}{ours[0]:>10.2f}{ours[1]:>10.0f}")
+    print(f"{'DuckDB, same files, primary keys':<34}{duck[0]:>10.2f}{duck[1]:>10.0f}")
+    print(f"{'ratio (targets: time <= 2.0, memory <= 1.5)':<44}"
+          f"{ours[0] / duck[0]:>6.2f}x{ours[1] / duck[1]:>9.2f}x")
+    print(f"{'rows per second':<34}{rows / ours[0]:>10,.0f}")
+    again = measured([*ECOSYSTEM, "--no-progress", "--store", str(folder / f"ours-{rows}.db"),
+                      "import", str(data / "relationships")])
+    print(f"{'import again (every row updated)':<34}{again[0]:>10.2f}{again[1]:>10.0f}")
+    return {"seconds": ours[0], "peak": ours[1]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--large", type=int, default=5_000_000,
+                        help="a second, larger size to show memory stays flat (0: skip)")
     parser.add_argument("--companies", type=int, default=100_000)
     args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        rel_path = make_data(folder / "data", args.companies, args.rows)
-        size_mb = rel_path.stat().st_size / 1e6
-        print(f"{args.rows:,} relationship rows ({size_mb:.0f} MB CSV), "
-              f"{args.companies:,} companies")
-        db = folder / "bench.db"
-        with EmbeddedStore(db) as store:
-            timed("import companies (setup)", import_paths, store,
-                  [folder / "data" / "companies.csv"])
-            frame, baseline = timed("baseline: pandas.read_csv(file)", pd.read_csv, rel_path)
-            assert len(frame) == args.rows
-            _, seconds = timed("ecosystem import of the same file", import_paths, store,
-                               [rel_path])
-            print(f"{'ratio import / read_csv (target <= 3.0)':<52}{seconds / baseline:>9.2f} x")
-            print(f"{'rows per second':<52}{args.rows / seconds:>9,.0f}")
-            _, again = timed("import again (all rows updated in place)", import_paths,
-                             store, [rel_path])
-            print(f"{'ratio re-import / read_csv':<52}{again / baseline:>9.2f} x")
-        store = EmbeddedStore(db)
-        G, _ = timed("open store and build networkx graph", store.graph)
-        print(f"  graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges")
-        timed("build sparse company x company matrix", store.matrix, RelKind.PARTNERS_WITH)
-        timed("graph as of 2010-01-01", store.graph, as_of=dt.date(2010, 1, 1))
-        store.close()
+        base = run(Path(tmp), args.companies, args.rows)
+        if args.large:
+            large = run(Path(tmp), args.companies, args.large)
+            print(f"\npeak memory at {args.large:,} rows / at {args.rows:,} rows "
+                  f"(target <= 1.10): {large['peak'] / base['peak']:.2f}x; "
+                  f"time {large['seconds'] / base['seconds']:.2f}x for "
+                  f"{args.large / args.rows:.0f}x the rows")
 
 
 if __name__ == "__main__":

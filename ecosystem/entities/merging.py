@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -369,40 +369,68 @@ def redirect_merged(store: Store, tables: Sequence[RawTable]
     from before the merge) updates the kept company instead of bringing the duplicate
     back: relationship ends and fields naming the old id are re-pointed, a row of the
     merged company itself is dropped (its values live on the kept one), and a
-    relationship that the re-pointing makes a copy of another row is dropped.
+    relationship that the re-pointing makes a copy of another row (of the same chunk,
+    for a file read in chunks) is dropped. The chunks of a streamed table are redirected
+    as they are read, and their note is added to the notes once the last is read.
     """
     redirects = merged_ids(store)
     if not redirects:
         return list(tables), []
+    notes: list[str] = []
+    out: list[RawTable] = []
+    for table in tables:
+        frame, count = _redirected(table.name, table.frame, redirects)
+        rest = None if table.rest is None else _redirect_chunks(
+            table.name, table.source, table.rest, redirects, count, notes)
+        if count and rest is None:
+            notes.append(_redirect_note(table.source, count))
+        out.append(RawTable(table.name, table.source, frame, table.columns, table.notes,
+                            rest))
+    return out, notes
+
+
+def _redirect_note(source: str, count: int) -> str:
+    return (f"{source}: {count:,} row(s) named companies merged into others (`ecosystem "
+            "merges`); written to the kept ones")
+
+
+def _redirect_chunks(name: str, source: str, chunks: Iterator[pd.DataFrame],
+                     redirects: dict[str, str], count: int, notes: list[str]
+                     ) -> Iterator[pd.DataFrame]:
+    for chunk in chunks:
+        frame, changed = _redirected(name, chunk, redirects)
+        count += changed
+        yield frame
+    if count:
+        notes.append(_redirect_note(source, count))
+
+
+def _redirected(table: str, frame: pd.DataFrame, redirects: dict[str, str]
+                ) -> tuple[pd.DataFrame, int]:
+    """One frame of ``table`` redirected, and how many of its rows were changed."""
     ends = {s.table: [end for end, kind in (("source", s.source), ("target", s.target))
                       if kind is NodeKind.COMPANY] for s in RELATIONSHIP_SCHEMAS.values()}
     fields = {NODE_SCHEMAS[k].table: [name for kk, name in REFERRING_FIELDS[NodeKind.COMPANY]
                                       if kk is k] for k, _ in
               REFERRING_FIELDS.get(NodeKind.COMPANY, [])}
-    out: list[RawTable] = []
-    changed: dict[str, int] = defaultdict(int)
-    for table in tables:
-        name = table.name.strip().lower()
-        frame = table.frame
-        if name == NODE_SCHEMAS[NodeKind.COMPANY].table and "id" in frame.columns:
-            gone = frame["id"].astype(str).str.strip().isin(set(redirects))
-            if gone.any():
-                changed[table.source] += int(gone.sum())
-                frame = frame[~gone]
-        columns = [c for c in [*ends.get(name, []), *fields.get(name, [])]
-                   if c in frame.columns]
-        moved = pd.Series(False, index=frame.index)
-        for column in columns:
-            text = frame[column].astype(str).str.strip()
-            hit = text.isin(set(redirects))
-            if hit.any():
-                frame = frame.copy()
-                frame.loc[hit, column] = text[hit].map(redirects)
-                changed[table.source] += int(hit.sum())
-                moved |= hit
-        if ends.get(name) and moved.any():
-            frame = frame[~_copies(frame, RelKind(name), moved).to_numpy()]
-        out.append(RawTable(table.name, table.source, frame, table.columns, table.notes))
-    notes = [f"{source}: {count:,} row(s) named companies merged into others (`ecosystem "
-             "merges`); written to the kept ones" for source, count in changed.items()]
-    return out, notes
+    name = table.strip().lower()
+    changed = 0
+    if name == NODE_SCHEMAS[NodeKind.COMPANY].table and "id" in frame.columns:
+        gone = frame["id"].astype(str).str.strip().isin(set(redirects))
+        if gone.any():
+            changed += int(gone.sum())
+            frame = frame[~gone]
+    columns = [c for c in [*ends.get(name, []), *fields.get(name, [])]
+               if c in frame.columns]
+    moved = pd.Series(False, index=frame.index)
+    for column in columns:
+        text = frame[column].astype(str).str.strip()
+        hit = text.isin(set(redirects))
+        if hit.any():
+            frame = frame.copy()
+            frame.loc[hit, column] = text[hit].map(redirects)
+            changed += int(hit.sum())
+            moved |= hit
+    if ends.get(name) and moved.any():
+        frame = frame[~_copies(frame, RelKind(name), moved).to_numpy()]
+    return frame, changed

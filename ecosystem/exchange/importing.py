@@ -84,7 +84,8 @@ def import_paths(
     if chosen is ImportFormat.AUTO and paths:
         chosen = detect_format([Path(p) for p in paths])
     skipped: dict[str, str] = {}
-    tables = read_paths(paths, format=chosen, encoding=encoding, skipped=skipped)
+    tables = read_paths(paths, format=chosen, encoding=encoding, skipped=skipped,
+                        stream=True)
     attached: list[str] = []
     if chosen.value in EXPORT_READERS:
         tables, attached = attach_to_store(store, tables)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -26,6 +27,10 @@ class RawTable:
     ``columns`` maps a column of ``frame`` to the column(s) of the file it was made from,
     when a reader renamed or derived it, so that messages name what the user can find.
     ``notes`` says what the reader changed on the way (look-alike letters folded ...).
+
+    A large file read in chunks (a streamed import, :func:`ecosystem.io.tabular.read_csv_chunks`)
+    has its first chunk in ``frame`` and the others in ``rest``, read on demand: an
+    iterator of frames like ``frame``, consumed once, by the store's write.
     """
 
     name: str
@@ -33,6 +38,15 @@ class RawTable:
     frame: pd.DataFrame
     columns: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    rest: Iterator[pd.DataFrame] | None = None
+
+    def gathered(self) -> RawTable:
+        """This table with every chunk in ``frame`` (reads the rest, if any)."""
+        if self.rest is None:
+            return self
+        frames = [self.frame, *self.rest]
+        self.rest = None
+        return replace(self, frame=pd.concat(frames, ignore_index=True))
 
 
 @dataclass

@@ -48,11 +48,13 @@ def read_paths(
     format: ImportFormat | str = ImportFormat.AUTO,
     encoding: str | None = None,
     skipped: dict[str, str] | None = None,
+    stream: bool = False,
 ) -> list[RawTable]:
     """Read ``paths`` in ``format`` into raw tables (not yet validated).
 
     ``skipped``, given, receives the files of the folders read that are not tables, with
-    the reason (see :mod:`ecosystem.io.tabular`).
+    the reason (see :mod:`ecosystem.io.tabular`). ``stream`` reads large relationship
+    CSV files in chunks, for a store to write in bounded memory.
     """
     resolved = [Path(p) for p in paths]
     if not resolved:
@@ -80,4 +82,4 @@ def read_paths(
             file=str(resolved[0]), message=f"{chosen.value} input needs a store",
             fix="Use import_paths (or `ecosystem import`): assignees are matched to the "
             "store's companies.")])
-    return read_tabular(resolved, encoding=encoding, skipped=skipped)
+    return read_tabular(resolved, encoding=encoding, skipped=skipped, stream=stream)

@@ -32,16 +32,22 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import ROW, RawTable
+from ecosystem.model import RELATIONSHIP_SCHEMAS
 
-__all__ = ["LIMITS", "TABLE_SUFFIXES", "ReadLimits", "escape_formulas", "read_csv_strict",
+__all__ = ["CHUNK_BYTES", "LIMITS", "TABLE_SUFFIXES", "ReadLimits", "escape_formulas",
+           "read_csv_chunks", "read_csv_strict",
            "read_table_file", "read_tabular", "table_files", "unescape_formulas"]
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx")
+#: Tables a streamed import reads in chunks: the relationship tables.
+_STREAMED_TABLES = frozenset({*(s.table for s in RELATIONSHIP_SCHEMAS.values()),
+                              "relationships"})
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -116,7 +122,8 @@ LIMITS = ReadLimits.from_environment()
 
 
 def read_tabular(paths: Sequence[Path], *, encoding: str | None = None,
-                 skipped: dict[str, str] | None = None) -> list[RawTable]:
+                 skipped: dict[str, str] | None = None, stream: bool = False
+                 ) -> list[RawTable]:
     """Read every table under ``paths`` (folders, CSV, Parquet or Excel files).
 
     Parameters
@@ -127,6 +134,8 @@ def read_tabular(paths: Sequence[Path], *, encoding: str | None = None,
         Text encoding of CSV files; UTF-8 by default (a byte-order mark is honoured).
     skipped
         Given, receives each file that was skipped, with the reason.
+    stream
+        Read large relationship files in chunks (see :func:`read_table_file`).
 
     Raises
     ------
@@ -138,7 +147,7 @@ def read_tabular(paths: Sequence[Path], *, encoding: str | None = None,
     problems: list[Problem] = []
     for path in table_files(paths, problems, skipped):
         try:
-            tables.extend(read_table_file(path, encoding=encoding))
+            tables.extend(read_table_file(path, encoding=encoding, stream=stream))
         except ImportRefused as refused:
             problems.extend(refused.problems)
     if problems:
@@ -211,13 +220,15 @@ def _walk(folder: Path, problems: list[Problem], skipped: dict[str, str],
 
 
 def read_table_file(path: Path, *, encoding: str | None = None,
-                    name: str | None = None, source: str | None = None
-                    ) -> Iterable[RawTable]:
+                    name: str | None = None, source: str | None = None,
+                    stream: bool = False) -> Iterable[RawTable]:
     """Read the table(s) in one file; an Excel workbook gives one table per sheet.
 
     ``name`` and ``source`` override the table name (default: the file stem) and the
     file named in messages (default: the path), e.g. for an upload saved under another
-    name.
+    name. With ``stream``, a CSV file of relationships larger than :data:`CHUNK_BYTES` is
+    read in chunks (:attr:`RawTable.rest`), so that a store can write it in bounded
+    memory; node tables are always read whole (their ids resolve the references).
     """
     where = source or str(path)
     suffix = path.suffix.lower()
@@ -237,6 +248,11 @@ def read_table_file(path: Path, *, encoding: str | None = None,
     table = name or path.stem
     try:
         if suffix == ".csv":
+            if stream and size > CHUNK_BYTES and table.strip().lower() in _STREAMED_TABLES:
+                chunks = read_csv_chunks(path, encoding=encoding, source=where)
+                first = next(chunks, None)
+                if first is not None:
+                    return [RawTable(table, where, first, rest=chunks)]
             return [RawTable(table, where, read_csv_strict(path, encoding=encoding,
                                                            source=where))]
         if suffix == ".parquet":
@@ -251,14 +267,14 @@ def read_table_file(path: Path, *, encoding: str | None = None,
         fix="Save the table as .csv, .parquet or .xlsx.")])
 
 
-def _numbered(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+def _numbered(frame: pd.DataFrame, source: str, first_row: int = 2) -> pd.DataFrame:
     """Name columns by their header text, number the rows as a spreadsheet does (header
-    row 1), refuse values under an empty header, drop rows with no value at all, and
-    take off the apostrophes that guard formulas."""
+    row 1; a chunk's first row is ``first_row``), refuse values under an empty header,
+    drop rows with no value at all, and take off the apostrophes that guard formulas."""
     frame = frame.rename(columns=lambda c: str(c).strip())
     for i in range(frame.shape[1]):
         frame.isetitem(i, unescape_formulas(frame.iloc[:, i]).array)
-    frame[ROW] = range(2, len(frame) + 2)
+    frame[ROW] = range(first_row, len(frame) + first_row)
     blank = pd.DataFrame({c: _blank_cells(frame.iloc[:, i])
                           for i, c in enumerate(frame.columns) if c != ROW})
     headless = [i for i, c in enumerate(frame.columns) if c == "" or c.startswith("Unnamed: ")]
@@ -341,55 +357,111 @@ def read_csv_strict(path: Path, *, encoding: str | None = None, sep: str = ",",
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    where = source or str(path)
-    chosen = encoding or _sniff_encoding(path)
-    header = _header(path, chosen, sep, where)
-    if not [c for c in header if c.strip()]:
-        raise ImportRefused([Problem(
-            file=where, row=1, message="file has no header row",
-            fix="Put the column names on the first line, e.g. 'id,name'.")])
-    # pyarrow reads UTF-8 natively (and skips its byte-order mark); others it transcodes
-    utf8 = chosen.lower().replace("_", "-") in {"utf-8", "utf8", "utf-8-sig"}
-    arrow_encoding = "utf8" if utf8 else chosen
-    ragged: list[tuple[int | None, int, int, str]] = []
-
-    def refuse_row(row: pacsv.InvalidRow) -> str:
-        ragged.append((row.number, row.expected_columns, row.actual_columns, row.text))
-        return "skip"
-
-    def read(threads: bool) -> pa.Table:
-        return pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(use_threads=threads, encoding=arrow_encoding),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
-                                              ignore_empty_lines=False,
-                                              invalid_row_handler=refuse_row),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
-                strings_can_be_null=False, quoted_strings_can_be_null=False))
-
+    reading = _CsvReading(path, encoding, sep, source)
     try:
-        table = read(threads=True)
-        if ragged and any(number is None for number, *_ in ragged):
-            ragged.clear()  # read again in one thread, which knows the row numbers
-            table = read(threads=False)
-    except UnicodeDecodeError as exc:
-        raise ImportRefused([_decode_problem(path, chosen, exc, where)]) from exc
-    except pa.ArrowInvalid as exc:
+        table = pacsv.read_csv(path, **reading.options(threads=True))
+        if reading.ragged and any(number is None for number, *_ in reading.ragged):
+            reading.ragged.clear()  # read again in one thread, which knows the row numbers
+            table = pacsv.read_csv(path, **reading.options(threads=False))
+    except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+        raise reading.refusal(exc) from exc
+    reading.refuse_ragged()
+    return _numbered(reading.named(table.to_pandas()), reading.where)
+
+
+def read_csv_chunks(path: Path, *, encoding: str | None = None, sep: str = ",",
+                    source: str | None = None, chunk_bytes: int | None = None
+                    ) -> Iterator[pd.DataFrame]:
+    """A CSV file in chunks of about ``chunk_bytes`` (default :data:`CHUNK_BYTES`) of text,
+    each as :func:`read_csv_strict` reads a whole file, rows numbered across the file.
+
+    Memory stays bounded by the chunk, not the file. Ragged rows are collected on the way
+    and refused once the file has been read (ImportRefused, raised by the iteration), so
+    a reader that writes chunk by chunk in a transaction rolls back.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    reading = _CsvReading(path, encoding, sep, source)
+    block = max(int(chunk_bytes or CHUNK_BYTES), 1)
+    next_row = 2
+    try:
+        reader = pacsv.open_csv(path, **reading.options(threads=False, block_size=block))
+        for batch in reader:
+            frame = reading.named(batch.to_pandas())
+            numbered = _numbered(frame, reading.where, first_row=next_row)
+            next_row += len(frame)
+            if len(numbered):
+                yield numbered
+    except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+        raise reading.refusal(exc) from exc
+    reading.refuse_ragged()
+
+
+#: How much CSV text a streamed import reads at a time (``ECOSYSTEM_IMPORT_CHUNK_MB``).
+CHUNK_BYTES = int(float(os.environ.get("ECOSYSTEM_IMPORT_CHUNK_MB", "8")) * 2**20)
+
+
+class _CsvReading:
+    """What reading one CSV file needs: its encoding and header, pyarrow's options, the
+    ragged rows met, and the problems to raise."""
+
+    def __init__(self, path: Path, encoding: str | None, sep: str, source: str | None):
+        self.path, self.sep = path, sep
+        self.where = source or str(path)
+        self.encoding = encoding or _sniff_encoding(path)
+        self.header = _header(path, self.encoding, sep, self.where)
+        if not [c for c in self.header if c.strip()]:
+            raise ImportRefused([Problem(
+                file=self.where, row=1, message="file has no header row",
+                fix="Put the column names on the first line, e.g. 'id,name'.")])
+        self.ragged: list[tuple[int | None, int, int, str]] = []
+
+    def options(self, *, threads: bool, block_size: int | None = None) -> dict[str, Any]:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        def refuse_row(row: pacsv.InvalidRow) -> str:
+            self.ragged.append((row.number, row.expected_columns, row.actual_columns,
+                                row.text))
+            return "skip"
+
+        # pyarrow reads UTF-8 natively (and skips its byte-order mark); others it transcodes
+        utf8 = self.encoding.lower().replace("_", "-") in {"utf-8", "utf8", "utf-8-sig"}
+        read = pacsv.ReadOptions(use_threads=threads, encoding="utf8" if utf8
+                                 else self.encoding)
+        if block_size is not None:
+            read.block_size = block_size
+        return {
+            "read_options": read,
+            "parse_options": pacsv.ParseOptions(delimiter=self.sep, newlines_in_values=True,
+                                                ignore_empty_lines=False,
+                                                invalid_row_handler=refuse_row),
+            "convert_options": pacsv.ConvertOptions(
+                column_types=dict.fromkeys(self.header, pa.string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        }
+
+    def named(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if len(self.header) == frame.shape[1]:
+            frame.columns = [str(c) for c in self.header]
+        return frame
+
+    def refuse_ragged(self) -> None:
+        if self.ragged:
+            raise ImportRefused([_ragged_problem(self.where, self.header, *row)
+                                 for row in self.ragged[:50]], total=len(self.ragged))
+
+    def refusal(self, exc: Exception) -> ImportRefused:
+        if isinstance(exc, UnicodeDecodeError):
+            return ImportRefused([_decode_problem(self.path, self.encoding, exc, self.where)])
         if "UTF8" in str(exc) or "decode" in str(exc).lower():
-            bad = UnicodeDecodeError(chosen, b"", 0, 1, str(exc))
-            raise ImportRefused([_decode_problem(path, chosen, bad, where)]) from exc
-        raise ImportRefused([Problem(
-            file=where, message=f"not a readable CSV table ({exc})",
+            bad = UnicodeDecodeError(self.encoding, b"", 0, 1, str(exc))
+            return ImportRefused([_decode_problem(self.path, self.encoding, bad, self.where)])
+        return ImportRefused([Problem(
+            file=self.where, message=f"not a readable CSV table ({exc})",
             fix="Check the quoting: a cell that holds a quote, comma or line break is "
-            "written in double quotes, with inner quotes doubled.")]) from exc
-    if ragged:
-        raise ImportRefused([_ragged_problem(where, header, *row) for row in ragged[:50]],
-                            total=len(ragged))
-    frame = table.to_pandas()
-    frame.columns = [str(c) for c in header] if len(header) == frame.shape[1] \
-        else frame.columns
-    return _numbered(frame, where)
+            "written in double quotes, with inner quotes doubled.")])
 
 
 def _ragged_problem(source: str, header: list[str], number: int | None, expected: int,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from ecosystem.errors import ImportRefused, Problem
@@ -35,12 +36,14 @@ from ecosystem.model import (
     RelKind,
 )
 
-__all__ = ["DEFAULT_PROBLEM_CAP", "GENERIC_RELATIONSHIPS_TABLE", "Problems", "validate_tables"]
+__all__ = ["DEFAULT_PROBLEM_CAP", "GENERIC_RELATIONSHIPS_TABLE", "SOURCE", "Problems",
+           "validate_tables"]
 
 DEFAULT_PROBLEM_CAP = 50
 #: A table with a ``kind`` column that may hold relationships of every kind.
 GENERIC_RELATIONSHIPS_TABLE = "relationships"
-_SOURCE = "__source__"
+#: Column of the raw frames (and of a batch validated with ``keep_rows``): the file.
+SOURCE = _SOURCE = "__source__"
 
 #: Fields that identify a row; they can never be cleared.
 _IDENTITY = frozenset({"id", "source", "target", "since", "key"})
@@ -95,6 +98,11 @@ class Problems:
             )
         self.total += count
 
+    def absorb(self, refused: ImportRefused) -> None:
+        """Add the problems of a refusal (of one chunk of a streamed import)."""
+        self.items += refused.problems[:max(self.cap - len(self.items), 0)]
+        self.total += refused.total
+
     def raise_if_any(self) -> None:
         if self.total:
             raise ImportRefused(self.items, total=self.total)
@@ -112,6 +120,7 @@ def validate_tables(
     cap: int = DEFAULT_PROBLEM_CAP,
     stored: StoredNodes | None = None,
     allow_empty: bool = False,
+    keep_rows: bool = False,
 ) -> GraphBatch:
     """Check and convert raw tables into a batch; raise ImportRefused listing every problem.
 
@@ -129,6 +138,10 @@ def validate_tables(
         (:mod:`ecosystem.io.lifecycle_checks`) are checked against the stored history too.
     allow_empty
         Accept tables with no rows (a write that only deletes).
+    keep_rows
+        Keep each row's file and row number in the batch's frames (columns :data:`ROW`
+        and :data:`SOURCE`), for checks that span chunks of a streamed import; duplicate
+        relationships are then left to that check (the store's, across every chunk).
     """
     problems = Problems(cap=cap)
     node_parts: dict[NodeKind, list[pd.DataFrame]] = {}
@@ -167,8 +180,8 @@ def validate_tables(
                                                 problems)
     for rel_kind, rel_frames in rel_parts.items():
         batch.relationships[rel_kind] = _convert_relationships(
-            rel_kind, pd.concat(rel_frames, ignore_index=True), problems
-        )
+            rel_kind, pd.concat(rel_frames, ignore_index=True), problems,
+            duplicates=not keep_rows)
     if not problems.total:
         _check_references(batch, known_ids, problems)
     if not problems.total and stored is not None:
@@ -189,8 +202,9 @@ def validate_tables(
         problems.items = [_renamed(p, renamed[p.file]) if p.file in renamed else p
                           for p in problems.items]
     problems.raise_if_any()
-    for frame in (*batch.nodes.values(), *batch.relationships.values()):
-        del frame[ROW], frame[_SOURCE]
+    if not keep_rows:
+        for frame in (*batch.nodes.values(), *batch.relationships.values()):
+            del frame[ROW], frame[_SOURCE]
     return batch
 
 
@@ -339,7 +353,7 @@ def _convert_nodes(kind: NodeKind, frame: pd.DataFrame, problems: Problems) -> p
 
 
 def _convert_relationships(
-    kind: RelKind, frame: pd.DataFrame, problems: Problems
+    kind: RelKind, frame: pd.DataFrame, problems: Problems, *, duplicates: bool = True
 ) -> pd.DataFrame:
     rel = RELATIONSHIP_SCHEMAS[kind]
     out = _convert_fields(frame, rel.all_fields, problems)
@@ -362,6 +376,8 @@ def _convert_relationships(
                           message="'until' is not after 'since'",
                           fix="'until' is the first day the relationship no longer holds; "
                           "make it later than 'since' or leave it empty.")
+    if not duplicates:
+        return out
     _flag_duplicates(out, ["source", "target", "since", "key"],
                      f"duplicate '{kind.value}' relationship (same source, target and since)",
                      "Keep one row, or tell parallel rows apart with the 'key' column.",
@@ -400,7 +416,7 @@ def _check_references(batch: GraphBatch, known_ids: KnownIds, problems: Problems
         if kind not in cache:
             stored = known_ids(kind)
             fresh = batch.nodes.get(kind)
-            cache[kind] = stored | (set(fresh["id"]) if fresh is not None else set())
+            cache[kind] = stored if fresh is None else stored | set(fresh["id"])
         return cache[kind]
 
     for kind, frame in batch.nodes.items():
@@ -421,13 +437,21 @@ def _check_references(batch: GraphBatch, known_ids: KnownIds, problems: Problems
     for rkind, frame in batch.relationships.items():
         rel = RELATIONSHIP_SCHEMAS[rkind]
         for end, node_kind in (("source", rel.source), ("target", rel.target)):
-            missing = ~frame[end].isin(ids(node_kind))
+            missing = ~_member(frame[end], ids(node_kind))
             problems.add_rows(
                 frame, missing, column=end, values=frame[end],
                 message=f"'{rkind.value}' {end} is not a known {node_kind.value}",
                 fix=f"Add it to {NODE_SCHEMAS[node_kind].table} (in this import or an "
                 f"earlier one), or correct the id.",
             )
+
+
+def _member(values: pd.Series, known: set[str]) -> pd.Series:
+    """``values.isin(known)``, by lookups in the set itself: pandas would build a hash
+    table of ``known`` on every call (each chunk of a streamed import)."""
+    found = np.fromiter((v in known for v in values.to_numpy(dtype=object)), dtype=bool,
+                        count=len(values))
+    return pd.Series(found, index=values.index)
 
 
 def _check_reference_column(

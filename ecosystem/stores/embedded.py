@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import sqlite3
 import threading
 import uuid
@@ -25,19 +24,20 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import networkx as nx
-import pandas as pd
 
 from ecosystem.dates import AsOf, Window, checked, iso, parse_day
 from ecosystem.errors import (
     Conflict,
+    ImportRefused,
     NodeNotFound,
     RelationshipNotFound,
     StoreBusy,
     StoreUnavailable,
 )
-from ecosystem.io.batch import CLEARED, GraphBatch, RawTable
-from ecosystem.io.validate import validate_tables
+from ecosystem.io.batch import CLEARED, ROW, GraphBatch, RawTable
+from ecosystem.io.validate import SOURCE, Problems, validate_tables
 from ecosystem.model import (
+    NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
     Node,
     NodeKind,
@@ -45,6 +45,7 @@ from ecosystem.model import (
     RelKind,
     node_key,
 )
+from ecosystem.progress import tqdm
 from ecosystem.stores.base import (
     ALL_KINDS,
     RelationshipId,
@@ -60,7 +61,6 @@ from ecosystem.stores.base import (
 from ecosystem.stores.locking import LockHolder, busy_timeout_seconds
 from ecosystem.stores.locking import is_busy as _is_busy
 from ecosystem.stores.memory import DiskCache, StoreState, note, read_state
-from ecosystem.stores.progress import tqdm
 from ecosystem.stores.projection import (
     DERIVED_EDGE_KINDS,
     BipartiteMatrix,
@@ -69,6 +69,7 @@ from ecosystem.stores.projection import (
     build_matrix,
     weight_field,
 )
+from ecosystem.stores.staging import StagedRelationships, props_json, texts
 
 __all__ = ["EmbeddedStore"]
 
@@ -77,6 +78,8 @@ T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 _CHUNK = 50_000
+_CACHE_KIB = 262_144  # page cache per connection: 256 MiB, grown only as needed
+_STREAM_CACHE_KIB = 32_768  # while a streamed import writes: 32 MiB, whatever the file
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (
@@ -115,6 +118,7 @@ _ACTIVE = "(since = '' OR since <= :day) AND (until IS NULL OR :day < until)"
 _OVERLAPS = ("(since = '' OR :w_until IS NULL OR since < :w_until) "
              "AND (until IS NULL OR :w_since IS NULL OR until > :w_since)")
 _REL_IDENTITY = ("source", "target", "since", "key", "until")
+NODE_TABLES = {s.table: s for s in NODE_SCHEMAS.values()}
 
 
 class EmbeddedStore:
@@ -186,7 +190,7 @@ class EmbeddedStore:
         db.execute("PRAGMA synchronous = FULL")
         # Bulk upserts touch B-tree pages at random; a large page cache (grown only as
         # needed, up to 256 MiB) keeps them in memory until the commit.
-        db.execute("PRAGMA cache_size = -262144")
+        db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         return db
 
     def _db(self) -> sqlite3.Connection:
@@ -305,12 +309,34 @@ class EmbeddedStore:
               delete_nodes: Sequence[tuple[NodeKind, str]] = (),
               delete_relationships: Sequence[RelationshipId] = ()) -> WriteSummary:
         gone = {(NodeKind(k), i) for k, i in delete_nodes}
+        if gone or delete_relationships:  # a merge: small, validated as one batch
+            tables = [t.gathered() for t in tables]
+        streamed = [t for t in tables if t.rest is not None]
+        if streamed:  # hold the page cache (and SQLite's sorter) to a size of its own
+            self._writer.execute(f"PRAGMA cache_size = -{_STREAM_CACHE_KIB}")
+        try:
+            return self._write(tables, streamed, gone, delete_relationships, progress)
+        finally:
+            if streamed:
+                self._writer.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+
+    def _write(self, tables: Sequence[RawTable], streamed: Sequence[RawTable],
+               gone: set[tuple[NodeKind, str]], delete_relationships: Sequence[RelationshipId],
+               progress: bool) -> WriteSummary:
         with self._transaction():
-            batch = validate_tables(
-                tables, lambda kind: self.ids(kind) - {i for k, i in gone if k is kind},
-                stored=lambda kind: [n for n in self.nodes(kind) if (kind, n.id) not in gone],
-                allow_empty=bool(gone or delete_relationships))
-            if gone:
+            problems = Problems()
+            try:
+                batch: GraphBatch | None = validate_tables(
+                    tables, lambda kind: self.ids(kind) - {i for k, i in gone if k is kind},
+                    stored=lambda kind: [n for n in self.nodes(kind)
+                                         if (kind, n.id) not in gone],
+                    allow_empty=bool(gone or delete_relationships), keep_rows=bool(streamed))
+            except ImportRefused as refused:
+                if not streamed:
+                    raise
+                problems.absorb(refused)  # the rest is still read, to report every problem
+                batch = None
+            if batch is not None and gone:
                 check_unreferenced(sorted(gone), with_batch(self.nodes, batch, gone))
             for rid in delete_relationships:
                 self._delete_relationship(rid)
@@ -322,55 +348,119 @@ class EmbeddedStore:
                                      (kind.value, id))
             before = self._count_rows()
             summary = WriteSummary()
-            stored = sum(before["relationships"].values())
-            self._write_batch(batch, summary, progress, stored)
+            rows = sum(len(f) for f in batch.relationships.values()) if batch else 0
+            # Rebuilding the target index after a large write is much faster than updating
+            # it row by row; DDL is transactional in SQLite, so a crash restores the old one.
+            rebuild = bool(streamed) or rows > max(_CHUNK, sum(before["relationships"].values())
+                                                   // 2)
+            if rebuild:
+                self._writer.execute("DROP INDEX IF EXISTS relationships_by_target")
+            if streamed:
+                self._write_streamed(batch, tables, streamed, before, problems, summary, progress)
+            elif batch is not None:
+                total = sum(len(f) for f in (*batch.nodes.values(),
+                                             *batch.relationships.values()))
+                with tqdm(total=total, unit="row", desc="writing", disable=not progress,
+                          leave=False, unit_scale=True) as bar:
+                    self._write_batch(batch, summary, bar)
+            problems.raise_if_any()
+            if rebuild:
+                self._writer.execute(_TARGET_INDEX)
             after = self._count_rows()
-            for section, created in (("nodes", summary.nodes_created),
-                                     ("relationships", summary.relationships_created)):
-                for name in after[section]:
-                    if name in batch.counts()[section]:
-                        created[name] = after[section][name] - before[section].get(name, 0)
-            self._bump_generation(touched_kinds(batch, sorted(gone), delete_relationships))
+            for section, written, created in (
+                    ("nodes", summary.nodes_written, summary.nodes_created),
+                    ("relationships", summary.relationships_written,
+                     summary.relationships_created)):
+                for name in written:
+                    created[name] = after[section].get(name, 0) - before[section].get(name, 0)
+            self._bump_generation(touched_kinds(batch, sorted(gone), delete_relationships)
+                                  | set(summary.relationships_written))
         log.info("wrote %s to %s", summary.as_dict(), self._path)
         return summary
 
-    def _write_batch(
-        self, batch: GraphBatch, summary: WriteSummary, progress: bool, stored: int
-    ) -> None:
-        total = sum(len(f) for f in (*batch.nodes.values(), *batch.relationships.values()))
-        # Rebuilding the target index after a large batch is much faster than updating it
-        # row by row; DDL is transactional in SQLite, so a crash restores the old index.
-        rebuild = sum(len(f) for f in batch.relationships.values()) > max(_CHUNK, stored // 2)
-        if rebuild:
-            self._writer.execute("DROP INDEX IF EXISTS relationships_by_target")
-        with tqdm(total=total, unit="row", desc="writing", disable=not progress,
-                  leave=False) as bar:
-            for kind, frame in batch.nodes.items():
-                props = _props_json(frame.drop(columns=["id"]), GraphBatch.cleared(frame))
-                rows = zip(repeat(kind.value), frame["id"].tolist(), props)
-                self._execute_chunks(_NODE_UPSERT, rows, len(frame), bar)
-                summary.nodes_written[kind.value] = len(frame)
-            for rkind, frame in batch.relationships.items():
-                # Rows in primary-key order append to the B-tree instead of splitting it.
-                frame = frame.sort_values(["source", "target", "since", "key"])
-                has_until = "until" in frame.columns
-                until = (frame["until"].astype(object).where(frame["until"].notna(), None)
-                         .tolist() if has_until else [None] * len(frame))
-                cleared = GraphBatch.cleared(frame)
-                props = _props_json(frame.drop(columns=[c for c in _REL_IDENTITY
-                                                        if c in frame.columns]), cleared)
-                rows = zip(repeat(rkind.value), frame["source"].tolist(),
-                           frame["target"].tolist(), frame["since"].tolist(),
-                           frame["key"].tolist(), until, props)
-                sql = _REL_UPSERT_WITH_UNTIL if has_until else _REL_UPSERT
-                self._execute_chunks(sql, rows, len(frame), bar)
-                reopened = [(rkind.value, *identity) for identity, fields in zip(
-                    frame[["source", "target", "since", "key"]].itertuples(index=False),
-                    cleared, strict=True) if "until" in fields]
+    def _write_streamed(self, batch: GraphBatch | None, tables: Sequence[RawTable],
+                        streamed: Sequence[RawTable],
+                        before: dict[str, dict[str, int]], problems: Problems,
+                        summary: WriteSummary, progress: bool) -> None:
+        """Write a batch whose large tables come in chunks (:attr:`RawTable.rest`): nodes
+        at once, relationships staged chunk by chunk, then written in key order
+        (:mod:`ecosystem.stores.staging`). The page cache is held to a fixed size meanwhile,
+        so that memory does not grow with the file."""
+        staged = StagedRelationships(self._writer)
+        try:
+            with tqdm(unit="row", desc="reading", disable=not progress, leave=False,
+                      unit_scale=True) as bar:
+                if batch is not None:
+                    staged.add(batch)
+                    self._write_batch(GraphBatch(nodes={
+                        k: f.drop(columns=[ROW, SOURCE]) for k, f in batch.nodes.items()}),
+                        summary, bar)
+                    bar.update(sum(len(f) for f in batch.relationships.values()))
+                self._stage_rest(streamed, staged, problems, bar,
+                                 also_known=[] if batch is not None else tables)
+            if not problems.total:
+                with tqdm(total=1, desc="writing in key order", disable=not progress,
+                          leave=False, bar_format="{desc}: {elapsed}") as bar:
+                    fresh = not set(staged.written) & set(before["relationships"])
+                    staged.write(fresh=fresh, problems=problems)
+                    summary.relationships_written.update(staged.written)
+        finally:
+            staged.drop()
+
+    def _stage_rest(self, streamed: Sequence[RawTable], staged: StagedRelationships,
+                    problems: Problems, bar: tqdm[Any], also_known: Sequence[RawTable]
+                    ) -> None:
+        """Validate the further chunks of streamed tables and stage their rows, one chunk
+        at a time. After a problem, chunks are still validated (to report every problem,
+        up to the cap) but no longer staged; the caller then rolls back. References may
+        name the stored nodes (the import's own are written by now) and the ids of the
+        node tables in ``also_known`` (those of a first part that was refused)."""
+        known = {kind: self.ids(kind) for kind in NodeKind}  # nodes are never streamed
+        for table in also_known:
+            schema = NODE_TABLES.get(table.name.strip().lower())
+            if schema is not None and "id" in table.frame.columns:
+                known[schema.kind] |= set(table.frame["id"].astype(str).str.strip())
+        for table in streamed:
+            assert table.rest is not None
+            for chunk in table.rest:
+                part = RawTable(table.name, table.source, chunk, table.columns)
+                try:
+                    batch = validate_tables([part], known.__getitem__, keep_rows=True,
+                                            allow_empty=True)
+                except ImportRefused as refused:
+                    problems.absorb(refused)
+                    continue
+                if not problems.total:
+                    staged.add(batch)
+                bar.update(len(chunk))
+            table.rest = None
+
+    def _write_batch(self, batch: GraphBatch, summary: WriteSummary, bar: tqdm[Any]) -> None:
+        for kind, frame in batch.nodes.items():
+            props = props_json(frame.drop(columns=["id"]), GraphBatch.cleared(frame))
+            rows = zip(repeat(kind.value), texts(frame, "id"), props)
+            self._execute_chunks(_NODE_UPSERT, rows, len(frame), bar)
+            summary.nodes_written[kind.value] = (summary.nodes_written.get(kind.value, 0)
+                                                 + len(frame))
+        for rkind, frame in batch.relationships.items():
+            # Rows in primary-key order append to the B-tree instead of splitting it.
+            frame = frame.sort_values(["source", "target", "since", "key"])
+            has_until = "until" in frame.columns
+            until = (frame["until"].astype(object).where(frame["until"].notna(), None)
+                     .tolist() if has_until else repeat(None))
+            cleared = GraphBatch.cleared(frame)
+            props = props_json(frame.drop(columns=[c for c in _REL_IDENTITY
+                                                    if c in frame.columns]), cleared)
+            identity = [texts(frame, c) for c in ("source", "target", "since", "key")]
+            rows = zip(repeat(rkind.value), *identity, until, props)
+            sql = _REL_UPSERT_WITH_UNTIL if has_until else _REL_UPSERT
+            self._execute_chunks(sql, rows, len(frame), bar)
+            if CLEARED in frame.columns:
+                reopened = [(rkind.value, *key) for *key, fields in zip(
+                    *identity, cleared, strict=True) if "until" in fields]
                 self._writer.executemany(_REOPEN, reopened)
-                summary.relationships_written[rkind.value] = len(frame)
-        if rebuild:
-            self._writer.execute(_TARGET_INDEX)
+            summary.relationships_written[rkind.value] = (
+                summary.relationships_written.get(rkind.value, 0) + len(frame))
 
     def _execute_chunks(
         self, sql: str, rows: Iterator[tuple[Any, ...]], count: int, bar: tqdm[Any]
@@ -410,6 +500,13 @@ class EmbeddedStore:
                 linked_total += int(linked)
             self._bump_generation(touched_kinds(None, nodes))
         return linked_total
+
+    @staticmethod
+    def _ends(kind: NodeKind, only: RelKind | None) -> list[tuple[RelKind, str]]:
+        """The (relationship kind, end) pairs at which a node of ``kind`` can stand."""
+        return [(rel.kind, end) for rel in RELATIONSHIP_SCHEMAS.values()
+                if only is None or rel.kind is RelKind(only)
+                for end, at in (("source", rel.source), ("target", rel.target)) if at is kind]
 
     @staticmethod
     def _touching_clause(kind: NodeKind) -> str:
@@ -505,12 +602,17 @@ class EmbeddedStore:
         if checked(as_of) is not None:
             clauses.append(_ACTIVE)
             params["day"] = iso(as_of)
-        if node is not None:
-            clauses.append(self._touching_clause(NodeKind(node[0])))
+        columns = "SELECT kind, source, target, since, key, until, props FROM relationships"
+        if node is None:
+            sql = f"{columns} WHERE {' AND '.join(clauses)}"
+        else:  # one indexed search per end the node can be at (an OR would scan the kind)
             params["id"] = node[1]
-        sql = "SELECT kind, source, target, since, key, until, props FROM relationships " \
-              f"WHERE {' AND '.join(clauses)} ORDER BY kind, source, target, since, key"
-        rows = self._db().execute(sql, params).fetchall()
+            sql = " UNION ".join(
+                f"{columns} WHERE {' AND '.join(clauses)} AND kind = '{rel.value}' "
+                f"AND {end} = :id"
+                for rel, end in self._ends(NodeKind(node[0]), kind)) or f"{columns} WHERE 0"
+        rows = self._db().execute(
+            f"{sql} ORDER BY kind, source, target, since, key", params).fetchall()
         return [
             Relationship(RelKind(k), s, t, since or None, until, key, _props(p))
             for k, s, t, since, key, until, p in rows
@@ -592,35 +694,3 @@ def _props(text: str) -> dict[str, Any]:
     if text == "{}":
         return {}
     return {k: v for k, v in json.loads(text).items() if v is not None}
-
-
-def _props_json(frame: pd.DataFrame, cleared: Sequence[tuple[str, ...]]) -> list[str]:
-    """One JSON object per row, at C speed, holding the values given; a field the row
-    clears is a null (which ``json_patch`` removes), an empty cell is left out (kept)."""
-    frame = frame.drop(columns=[CLEARED], errors="ignore").dropna(axis=1, how="all")
-    if frame.shape[1] == 0:
-        lines = ["{}"] * len(frame)
-    else:
-        text = frame.to_json(orient="records", lines=True, force_ascii=False)
-        if frame.isna().to_numpy().any():
-            text = _drop_nulls(text, [str(c) for c in frame.columns])
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-    for i, fields in enumerate(cleared):
-        if fields:
-            lines[i] = json.dumps(json.loads(lines[i]) | dict.fromkeys(fields),
-                                  ensure_ascii=False)
-    return lines
-
-
-def _drop_nulls(text: str, keys: list[str]) -> str:
-    """``text`` (JSON objects with the keys ``keys``) without its ``"key":null`` members.
-
-    Safe on any values: inside a JSON string every quote is escaped, so a member pattern
-    that starts with an unescaped quote after ``{`` or ``,`` only matches structure.
-    """
-    names = "|".join(re.escape(json.dumps(k, ensure_ascii=False)) for k in keys)
-    text = re.sub(rf"(?<=[{{,])(?:{names}):null,", "", text)  # first or middle member
-    text = re.sub(rf",(?:{names}):null(?=}})", "", text)  # last member
-    return re.sub(rf"{{(?:{names}):null}}", "{}", text)  # only member

@@ -41,6 +41,7 @@ from ecosystem.model import (
     RelKind,
     node_key,
 )
+from ecosystem.progress import tqdm
 from ecosystem.stores.base import (
     ALL_KINDS,
     RelationshipId,
@@ -61,7 +62,6 @@ from ecosystem.stores.cypher import (
     upsert_relationship_file,
 )
 from ecosystem.stores.memory import DiskCache, StoreState, note
-from ecosystem.stores.progress import tqdm
 from ecosystem.stores.projection import (
     BipartiteMatrix,
     ProjectionCache,
@@ -239,6 +239,9 @@ class Neo4jStore:
               delete_nodes: Sequence[tuple[NodeKind, str]] = (),
               delete_relationships: Sequence[RelationshipId] = ()) -> WriteSummary:
         gone = {(NodeKind(k), i) for k, i in delete_nodes}
+        # A streamed table is gathered here: the driver may run `work` again on a
+        # transient error, and Neo4j holds a transaction in server memory anyway.
+        tables = [t.gathered() for t in tables]
 
         def work(tx: Any) -> WriteSummary:
             known: dict[NodeKind, set[str]] = {}

@@ -1,0 +1,222 @@
+"""Streamed import: a large relationship file is read, validated and staged in chunks, then
+written in one transaction, with the same result and the same error report as a whole read.
+
+The chunk size is made tiny here (a few hundred bytes), so that the small files of these
+tests are read in many chunks; ``bench/bench_import.py`` measures time and memory on 1M
+and 5M rows.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from ecosystem import EmbeddedStore, ImportRefused, Store, import_paths
+from ecosystem.io import tabular
+from ecosystem.io.tabular import read_csv_chunks
+
+CHUNK = 300  # bytes of CSV text per chunk: about ten rows
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tabular, "CHUNK_BYTES", CHUNK)
+
+
+def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _partners(count: int = 150) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for i in range(count):
+        source, target = f"c{i % 20:02d}", f"c{(i * 7 + 3) % 20:02d}"
+        if source == target:
+            target = f"c{(i + 1) % 20:02d}"
+        since = f"20{10 + i // 20:02d}-{1 + i % 12:02d}-01"
+        until = f"20{20 + i // 20:02d}-01-01" if i % 3 == 0 else ""
+        rows.append([source, target, since, until, 1 + i % 4])
+    return rows
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    _write(data / "companies.csv", ["id", "name"], [[f"c{i:02d}", f"Company {i}"]
+                                                   for i in range(20)])
+    _write(data / "partners_with.csv", ["source", "target", "since", "until", "weight"],
+           _partners())
+    return data
+
+
+def _contents(store: Store) -> list[tuple[object, ...]]:
+    return [(r.kind.value, r.source, r.target, r.since, r.key, r.until,
+             sorted(r.properties.items())) for r in store.relationships()]
+
+
+def _counted_chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Sizes of the chunks read from now on."""
+    sizes: list[int] = []
+    original = tabular.read_csv_chunks
+
+    def counting(*args: object, **kwargs: object) -> Iterator[object]:
+        for chunk in original(*args, **kwargs):  # type: ignore[arg-type]
+            sizes.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr(tabular, "read_csv_chunks", counting)
+    return sizes
+
+
+def test_a_large_file_is_read_in_chunks_numbered_across_the_file(folder: Path) -> None:
+    path = folder / "partners_with.csv"
+    chunks = list(read_csv_chunks(path, chunk_bytes=CHUNK))
+    assert len(chunks) > 5
+    rows = [row for chunk in chunks for row in chunk["__row__"]]
+    assert rows == list(range(2, 152))  # spreadsheet rows, header = row 1
+    assert chunks[-1]["source"].iloc[-1] == _partners()[-1][0]
+
+
+def test_streamed_import_writes_what_a_whole_read_writes(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with EmbeddedStore(tmp_path / "whole.db") as whole:
+        expected = import_paths(whole, [folder])
+        want = _contents(whole)
+    sizes = _counted_chunks(monkeypatch)
+    monkeypatch.setattr(tabular, "CHUNK_BYTES", CHUNK)
+    with EmbeddedStore(tmp_path / "streamed.db") as streamed:
+        summary = import_paths(streamed, [folder])
+        assert len(sizes) > 5, "the file was not streamed"
+        assert _contents(streamed) == want
+        assert summary.relationships_written == expected.relationships_written == {
+            "partners_with": 150}
+        assert summary.relationships_created == expected.relationships_created
+        assert summary.nodes_created == expected.nodes_created == {"company": 20}
+        # the relationships are found by their target too (the index was rebuilt)
+        assert streamed.neighbours(("company", "c03"))
+
+
+def test_streamed_update_of_stored_rows_merges_fields_and_reopens(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    update = tmp_path / "update" / "partners_with.csv"
+    rows = _partners()
+    changed = [[s, t, since, "#clear" if until else "", w * 10]
+               for s, t, since, until, w in rows]
+    changed.append(["c01", "c05", "2030-01-01", "", 2])  # a new one among the updates
+    _write(update, ["source", "target", "since", "until", "weight"], changed)
+    results = []
+    for name, chunk in (("whole", 10**9), ("streamed", CHUNK)):
+        monkeypatch.setattr(tabular, "CHUNK_BYTES", 10**9)
+        with EmbeddedStore(tmp_path / f"{name}.db") as store:
+            import_paths(store, [folder])
+            monkeypatch.setattr(tabular, "CHUNK_BYTES", chunk)
+            summary = import_paths(store, [update])
+            results.append((_contents(store), summary.relationships_created))
+    (whole, whole_created), (streamed, streamed_created) = results
+    assert streamed == whole
+    assert streamed_created == whole_created == {"partners_with": 1}
+    assert all(until is None for *_, until, _ in streamed)  # '#clear' reopened them
+    assert {dict(props)["weight"] for *_, props in streamed} >= {10.0, 40.0}
+
+
+def _refused(store: Store, paths: list[Path]) -> ImportRefused:
+    before = _contents(store), store.counts()
+    with pytest.raises(ImportRefused) as refused:
+        import_paths(store, paths)
+    assert (_contents(store), store.counts()) == before, "a refused import changed the store"
+    return refused.value
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_duplicate_in_a_later_chunk_is_refused_naming_both_rows(
+        folder: Path, tmp_path: Path) -> None:
+    rows = _partners()
+    rows[140] = list(rows[3])  # row 142 repeats row 5, many chunks later
+    path = _write(folder / "partners_with.csv", ["source", "target", "since", "until",
+                                                 "weight"], rows)
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        refused = _refused(store, [folder])
+        assert refused.total == 1
+        (problem,) = refused.problems
+        assert (problem.file, problem.row) == (str(path), 142)
+        assert "duplicate 'partners_with'" in problem.message
+        assert "First seen in row 5" in problem.fix
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_duplicate_across_chunks_is_found_when_the_store_holds_rows_already(
+        folder: Path, tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        import_paths(store, [folder])
+        rows = _partners()
+        rows.append(list(rows[0]))
+        path = _write(tmp_path / "again" / "partners_with.csv",
+                      ["source", "target", "since", "until", "weight"], rows)
+        refused = _refused(store, [path])
+        assert [(p.row, "First seen in row 2" in p.fix) for p in refused.problems] == [
+            (152, True)]
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_problems_in_several_chunks_are_all_reported_and_nothing_is_written(
+        folder: Path, tmp_path: Path) -> None:
+    rows = _partners()
+    rows[2][4] = "heavy"  # row 4, first chunk
+    rows[120][4] = "many"  # row 122
+    rows[148][1] = "nobody"  # row 150, last chunk
+    path = _write(folder / "partners_with.csv", ["source", "target", "since", "until",
+                                                 "weight"], rows)
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        refused = _refused(store, [folder])
+        found = sorted((p.row, p.column, p.value) for p in refused.problems)
+        assert found == [(4, "weight", "heavy"), (122, "weight", "many"),
+                         (150, "target", "nobody")]
+        assert {p.file for p in refused.problems} == {str(path)}
+        assert store.counts() == {"nodes": {}, "relationships": {}}
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_ragged_row_late_in_the_file_refuses_the_import(
+        folder: Path, tmp_path: Path) -> None:
+    path = folder / "partners_with.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[130] += ",extra"  # row 131
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        refused = _refused(store, [folder])
+        assert [p.row for p in refused.problems] == [131]
+        assert "6 cells but the header has 5" in refused.problems[0].message
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_streamed_rows_naming_a_merged_company_go_to_the_kept_one(
+        folder: Path, tmp_path: Path) -> None:
+    from ecosystem.entities.merging import Merge, merge_companies
+
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        import_paths(store, [folder])
+        merge_companies(store, [Merge("c00", "c19")], source="test")
+        summary = import_paths(store, [folder / "partners_with.csv"])
+        assert "c19" not in {r.source for r in store.relationships()} | {
+            r.target for r in store.relationships()}
+        assert any("merged into others" in note for note in summary.notes)
+
+
+def test_the_neo4j_store_takes_a_streamed_table_whole(
+        make_store: Callable[[], Store], folder: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with EmbeddedStore(tmp_path / "whole.db") as whole:
+        import_paths(whole, [folder])
+        want = _contents(whole)
+    monkeypatch.setattr(tabular, "CHUNK_BYTES", CHUNK)
+    store = make_store()
+    import_paths(store, [folder])
+    assert _contents(store) == want
