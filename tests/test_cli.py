@@ -222,3 +222,25 @@ def test_the_command_line_imports_no_heavy_library() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]", done.stdout
+
+
+@pytest.mark.parametrize("command", [
+    ["influence"],
+    ["export", "{tmp}/out.xlsx", "--format", "xlsx"],
+    ["import", str(SMALL)],
+])
+def test_long_commands_show_progress_on_request_and_never_with_json(
+        tmp_path: Path, command: list[str]) -> None:
+    db = tmp_path / "s.db"
+    run("import", str(SMALL), store=db)
+    args = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    shown = CliRunner().invoke(cli, ["--store", str(db), "--progress", *args])
+    assert shown.exit_code == 0, shown.output
+    assert "it/s" in shown.stderr or "row/s" in shown.stderr or "step" in shown.stderr, \
+        shown.stderr
+    quiet = CliRunner().invoke(cli, ["--store", str(db), *args])  # not a terminal
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    if command[0] in ("influence", "import"):
+        as_json = CliRunner().invoke(cli, ["--store", str(db), "--progress", *args, "--json"])
+        assert as_json.exit_code == 0 and as_json.stderr == ""
+        json.loads(as_json.stdout)

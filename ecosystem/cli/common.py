@@ -58,6 +58,10 @@ class Context:
         self.store_location = store
         self.progress = progress
 
+    def bars(self, as_json: bool = False) -> bool:
+        """Whether to show progress bars: on a terminal (or --progress), never with --json."""
+        return self.progress and not as_json
+
     def open(self) -> Store:
         return open_store(self.store_location)
 

@@ -47,7 +47,7 @@ def demo(obj: Context, as_of: dt.date | None, top: int, views_dir: Path, no_view
     from ecosystem.demo import build_demo, summarise, write_demo_views
 
     with obj.open() as store:
-        build_demo(store, progress=obj.progress)
+        build_demo(store, progress=obj.bars(as_json))
         summary = summarise(store, as_of=as_of or today(), top=top)
         written = [] if no_views else write_demo_views(store, views_dir, summary)
     if as_json:
@@ -115,7 +115,7 @@ def import_(obj: Context, paths: Sequence[Path], fmt: str, encoding: str | None,
 
     with obj.open() as store:
         summary = import_paths(store, paths, format=fmt, encoding=encoding,
-                               progress=obj.progress)
+                               progress=obj.bars(as_json))
         counts = store.counts()
     if as_json:
         echo_json({**summary.as_dict(), "store": counts})
@@ -165,7 +165,7 @@ def export(obj: Context, out: Path, fmt: str) -> None:
     from ecosystem.exchange import export_store
 
     with obj.open() as store:
-        written = export_store(store, out, format=fmt)
+        written = export_store(store, out, format=fmt, progress=obj.progress)
     for path in written:
         click.echo(str(path))
 
@@ -382,16 +382,20 @@ def schema(table: str | None, as_json: bool) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes: reads are answered in parallel, one per core (the "
+              "embedded store's readers never wait for each other or for a writer).")
 @click.option("--development", is_flag=True,
               help="Use the well-known development API key (never in production).")
 @click.pass_obj
 @handle_errors
-def serve(obj: Context, host: str, port: int, development: bool) -> None:
+def serve(obj: Context, host: str, port: int, workers: int, development: bool) -> None:
     """Serve the HTTP API (needs the api extra: pip install 'ecosystem[api]').
 
     Writes need an API key in the X-API-Key header: set ECOSYSTEM_API_KEYS (comma-
     separated, 12+ characters each), or pass --development for local use. OpenAPI docs are
-    at /docs.
+    at /docs. With --workers N, N processes share the port and the store (and the store's
+    cache of computed answers on disk).
     """
     import os
 
@@ -400,7 +404,13 @@ def serve(obj: Context, host: str, port: int, development: bool) -> None:
     from ecosystem.api.app import create_app
     from ecosystem.api.settings import Settings
 
-    os.environ.setdefault("ECOSYSTEM_STORE", obj.store_location)
+    os.environ["ECOSYSTEM_STORE"] = obj.store_location
+    if development:
+        os.environ["ECOSYSTEM_API_DEVELOPMENT"] = "1"
+    if workers > 1:  # each worker process builds the app from the environment
+        uvicorn.run("ecosystem.api.app:create_app", factory=True, host=host, port=port,
+                    workers=workers)
+        return
     settings = (Settings.development(obj.store_location) if development
                 else Settings.from_environment())
     settings = type(settings)(**{**vars(settings), "store": obj.store_location})

@@ -38,7 +38,8 @@ def influence(obj: Context, as_of: dt.date | None, top: int, metrics: tuple[str,
     chosen = list(metrics) or list(DEFAULT_INFLUENCE_METRICS)
     kinds = (NodeKind.PROGRAMME,) if programmes else (NodeKind.COMPANY,)
     with obj.open() as store:
-        table = influence_table(store, as_of=as_of, metrics=chosen, kinds=kinds).head(top)
+        table = influence_table(store, as_of=as_of, metrics=chosen, kinds=kinds,
+                                progress=obj.bars(as_json)).head(top)
     if as_json:
         echo_json(influence_rows(table))
         return

@@ -68,7 +68,8 @@ def backtest(obj: Context, relation: str, cutoff: dt.date, horizon: str, k: int,
     from ecosystem.prediction import backtest as run_backtest
 
     with obj.open() as store:
-        result = run_backtest(store, relation, cutoff=cutoff, horizon=horizon, k=k)
+        result = run_backtest(store, relation, cutoff=cutoff, horizon=horizon, k=k,
+                              progress=obj.bars(as_json))
     if as_json:
         echo_json(result.as_dict())
         return

@@ -19,13 +19,15 @@ def store_tables(store: Store, *, join_lists: bool = True) -> dict[str, pd.DataF
 
 
 def export_store(
-    store: Store, out: str | Path, *, format: ExportFormat | str = ExportFormat.CSV
+    store: Store, out: str | Path, *, format: ExportFormat | str = ExportFormat.CSV,
+    progress: bool = False,
 ) -> list[Path]:
     """Write the whole store to ``out`` and return the files written.
 
     ``csv`` and ``parquet`` write one file per table into the folder ``out``; ``xlsx``
     writes one workbook with a sheet per table; ``graphml`` one GraphML file. Each file
-    replaces an older one only once written whole.
+    replaces an older one only once written whole. ``progress`` shows a bar of the rows
+    written on standard error.
     """
     chosen = ExportFormat(format)
     target = Path(out)
@@ -33,4 +35,4 @@ def export_store(
         write_graphml(store.nodes(), store.relationships(), target)
         return [target]
     return write_tables(store_tables(store, join_lists=chosen is not ExportFormat.PARQUET),
-                        target, chosen)
+                        target, chosen, progress=progress)

@@ -83,16 +83,26 @@ def _shape(frame: pd.DataFrame, fields: Sequence[Field], join_lists: bool) -> pd
     return frame
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out: Path, format: ExportFormat
-                 ) -> list[Path]:
+def write_tables(tables: dict[str, pd.DataFrame], out: Path, format: ExportFormat, *,
+                 progress: bool = False) -> list[Path]:
     """Write ``tables`` (from :func:`graph_tables`; lists joined for CSV and Excel, kept
     as lists for Parquet) and return the files written: one file per table in the folder
     ``out`` for csv and parquet, one workbook ``out`` for xlsx. Each file replaces the old
-    one only once written whole."""
+    one only once written whole. ``progress`` shows a bar of the rows written."""
+    from ecosystem.progress import tqdm
+
+    bar = tqdm(total=sum(len(f) for f in tables.values()), unit="row", unit_scale=True,
+               desc=f"exporting {format.value}", disable=not progress, leave=False)
+    with bar:
+        return _write_tables(tables, out, format, bar)
+
+
+def _write_tables(tables: dict[str, pd.DataFrame], out: Path, format: ExportFormat,
+                  bar: Any) -> list[Path]:
     if format is ExportFormat.XLSX:
         out.parent.mkdir(parents=True, exist_ok=True)
         with replacing(out) as partial:
-            write_workbook(tables, partial)
+            write_workbook(tables, partial, bar=bar)
         return [out]
     if format not in (ExportFormat.CSV, ExportFormat.PARQUET):
         raise InvalidValue(f"{format.value} is not a table format; use csv, parquet or xlsx.",
@@ -107,6 +117,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path, format: ExportForma
             else:
                 frame.to_parquet(partial, index=False)
         written.append(path)
+        bar.update(len(frame))
     return written
 
 
@@ -127,7 +138,7 @@ EXCEL_ROWS = 1_048_576
 EXCEL_CELL_CHARS = 32_767
 
 
-def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
+def write_workbook(tables: dict[str, pd.DataFrame], path: Path, *, bar: Any = None) -> None:
     """Write ``tables`` as sheets of one workbook, streaming (XlsxWriter's constant-memory
     mode): text is always text (never a formula, link or number), control characters are
     kept (as the format's ``_xHHHH_`` escapes, which import reads back).
@@ -157,6 +168,10 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
             for row, values in enumerate(frame.itertuples(index=False), start=1):
                 for col, value in enumerate(values):
                     _write_cell(sheet, row, col, value, name, frame.columns[col])
+                if bar is not None and row % 1000 == 0:
+                    bar.update(1000)
+            if bar is not None:
+                bar.update(len(frame) % 1000)
     finally:
         workbook.close()
 

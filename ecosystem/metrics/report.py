@@ -63,17 +63,28 @@ def _check(names: Iterable[str]) -> list[str]:
 
 def influence_table(store: Store, *, as_of: AsOf = None,
                     metrics: Sequence[str] | None = None,
-                    kinds: Sequence[NodeKind] = (NodeKind.COMPANY,)) -> pd.DataFrame:
+                    kinds: Sequence[NodeKind] = (NodeKind.COMPANY,),
+                    progress: bool = False) -> pd.DataFrame:
     """One row per node of ``kinds`` with every metric (columns), ordered by PageRank.
 
     The graph is the whole ecosystem (companies and programmes); ``kinds`` only picks the
-    rows shown.
+    rows shown. ``progress`` shows a bar of the metrics computed (remembered ones are
+    read at once).
     """
+    from ecosystem.progress import steps
+
     chosen = _check(metrics or DEFAULT_INFLUENCE_METRICS)
-    graph = influence_graph(store, as_of=as_of)
+    with steps(["graph", *chosen], enabled=progress, desc="influence") as bar:
+        bar.set_postfix_str("graph")
+        graph = influence_graph(store, as_of=as_of)
+        columns = {}
+        for name in chosen:
+            bar.update()
+            bar.set_postfix_str(name)
+            columns[name] = remembered_metric(store, graph, name)
+        bar.update()
     names = {n.key: n.name for kind in kinds for n in store.nodes(kind)}
-    table = pd.DataFrame({name: remembered_metric(store, graph, name) for name in chosen},
-                         index=pd.Index(graph.keys, name="node"))
+    table = pd.DataFrame(columns, index=pd.Index(graph.keys, name="node"))
     keep = [k for k in graph.keys if split_node_key(k)[0] in kinds]
     table = table.loc[keep]
     table.insert(0, "name", [names.get(k, k) for k in keep])

@@ -37,6 +37,7 @@ from ecosystem.model import RelKind
 from ecosystem.prediction.features import BASELINES, PairFeatures, pair_features
 from ecosystem.prediction.history import History, add_duration, parse_horizon
 from ecosystem.prediction.model import labels, scores, trained_model
+from ecosystem.progress import steps
 from ecosystem.stores.base import Store
 
 __all__ = ["Backtest", "MethodScore", "backtest"]
@@ -185,7 +186,7 @@ def _score(method: str, features: PairFeatures, score: np.ndarray, y: np.ndarray
 
 
 def backtest(store: Store, relation: RelKind | str, *, cutoff: dt.date, horizon: str = "1y",
-             k: int = 5, windows: int = 8) -> Backtest:
+             k: int = 5, windows: int = 8, progress: bool = False) -> Backtest:
     """Back-test every predictor: know only what was there before ``cutoff``, predict the
     ties that formed in the ``horizon`` after it.
 
@@ -200,8 +201,20 @@ def backtest(store: Store, relation: RelKind | str, *, cutoff: dt.date, horizon:
     day = checked_day(cutoff, field="cutoff")
     months, days = parse_horizon(horizon)
     end = add_duration(day, months, days)
+    with steps(["history", "features", "training", "scoring"], enabled=progress,
+               desc="back-test") as bar:
+        return _backtest(store, relation, day, horizon, (months, days), end, k, windows, bar)
+
+
+def _backtest(store: Store, relation: RelKind | str, day: dt.date, horizon: str,
+              duration: tuple[int, int], end: dt.date, k: int, windows: int,
+              bar: Any) -> Backtest:
+    bar.set_postfix_str("history")
     history = History(store, relation)
+    bar.update()
+    bar.set_postfix_str("features")
     features = pair_features(store, history, day)
+    bar.update()
     formed = history.formed(day, end)
     y = labels(features, formed)
     snap = features.snapshot
@@ -213,11 +226,15 @@ def backtest(store: Store, relation: RelKind | str, *, cutoff: dt.date, horizon:
             f"{day} ({len(formed)} formed, {new_nodes} of them by new nodes): there is "
             "nothing to test. Choose another cut-off or a longer horizon.",
             field="cutoff", value=day.isoformat())
-    trained = trained_model(store, history, day, (months, days), windows=windows)
+    bar.set_postfix_str("training")
+    trained = trained_model(store, history, day, duration, windows=windows)
+    bar.update()
+    bar.set_postfix_str("scoring")
     tiebreak = np.random.default_rng(0).permutation(len(y))
     results = [_score(name, features, features.column(name), y, k, tiebreak)
                for name in BASELINES]
     results.append(_score(MODEL, features, scores(trained, features), y, k, tiebreak))
+    bar.update()
     return Backtest(history.kind.value, day, horizon, end, k, len(y), int(y.sum()),
                     len(formed), new_nodes, trained.windows, trained.pairs,
                     trained.positives, tuple(results))

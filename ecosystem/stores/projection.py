@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -65,9 +66,19 @@ class BipartiteMatrix:
     columns: tuple[str, ...]
 
     def row_index(self) -> dict[str, int]:
-        return {id: i for i, id in enumerate(self.rows)}
+        """Row number of each id (built once; do not change the dict)."""
+        return self._row_index
 
     def column_index(self) -> dict[str, int]:
+        """Column number of each id (built once; do not change the dict)."""
+        return self._column_index
+
+    @cached_property
+    def _row_index(self) -> dict[str, int]:
+        return {id: i for i, id in enumerate(self.rows)}
+
+    @cached_property
+    def _column_index(self) -> dict[str, int]:
         return {id: j for j, id in enumerate(self.columns)}
 
 

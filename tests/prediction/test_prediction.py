@@ -236,12 +236,17 @@ def test_backtest_on_the_lf_memberships(lf_2024: object) -> None:
     assert "model" in b.table() and "MAP" in b.table()  # type: ignore[attr-defined]
 
 
-def test_the_model_holds_up_after_a_surge(demo_store: Store) -> None:
+def test_the_model_holds_up_after_a_surge(demo_store: Store,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     # 2024 brought 33 RISC-V joins, 2025 only 7: a model that learns last year's surge
     # (gradient-boosted trees did: -22%, interval -31% to -13%) ranks 2025 significantly
     # worse than the best baseline; this one must not
-    b = backtest(demo_store, "member_of", cutoff=dt.date(2025, 1, 1), horizon="1y")
+    b = backtest(demo_store, "member_of", cutoff=dt.date(2025, 1, 1), horizon="1y",
+                 progress=True)
     assert b.map_gain_interval()[1] > 0.0
+    shown = capsys.readouterr().err  # the progress bar named each step
+    assert all(step in shown for step in ("history", "features", "training", "scoring"))
+    assert "4/4" in shown
 
 
 def test_backtest_refuses_a_cutoff_with_no_test_ties(demo_store: Store) -> None:
