@@ -13,13 +13,20 @@ from ecosystem.stores.base import Store
 
 __all__ = ["ReadAccess", "SettingsDep", "StoreDep", "WriteAccess"]
 
+# The dependencies only read the request: coroutines, so that FastAPI does not send each
+# through its thread pool (a hop that costs more than the work under load).
 
-def _settings(request: Request) -> Settings:
+
+async def _settings(request: Request) -> Settings:
+    return _settings_of(request)
+
+
+def _settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _store(request: Request) -> Store:
+async def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
@@ -33,18 +40,18 @@ def _key_matches(settings: Settings, given: str | None) -> bool:
 
 
 def _require_key(request: Request) -> None:
-    settings = _settings(request)
+    settings = _settings_of(request)
     if not _key_matches(settings, request.headers.get(settings.header)):
         raise ApiError(ErrorType.UNAUTHORIZED, f"Send a valid API key in the {settings.header} "
                        "header.")
 
 
-def _write_access(request: Request) -> None:
+async def _write_access(request: Request) -> None:
     _require_key(request)
 
 
-def _read_access(request: Request) -> None:
-    if _settings(request).keys_for_reads:
+async def _read_access(request: Request) -> None:
+    if _settings_of(request).keys_for_reads:
         _require_key(request)
 
 

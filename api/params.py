@@ -17,22 +17,25 @@ __all__ = ["AsOf", "AsOfOrToday", "BodyDay", "Cutoff", "Day", "WindowDep"]
 
 _FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
 
+# Dependencies that only read the request are coroutines: FastAPI runs a plain function
+# in its thread pool, a hop that costs more than the work under load.
 
-def _as_of(as_of: Annotated[str | None, Query(
+
+async def _as_of(as_of: Annotated[str | None, Query(
         max_length=10, examples=["2024-06-30"],
         description=f"Only what holds on this day ({_FORMS}); none: no date filter")]
         = None) -> dt.date | None:
     return parse_day(as_of) if as_of is not None else None
 
 
-def _as_of_or_today(as_of: Annotated[str | None, Query(
+async def _as_of_or_today(as_of: Annotated[str | None, Query(
         max_length=10, examples=["2026-06-30"],
         description=f"Evaluate as on this day ({_FORMS}), with only what was known then; "
         "default today")] = None) -> dt.date:
     return parse_day(as_of) if as_of is not None else today()
 
 
-def _window(since: Annotated[str | None, Query(
+async def _window(since: Annotated[str | None, Query(
                 max_length=10, description=f"Window start ({_FORMS}): only what holds on "
                 "or after it")] = None,
             until: Annotated[str | None, Query(
@@ -49,14 +52,14 @@ AsOfOrToday = Annotated[dt.date, Depends(_as_of_or_today)]
 WindowDep = Annotated[Window, Depends(_window)]
 
 
-def _predict_from(as_of: Annotated[str, Query(
+async def _predict_from(as_of: Annotated[str, Query(
         min_length=4, max_length=10, examples=["2025-01-01"],
         description=f"Predict from this day ({_FORMS}); nothing dated on or after it is "
         "used")]) -> dt.date:
     return parse_day(as_of)
 
 
-def _cutoff(cutoff: Annotated[str, Query(
+async def _cutoff(cutoff: Annotated[str, Query(
         min_length=4, max_length=10, examples=["2024-01-01"],
         description=f"Train on what was known before this day ({_FORMS})")]) -> dt.date:
     return parse_day(cutoff, field="cutoff")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
+from ecosystem.api.answers import cached_json
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
 from ecosystem.api.params import AsOf, WindowDep
 from ecosystem.api.schemas import (
@@ -105,7 +106,7 @@ def scan(store: StoreDep, settings: SettingsDep, company: Company, as_of: AsOf,
          weights: Annotated[str | None, Query(max_length=200,
                                               examples=["strategy=0.2,capability=0.6"])] = None,
          whatif: bool = False, predict: Predict = None, include: Include = None,
-         min_confidence: MinConfidence = MIN_CONFIDENCE) -> list[dict[str, Any]]:
+         min_confidence: MinConfidence = MIN_CONFIDENCE) -> Response:
     """Candidate partners for a company and its stored needs, with the full fit explanation
     (each with its organisation type and sectors, and their evidence).
 
@@ -113,9 +114,9 @@ def scan(store: StoreDep, settings: SettingsDep, company: Company, as_of: AsOf,
     """
     key = ("api-scan", company, axis, top, weights, as_of, window, whatif, predict,
            include, min_confidence)
-    return store.cached(key, lambda: _scan(store, settings, company, None, axis, top,
-                                           weights, as_of, window, whatif, predict,
-                                           include, min_confidence))
+    return cached_json(store, key, list[CandidateOut], lambda: _scan(
+        store, settings, company, None, axis, top, weights, as_of, window, whatif, predict,
+        include, min_confidence))
 
 
 @router.post("/scan/{company}", response_model=list[CandidateOut])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Path, Query, Response
 
+from ecosystem.api.answers import cached_json
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep, WriteAccess
 from ecosystem.api.params import AsOf
 from ecosystem.api.schemas import (
@@ -51,12 +52,15 @@ def list_companies(store: StoreDep, settings: SettingsDep, as_of: AsOf,
 
 
 @router.get("/companies/{company}", response_model=CompanyOut)
-def get_company(store: StoreDep, company: Id, as_of: AsOf) -> CompanyOut:
+def get_company(store: StoreDep, company: Id, as_of: AsOf) -> Response:
     """One company with its capabilities, programmes and relationships; patent counts are
     summed per class in ``patents`` rather than listed year by year."""
-    node, rels, patents = company_detail(store, company, as_of=as_of)
-    return CompanyOut(**node_out(node).model_dump(), **company_identity(store, node),
-                      relationships=[relationship_out(r) for r in rels], patents=patents)
+    def build() -> CompanyOut:
+        node, rels, patents = company_detail(store, company, as_of=as_of)
+        return CompanyOut(**node_out(node).model_dump(), **company_identity(store, node),
+                          relationships=[relationship_out(r) for r in rels], patents=patents)
+
+    return cached_json(store, ("api-company", company, as_of), CompanyOut, build)
 
 
 @router.put("/companies/{company}", response_model=NodeOut, dependencies=[WriteAccess])
