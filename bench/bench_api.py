@@ -42,8 +42,9 @@ def free_port() -> int:
 def wrk(url: str, clients: int, seconds: float) -> dict[str, float]:
     """p50, p99 (ms), requests per second and errors, measured by wrk."""
     threads = max(1, min(clients, (os.cpu_count() or 1)))
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency",
-                          url], capture_output=True, text=True, check=True).stdout
+    duration = f"-d{max(1, round(seconds))}s"
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{clients}", duration, "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
 
     def ms(label: str) -> float:
         found = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)

@@ -7,6 +7,8 @@ second call is answered from the disk cache beside the store (ecosystem.stores.m
 the first shows what a cold question costs, with or without the intermediate results
 (metrics, communities, layouts, models) other questions left behind.
 
+Also: ``export --format xlsx`` of the demo against ``export`` to CSV (target: at most 3x).
+
 Run: ``.venv/bin/python bench/bench_repeat.py [--store PATH]`` (default: a fresh demo in a
 temporary folder). Prints figures; asserts nothing.
 """
@@ -67,6 +69,12 @@ def main() -> None:
             print(f"{' '.join(question).replace('{tmp}', '.'):<58}{first:>8.2f}s{second:>8.2f}s"
                   f"{second / help_time:>9.1f}x")
         print("\ntarget: the second call at most 2x ecosystem --help")
+        exports = {fmt: statistics.median(
+            timed([ECOSYSTEM, "--store", str(db), "export", f"{tmp}/export-{fmt}.{fmt}",
+                   "--format", fmt]) for _ in range(3)) for fmt in ("csv", "xlsx")}
+        print(f"\nexport of the demo (median of 3): csv {exports['csv']:.2f} s, xlsx "
+              f"{exports['xlsx']:.2f} s: {exports['xlsx'] / exports['csv']:.1f}x "
+              "(target: xlsx at most 3x csv)")
 
 
 if __name__ == "__main__":

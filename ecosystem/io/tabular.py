@@ -383,23 +383,37 @@ def read_csv_chunks(path: Path, *, encoding: str | None = None, sep: str = ",",
     import pyarrow.csv as pacsv
 
     reading = _CsvReading(path, encoding, sep, source)
-    block = max(int(chunk_bytes or CHUNK_BYTES), 1)
+    wanted = max(int(chunk_bytes or CHUNK_BYTES), 1)
+    # pyarrow reads about 30 blocks ahead: small blocks keep that buffer small (~30 MiB),
+    # and are joined into chunks of the size asked for
+    block = min(wanted, _BLOCK_BYTES)
     next_row = 2
+    batches: list[pa.RecordBatch] = []
+
+    def chunk() -> pd.DataFrame:
+        nonlocal next_row
+        frame = reading.named(pa.Table.from_batches(batches).to_pandas())
+        batches.clear()
+        numbered = _numbered(frame, reading.where, first_row=next_row)
+        next_row += len(frame)
+        return numbered
+
     try:
         reader = pacsv.open_csv(path, **reading.options(threads=False, block_size=block))
         for batch in reader:
-            frame = reading.named(batch.to_pandas())
-            numbered = _numbered(frame, reading.where, first_row=next_row)
-            next_row += len(frame)
-            if len(numbered):
+            batches.append(batch)
+            if sum(b.nbytes for b in batches) >= wanted and len(numbered := chunk()):
                 yield numbered
+        if batches and len(numbered := chunk()):
+            yield numbered
     except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
         raise reading.refusal(exc) from exc
     reading.refuse_ragged()
 
 
 #: How much CSV text a streamed import reads at a time (``ECOSYSTEM_IMPORT_CHUNK_MB``).
-CHUNK_BYTES = int(float(os.environ.get("ECOSYSTEM_IMPORT_CHUNK_MB", "8")) * 2**20)
+CHUNK_BYTES = int(float(os.environ.get("ECOSYSTEM_IMPORT_CHUNK_MB", "4")) * 2**20)
+_BLOCK_BYTES = 2**20
 
 
 class _CsvReading:

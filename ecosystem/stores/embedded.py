@@ -78,8 +78,9 @@ T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 _CHUNK = 50_000
-_CACHE_KIB = 262_144  # page cache per connection: 256 MiB, grown only as needed
+_CACHE_KIB = 262_144  # the writer's page cache: 256 MiB, grown only as needed
 _STREAM_CACHE_KIB = 32_768  # while a streamed import writes: 32 MiB, whatever the file
+_READER_CACHE_KIB = 32_768  # each reader connection: 32 MiB
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (
@@ -202,6 +203,9 @@ class EmbeddedStore:
         if db is None:
             db = self._connect()
             db.execute("PRAGMA query_only = 1")
+            # readers rely on the system's file cache; a scan (counting every row) must not
+            # fill a page cache of the writer's size in every thread
+            db.execute(f"PRAGMA cache_size = -{_READER_CACHE_KIB}")
             self._local.reader = db
         return db
 
