@@ -163,11 +163,12 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path, *, bar: Any = No
     try:
         for name, frame in tables.items():
             sheet = workbook.add_worksheet(name)
-            for col, column in enumerate(frame.columns):
-                sheet.write_string(0, col, str(column))
+            columns = [str(column) for column in frame.columns]  # not indexed per cell
+            for col, column in enumerate(columns):
+                sheet.write_string(0, col, column)
             for row, values in enumerate(frame.itertuples(index=False), start=1):
                 for col, value in enumerate(values):
-                    _write_cell(sheet, row, col, value, name, frame.columns[col])
+                    _write_cell(sheet, row, col, value, name, columns[col])
                 if bar is not None and row % 1000 == 0:
                     bar.update(1000)
             if bar is not None:

@@ -10,7 +10,7 @@ from ecosystem.lifecycle.status import PartnershipStatus
 from ecosystem.model import Stage
 from ecosystem.views.view import LegendEntry, View
 
-__all__ = ["BAND_COLOURS", "company_alerts", "show_partnership_health"]
+__all__ = ["BAND_COLOURS", "company_alerts", "drawn_band", "show_partnership_health"]
 
 #: Edge colour per health band; "unknown": no health data yet.
 BAND_COLOURS = {"healthy": "#2e9d4f", "watch": "#e0a100", "critical": "#d1342f",
@@ -35,7 +35,7 @@ def show_partnership_health(view: View, found: Sequence[PartnershipStatus]) -> V
         if edge.kind not in ("partners_with", "joint_venture") or s is None or s.stage is None:
             edges.append(edge)
             continue
-        band = s.band or "unknown"
+        band = drawn_band(s)
         bands.add(band)
         edges.append(replace(edge, kind=f"partnership-{band}", color=BAND_COLOURS[band],
                              width=3.0, dashes=s.stage in _DASHED,
@@ -54,11 +54,30 @@ def show_partnership_health(view: View, found: Sequence[PartnershipStatus]) -> V
     return view
 
 
+#: The band an open alert of each level draws a partnership in, at least.
+_ALERT_BANDS = {"hard_trigger": "critical", "executive": "critical", "warning": "watch"}
+_BAND_ORDER = ("unknown", "healthy", "watch", "critical")
+
+
+def drawn_band(s: PartnershipStatus) -> str:
+    """The band a partnership is drawn in: its health band, made worse by its open alerts
+    (a warning draws it at least "watch", an executive alert or a hard termination trigger
+    "critical"); a partnership with open warnings is never drawn healthy."""
+    bands = [s.band or "unknown", *(_ALERT_BANDS[a.level] for a in s.open_alerts
+                                     if a.level in _ALERT_BANDS)]
+    return max(bands, key=_BAND_ORDER.index)
+
+
 def _describe(s: PartnershipStatus) -> str:
     health = (f"health {s.health:.0f} ({s.band})" if s.health is not None
               else "no health data yet")
-    return (f"partnership {s.name}: {s.stage} since {s.stage_since}; {health}; "
-            f"{len(s.open_alerts)} open alert(s)")
+    levels = sorted({a.level.replace("_", " ") for a in s.open_alerts})
+    alerts = f"{len(s.open_alerts)} open alert(s)" + (f": {', '.join(levels)}"
+                                                      if levels else "")
+    drawn = drawn_band(s)
+    because = (f"; drawn {drawn} because of the open alerts"
+               if drawn != (s.band or "unknown") else "")
+    return f"partnership {s.name}: {s.stage} since {s.stage_since}; {health}; {alerts}{because}"
 
 
 def company_alerts(found: Sequence[PartnershipStatus], company: str) -> list[str]:

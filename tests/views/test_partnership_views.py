@@ -53,3 +53,31 @@ def test_map_colours_partnerships_by_health_and_focus_lists_alerts(
     # the current quarter so far: one late milestone, no KPI figures yet
     assert "partnership: critical" in page.inner_text("#legend")
     page.close()
+
+
+def _status(band: str | None, *levels: str) -> Any:
+    from ecosystem.lifecycle.rules import Alert
+    from ecosystem.lifecycle.status import PartnershipStatus
+
+    alerts = tuple(Alert(rule=f"rule-{i}", level=level, partnership="p", company="a",
+                         partner="b", date=dt.date(2025, 1, 1), message="m",
+                         recommendation="r") for i, level in enumerate(levels))
+    return PartnershipStatus(id="p", name="P", company="a", partner="b", stage="active",
+                             stage_since=dt.date(2024, 1, 1), form=None,
+                             health=None if band is None else 80.0, band=band,
+                             open_alerts=alerts)
+
+
+def test_a_partnership_with_open_warnings_is_never_drawn_healthy() -> None:
+    from ecosystem.views.partnership_health import _describe, drawn_band
+
+    assert drawn_band(_status("healthy")) == "healthy"
+    assert drawn_band(_status("healthy", "reminder")) == "healthy"
+    assert drawn_band(_status("healthy", "warning", "warning")) == "watch"
+    assert drawn_band(_status("healthy", "warning", "executive")) == "critical"
+    assert drawn_band(_status("watch", "hard_trigger")) == "critical"
+    assert drawn_band(_status("critical", "warning")) == "critical"
+    assert drawn_band(_status(None, "warning")) == "watch"
+    assert drawn_band(_status(None)) == "unknown"
+    told = _describe(_status("healthy", "warning", "warning"))
+    assert "2 open alert(s): warning" in told and "drawn watch because of the open alerts" in told
