@@ -177,14 +177,14 @@ def brokerage_roles(graph: InfluenceGraph, groups: Sequence[int]) -> BrokerageRo
         raise ValueError("one group per node")
     k = int(g.max()) + 1 if len(g) else 0
     G = sp.csr_array((np.ones(len(g)), (np.arange(len(g)), g)), shape=(len(g), k))
-    per_group = sp.csr_array(A @ G).toarray()  # neighbours of b in each group
-    d = per_group.sum(axis=1)
-    s = per_group[np.arange(len(g)), g] if len(g) else np.zeros(0)  # in b's own group
-    squares_other = (per_group ** 2).sum(axis=1) - s ** 2
+    per_group = sp.csr_array(A @ G)  # neighbours of b in each group (sparse: many groups)
+    d = np.asarray(per_group.sum(axis=1)).ravel()
     rows, cols = A.nonzero()
     same = g[rows] == g[cols]
     As = sp.csr_array((np.ones(same.sum()), (rows[same], cols[same])), shape=A.shape)
     Ad = sp.csr_array((np.ones((~same).sum()), (rows[~same], cols[~same])), shape=A.shape)
+    s = np.asarray(As.sum(axis=1)).ravel()  # neighbours in b's own group
+    squares_other = np.asarray(per_group.multiply(per_group).sum(axis=1)).ravel() - s ** 2
     closed_ss = _diag_of_product(As, As, As)
     closed_so = _diag_of_product(As, A, Ad)
     closed_consultant = _diag_of_product(Ad, As, Ad)
