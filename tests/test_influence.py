@@ -265,3 +265,30 @@ def test_cli(small_store: Store) -> None:
     assert "community 0" in text
     bad = CliRunner().invoke(cli, [*args, "whatif", "cortex", "--add", "partners_with"])
     assert bad.exit_code == 1 and "KIND:TARGET" in bad.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=3, max_value=4))
+def test_closed_pairs_from_triangles_match_the_triple_products(seed: int, groups: int) -> None:
+    """The brokerage roles' closed pairs, counted from the triangles, equal the diagonals
+    of the sparse triple products that define them (As: ties inside a group, Ad: across)."""
+    rng = np.random.default_rng(seed)
+    n = 25
+    pairs = [(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < 0.25]
+    graph = graph_of([(f"n{a:02d}", f"n{b:02d}", 1.0) for a, b in pairs],
+                     nodes=[f"n{i:02d}" for i in range(n)])
+    g = rng.integers(0, groups, n)
+    A = graph.binary
+    rows, cols = A.nonzero()
+    same = g[rows] == g[cols]
+    As = sp.csr_array((np.ones(same.sum()), (rows[same], cols[same])), shape=A.shape)
+    Ad = sp.csr_array((np.ones((~same).sum()), (rows[~same], cols[~same])), shape=A.shape)
+
+    def diag(X: sp.csr_array, Y: sp.csr_array, Z: sp.csr_array) -> np.ndarray:
+        return np.asarray((X @ Y @ Z).diagonal(), dtype=float)
+
+    expected = (diag(As, As, As), diag(As, A, Ad), diag(Ad, As, Ad), diag(Ad, Ad, Ad))
+    found = brokerage._closed_pairs(graph, g)
+    assert len(graph.triangles) > 0 or not any(e.any() for e in expected)
+    for ours, theirs in zip(found, expected, strict=True):
+        np.testing.assert_array_equal(ours, theirs)

@@ -151,10 +151,27 @@ class BrokerageRoles:
                 for i, k in enumerate(keys)]
 
 
-def _diag_of_product(X: sp.csr_array, Y: sp.csr_array, Z: sp.csr_array) -> np.ndarray:
-    """diag(X @ Y @ Z) without forming the full triple product."""
-    XY = sp.csr_array(X @ Y)
-    return np.asarray(XY.multiply(Z.T).sum(axis=1), dtype=float).ravel()
+def _closed_pairs(graph: InfluenceGraph, g: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per broker b, the ordered pairs (a, c) of its neighbours that are tied to each other,
+    by the groups of a and c: both in b's group; a in it and c not; both outside it, in one
+    group; both outside it, in two. Each triangle gives its three corners as brokers (the
+    graph's triangles are listed in C; a sparse triple product grows with the square of a
+    programme's membership)."""
+    n = graph.n
+    counts = [np.zeros(n) for _ in range(4)]
+    triangles = graph.triangles
+    for b_col, a_col, c_col in ((0, 1, 2), (1, 0, 2), (2, 0, 1)):
+        b, a, c = triangles[:, b_col], triangles[:, a_col], triangles[:, c_col]
+        a_in, c_in = g[a] == g[b], g[c] == g[b]
+        outside = ~a_in & ~c_in
+        for count, mask, pairs in (
+                (counts[0], a_in & c_in, 2),  # (a, c) and (c, a)
+                (counts[1], a_in ^ c_in, 1),  # only the order with the insider first
+                (counts[2], outside & (g[a] == g[c]), 2),
+                (counts[3], outside & (g[a] != g[c]), 2)):
+            count += pairs * np.bincount(b[mask], minlength=n)
+    return counts[0], counts[1], counts[2], counts[3]
 
 
 def brokerage_roles(graph: InfluenceGraph, groups: Sequence[int]) -> BrokerageRoles:
@@ -167,9 +184,9 @@ def brokerage_roles(graph: InfluenceGraph, groups: Sequence[int]) -> BrokerageRo
     each open pair is counted in both orders: representative and gatekeeper counts are
     equal, and every count is twice the number of unordered pairs.
 
-    Computed with sparse products: :math:`A_s` (ties inside a group) and :math:`A_d`
-    (across groups) give the closed pairs of each kind as diagonals of triple products,
-    subtracted from the pair counts of each node's neighbourhood.
+    Computed from each node's neighbours per group (a sparse product) and the graph's
+    triangles: the closed pairs of each kind, subtracted from the pair counts of each
+    node's neighbourhood.
     """
     A = graph.binary
     g = np.asarray(groups)
@@ -182,13 +199,9 @@ def brokerage_roles(graph: InfluenceGraph, groups: Sequence[int]) -> BrokerageRo
     rows, cols = A.nonzero()
     same = g[rows] == g[cols]
     As = sp.csr_array((np.ones(same.sum()), (rows[same], cols[same])), shape=A.shape)
-    Ad = sp.csr_array((np.ones((~same).sum()), (rows[~same], cols[~same])), shape=A.shape)
     s = np.asarray(As.sum(axis=1)).ravel()  # neighbours in b's own group
     squares_other = np.asarray(per_group.multiply(per_group).sum(axis=1)).ravel() - s ** 2
-    closed_ss = _diag_of_product(As, As, As)
-    closed_so = _diag_of_product(As, A, Ad)
-    closed_consultant = _diag_of_product(Ad, As, Ad)
-    closed_liaison = _diag_of_product(Ad, Ad, Ad)
+    closed_ss, closed_so, closed_consultant, closed_liaison = _closed_pairs(graph, g)
     other = d - s
     return BrokerageRoles(
         coordinator=s * (s - 1) - closed_ss,
