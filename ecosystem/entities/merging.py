@@ -378,14 +378,16 @@ def redirect_merged(store: Store, tables: Sequence[RawTable]
         return list(tables), []
     notes: list[str] = []
     out: list[RawTable] = []
+    changed: dict[str, int] = defaultdict(int)  # per file, of the tables read whole
     for table in tables:
         frame, count = _redirected(table.name, table.frame, redirects)
         rest = None if table.rest is None else _redirect_chunks(
             table.name, table.source, table.rest, redirects, count, notes)
         if count and rest is None:
-            notes.append(_redirect_note(table.source, count))
+            changed[table.source] += count
         out.append(RawTable(table.name, table.source, frame, table.columns, table.notes,
                             rest))
+    notes += [_redirect_note(source, count) for source, count in changed.items()]
     return out, notes
 
 
