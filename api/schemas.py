@@ -249,6 +249,7 @@ class InfluenceRowOut(BaseModel):
 
 class CommunityOut(BaseModel):
     label: int
+    name: str
     size: int
     companies: int
     programmes: list[str]

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ecosystem import NodeKind, open_store
 from ecosystem.demo import build_demo
-from ecosystem.metrics.communities import bridges, communities, summarise
+from ecosystem.metrics.communities import bridges, communities, community_names, summarise
 from ecosystem.metrics.influence import influence_graph
 from ecosystem.metrics.report import (
     influence_table,
@@ -88,12 +88,13 @@ pd.DataFrame({"before": result.before, "after": result.after,
 graph = influence_graph(store, as_of=DAY)
 labels = communities(graph)
 found = summarise(store, graph, labels, as_of=DAY)
-pd.DataFrame([{"community": c.label, "size": c.size,
+named = community_names(store, graph, labels)  # one name per community, as in the views
+pd.DataFrame([{"community": c.name, "size": c.size,
                "programmes": ", ".join(c.programmes),
                "capabilities": ", ".join(n for n, _ in c.capabilities)} for c in found[:8]])
 
 # %%
-pd.DataFrame([{"between": f"{b.a} and {b.b}", "ties": b.ties,
+pd.DataFrame([{"between": f"{named[b.a]} and {named[b.b]}", "ties": b.ties,
                "expected": round(b.expected, 1), "could bridge": ", ".join(b.brokers)}
               for b in bridges(graph, labels)[:8]])
 

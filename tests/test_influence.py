@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecosystem import InvalidValue, NodeNotFound, RelKind, Store
+from ecosystem import InvalidValue, NodeKind, NodeNotFound, RelKind, Store
 from ecosystem.cli import cli
 from ecosystem.metrics import brokerage, influence
 from ecosystem.metrics.communities import bridges, communities, summarise
@@ -262,7 +262,7 @@ def test_cli(small_store: Store) -> None:
                                       "partners_with:cellix", "--json"])
     assert json.loads(result.output)["delta"]["degree"] == 1
     text = CliRunner().invoke(cli, [*args, "communities"]).output
-    assert "community 0" in text
+    assert " community (#0): " in text
     bad = CliRunner().invoke(cli, [*args, "whatif", "cortex", "--add", "partners_with"])
     assert bad.exit_code == 1 and "KIND:TARGET" in bad.output
 
@@ -292,3 +292,39 @@ def test_closed_pairs_from_triangles_match_the_triple_products(seed: int, groups
     assert len(graph.triangles) > 0 or not any(e.any() for e in expected)
     for ours, theirs in zip(found, expected, strict=True):
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_each_community_has_one_name_everywhere(small_store: Store) -> None:
+    """The map's legend and tooltips, the opportunities view, the summaries and the CLI
+    call a community by the same name: its most connected member's, + " community"."""
+    from ecosystem.metrics.communities import community_labels, community_names
+    from ecosystem.views import ecosystem_map, opportunities_view
+
+    graph = influence_graph(small_store)
+    labels = community_labels(small_store, graph)
+    named = community_names(small_store, graph, labels)
+    strength = np.asarray(graph.A.sum(axis=1)).ravel()
+    for label, name in named.items():
+        members = np.flatnonzero(labels == label)
+        strongest = graph.keys[members[np.argmax(strength[members])]]
+        assert name == f"{small_store.node(*_split(strongest)).name} community"
+    assert len(set(named.values())) == len(named)
+    summaries = summarise(small_store, graph, labels)
+    assert {c.label: c.name for c in summaries}.items() <= named.items()
+    view = ecosystem_map(small_store)
+    shown = {e.label for e in view.legend if e.key.startswith("community-")}
+    assert shown and all(any(text.startswith(n) for n in named.values()) for text in shown)
+    for node in view.nodes:
+        assert named[int(labels[graph.position[node.id]])] in node.title
+    opportunities = opportunities_view(small_store)
+    hexagons = {n.label for n in opportunities.nodes if n.group == "community"}
+    assert hexagons and hexagons <= set(named.values())
+    assert not any("community " + str(c.label) in n.title for n in opportunities.nodes
+                   for c in summaries)
+    text = CliRunner().invoke(cli, ["--store", small_store.location, "communities"]).output
+    assert all(f"{c.name} (#{c.label})" in text for c in summaries[:3])
+
+
+def _split(key: str) -> tuple[NodeKind, str]:
+    kind, _, id = key.partition(":")
+    return NodeKind(kind), id

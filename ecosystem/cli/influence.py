@@ -90,7 +90,12 @@ def communities_(obj: Context, as_of: dt.date | None, top: int, as_json: bool) -
     """Communities of the ecosystem (Louvain, fixed seed) with what dominates them, and the
     pairs of communities with few ties between them, with the companies that could bridge
     them."""
-    from ecosystem.metrics.communities import bridges, community_labels, summarise
+    from ecosystem.metrics.communities import (
+        bridges,
+        community_labels,
+        community_names,
+        summarise,
+    )
     from ecosystem.metrics.influence import influence_graph
 
     with obj.open() as store:
@@ -98,12 +103,13 @@ def communities_(obj: Context, as_of: dt.date | None, top: int, as_json: bool) -
         labels = community_labels(store, graph)
         found = summarise(store, graph, labels, as_of=as_of)[:top]
         links = bridges(graph, labels, top=top)
+        named = community_names(store, graph, labels)
     if as_json:
         echo_json({"communities": [vars(c) for c in found],
                    "bridges": [vars(b) | {"ratio": b.ratio} for b in links]})
         return
     for c in found:
-        click.echo(f"community {c.label}: {c.size:,} members; programmes "
+        click.echo(f"{c.name} (#{c.label}): {c.size:,} members; programmes "
                    f"{', '.join(c.programmes) or '-'}")
         if c.capabilities:
             click.echo("  capabilities: " + ", ".join(f"{n} ({k})" for n, k in c.capabilities))
@@ -113,8 +119,8 @@ def communities_(obj: Context, as_of: dt.date | None, top: int, as_json: bool) -
     if links:
         click.echo("\nFew ties between (observed / expected tie weight), and who could bridge:")
         for b in links:
-            click.echo(f"  {b.a} - {b.b}: {b.ties:.1f} / {b.expected:.1f}  via "
-                       f"{', '.join(b.brokers)}")
+            click.echo(f"  {named[b.a]} - {named[b.b]}: {b.ties:.1f} / {b.expected:.1f}  "
+                       f"via {', '.join(b.brokers)}")
 
 
 COMMANDS = [influence, whatif, communities_]

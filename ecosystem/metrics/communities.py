@@ -27,6 +27,7 @@ __all__ = [
     "bridges",
     "communities",
     "community_labels",
+    "community_names",
     "summarise",
 ]
 
@@ -41,6 +42,22 @@ def community_labels(store: Store, graph: InfluenceGraph, *, seed: int = SEED) -
         return communities(influence_graph(store, as_of=graph.as_of), seed=seed)
 
     return store.cached(("communities", graph.as_of, seed), build, persist=True)
+
+
+def community_names(store: Store, graph: InfluenceGraph, labels: np.ndarray
+                    ) -> dict[int, str]:
+    """One name per community, used everywhere it is shown: ``"<member> community"``
+    after its most connected member (the largest tie strength; usually its programme)."""
+    names = {n.key: n.name for kind in (NodeKind.COMPANY, NodeKind.PROGRAMME)
+             for n in store.nodes(kind)}
+    strength = np.asarray(graph.A.sum(axis=1)).ravel()
+    out: dict[int, str] = {}
+    for i in np.lexsort((np.arange(graph.n), -strength)):  # strongest first, then by order
+        label = int(labels[i])
+        if label not in out:
+            key = graph.keys[i]
+            out[label] = f"{names.get(key, split_node_key(key)[1])} community"
+    return out
 
 
 def communities(graph: InfluenceGraph, *, seed: int = SEED, resolution: float = 1.0
@@ -63,6 +80,8 @@ class Community:
     """A community and what dominates it."""
 
     label: int
+    #: The community's one name (:func:`community_names`).
+    name: str
     size: int
     companies: int
     programmes: tuple[str, ...]
@@ -82,6 +101,7 @@ def summarise(store: Store, graph: InfluenceGraph, labels: np.ndarray, *,
     for rel in store.relationships(RelKind.HAS_CAPABILITY, as_of=as_of):
         caps.setdefault(rel.source, []).append(capability_names.get(rel.target, rel.target))
     strength = np.asarray(graph.A.sum(axis=1)).ravel()
+    named = community_names(store, graph, labels)
     out = []
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
@@ -92,7 +112,8 @@ def summarise(store: Store, graph: InfluenceGraph, labels: np.ndarray, *,
         programmes = tuple(sorted(id for kind, id in kinds if kind is NodeKind.PROGRAMME))
         central = members[np.argsort(-strength[members], kind="stable")][:top]
         out.append(Community(
-            label=int(label), size=len(members), companies=len(companies),
+            label=int(label), name=named[int(label)], size=len(members),
+            companies=len(companies),
             programmes=programmes,
             industries=tuple(Counter(i for c in companies for i in industries.get(c, []))
                              .most_common(top)),

@@ -14,7 +14,7 @@ import numpy as np
 from ecosystem.dates import AsOf, today
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.status import statuses
-from ecosystem.metrics.communities import community_labels
+from ecosystem.metrics.communities import community_labels, community_names
 from ecosystem.metrics.influence import (
     InfluenceGraph,
     influence_graph,
@@ -45,21 +45,18 @@ from ecosystem.views.view import LegendEntry, View, ViewNode
 
 __all__ = ["MAX_NODES", "ecosystem_map"]
 
-def _communities_legend(graph: InfluenceGraph, labels: np.ndarray, names: dict[str, str],
-                        strength: np.ndarray, keep: np.ndarray) -> tuple[dict[int, str],
-                                                                         list[LegendEntry]]:
-    """Colour of each community and legend entries naming each by its strongest member."""
+def _communities_legend(labels: np.ndarray, named: dict[int, str], keep: np.ndarray
+                        ) -> tuple[dict[int, str], list[LegendEntry]]:
+    """Colour of each community and legend entries with its one name
+    (:func:`~ecosystem.metrics.communities.community_names`) and the members shown."""
     sizes = Counter(int(labels[i]) for i in keep)
     colour: dict[int, str] = {}
     legend = []
     for rank, (label, size) in enumerate(sizes.most_common()):
         if rank >= COLOURED:
             break
-        members = [i for i in keep if labels[i] == label]
-        top = max(members, key=lambda i: strength[i])
         colour[label] = palette(rank)
-        legend.append(LegendEntry(f"{names.get(graph.keys[top], graph.keys[top])} "
-                                  f"community ({size:,})", colour[label], "node",
+        legend.append(LegendEntry(f"{named[label]} ({size:,})", colour[label], "node",
                                   f"community-{label}"))
     if len(sizes) > COLOURED:
         legend.append(LegendEntry(f"{len(sizes) - COLOURED:,} smaller communities", GREY,
@@ -146,15 +143,16 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
     notes = [f"{len(keep):,} of {graph.n:,} companies and programmes"
              f"{' with ties' if top is None else ' (the most influential)'}{when}; "
              "size shows influence (PageRank), diamonds are programmes."]
+    named = community_names(store, graph, labels)
     if len(keep) > max_nodes:
-        return _aggregated(graph, labels, keep, names, heading, notes, max_nodes, seed)
+        return _aggregated(graph, labels, keep, names, named, heading, notes, max_nodes, seed)
     keys = [graph.keys[i] for i in keep]
     kept = set(keys)
     edges = [relationship_edge(rel, names) for kind in chosen
              for rel in store.relationships(kind, as_of=as_of)
              if (e := _ends(rel))[0] in kept and e[1] in kept]
     if color_by == "community":
-        colour, legend = _communities_legend(graph, labels, names, strength, keep)
+        colour, legend = _communities_legend(labels, named, keep)
         group = {graph.keys[i]: f"community-{labels[i]}" if labels[i] in colour
                  else "community-other" for i in keep}
         colour_of = {graph.keys[i]: colour.get(int(labels[i]), GREY) for i in keep}
@@ -173,7 +171,7 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
         x, y = position[key]
         tip = [names.get(key, id), f"{kind.value} {id}",
                f"PageRank {rank[i]:.4f} (#{order[key]:,})", f"tie strength {strength[i]:.1f}",
-               f"community {labels[i]}"]
+               named[int(labels[i])]]
         nodes.append(ViewNode(key, names.get(key, id), group[key], colour_of[key],
                               "\n".join(tip), value=_size(rank[i], top_rank),
                               shape=SHAPES[kind], x=x, y=y))
@@ -195,8 +193,8 @@ def _ends(rel: Relationship) -> tuple[str, str]:
 
 
 def _aggregated(graph: InfluenceGraph, labels: np.ndarray, keep: np.ndarray,
-                names: dict[str, str], heading: str, notes: list[str], max_nodes: int,
-                seed: int) -> View:
+                names: dict[str, str], named: dict[int, str], heading: str,
+                notes: list[str], max_nodes: int, seed: int) -> View:
     """One node per community, sized by its members; edges carry the tie weight between."""
     parts = sorted({int(labels[i]) for i in keep})
     strength = np.asarray(graph.A.sum(axis=1)).ravel()
@@ -205,9 +203,9 @@ def _aggregated(graph: InfluenceGraph, labels: np.ndarray, keep: np.ndarray,
         members = keep[labels[keep] == label]
         ranked = members[np.argsort(-strength[members], kind="stable")][:5]
         top = [names.get(graph.keys[i], graph.keys[i]) for i in ranked]
-        nodes.append(ViewNode(f"community:{label}", f"{top[0]} +{len(members) - 1:,}",
+        nodes.append(ViewNode(f"community:{label}", named[label],
                               f"community-{label}", palette(j), "\n".join(
-                                  [f"Community {label}: {len(members):,} members",
+                                  [f"{named[label]}: {len(members):,} members",
                                    "most connected: " + ", ".join(top)]),
                               value=float(len(members))))
     edges = community_ties(graph, labels, parts, width=1.0)

@@ -11,9 +11,9 @@ import numpy as np
 from ecosystem.dates import AsOf
 from ecosystem.metrics.communities import (
     Bridge,
-    Community,
     bridges,
     community_labels,
+    community_names,
     summarise,
 )
 from ecosystem.metrics.influence import InfluenceGraph, influence_graph
@@ -155,11 +155,6 @@ def _scan_both_sides(store: Store, company: str, *, needs: NeedsMap | None, top:
                    considered=inside.considered + across.considered)
 
 
-def _community_label(c: Community, names: dict[str, str]) -> str:
-    """A community by its most connected member (usually its programme)."""
-    return names.get(c.central[0], c.central[0]) if c.central else f"community {c.label}"
-
-
 def opportunities_view(store: Store, *, company: str | None = None, as_of: AsOf = None,
                        top: int = 10, communities_shown: int = 15, seed: int = SEED) -> View:
     """Cross-industry opportunities: the ecosystem's communities as single nodes, the pairs of
@@ -169,6 +164,7 @@ def opportunities_view(store: Store, *, company: str | None = None, as_of: AsOf 
     graph = influence_graph(store, as_of=as_of)
     labels = community_labels(store, graph, seed=seed)
     summaries = {c.label: c for c in summarise(store, graph, labels, as_of=as_of, min_size=2)}
+    named = community_names(store, graph, labels)
     links = bridges(graph, labels, top=top)
     names = node_names(store, (NodeKind.COMPANY, NodeKind.PROGRAMME, NodeKind.INDUSTRY))
     wanted = [c.label for c in sorted(summaries.values(), key=lambda c: -c.size)]
@@ -179,19 +175,19 @@ def opportunities_view(store: Store, *, company: str | None = None, as_of: AsOf 
     edges: list[ViewEdge] = []
     for label in shown:
         c = summaries[label]
-        tip = [f"Community {label}: {c.size:,} members ({c.companies:,} companies)",
+        tip = [f"{c.name}: {c.size:,} members ({c.companies:,} companies)",
                "programmes: " + (", ".join(c.programmes[:8]) or "-"),
                "industries: " + (", ".join(f"{names.get('industry:' + i, i)} ({k})"
                                            for i, k in c.industries) or "-"),
                "capabilities: " + (", ".join(f"{x} ({k})" for x, k in c.capabilities) or "-"),
                "most connected: " + ", ".join(names.get(k, k) for k in c.central)]
-        nodes.append(ViewNode(f"community:{label}", _community_label(c, names),
+        nodes.append(ViewNode(f"community:{label}", c.name,
                               "community", colour[label], "\n".join(tip), value=float(c.size),
                               shape="hexagon"))
     edges += community_ties(graph, labels, shown, width=0.5)
-    brokers = _add_bridges(links, names, nodes, edges)
+    brokers = _add_bridges(links, names, named, nodes, edges)
     if company is not None:
-        _add_candidates(store, company, as_of, graph, labels, set(shown), nodes, edges)
+        _add_candidates(store, company, as_of, graph, labels, named, set(shown), nodes, edges)
     position = force_layout([n.id for n in nodes], [(e.source, e.target) for e in edges],
                             seed=seed)
     for n in nodes:
@@ -210,19 +206,19 @@ def opportunities_view(store: Store, *, company: str | None = None, as_of: AsOf 
                LegendEntry("fewer ties than expected", "#ff7f0e", "edge", "gap", dashes=True),
                LegendEntry("bridge", "#d62728", "edge", "bridge")]
     if company is not None:
-        legend.append(LegendEntry("candidate", "#ff7f0e", "edge", "candidate", dashes=True))
+        legend.append(LegendEntry("candidate (width: fit)", "#ff7f0e", "edge", "candidate"))
     return View(f"Cross-industry opportunities{when}", nodes, edges, legend, notes,
                 physics=True)
 
 
-def _add_bridges(links: Sequence[Bridge], names: dict[str, str], nodes: list[ViewNode],
-                 edges: list[ViewEdge]) -> int:
+def _add_bridges(links: Sequence[Bridge], names: dict[str, str], named: dict[int, str],
+                 nodes: list[ViewNode], edges: list[ViewEdge]) -> int:
     """The under-connected pairs (dashed) and their brokers, each tied to both sides."""
     seen: set[str] = set()
     for b in links:
         a_key, b_key = f"community:{b.a}", f"community:{b.b}"
         edges.append(ViewEdge(a_key, b_key, "gap", "#ff7f0e",
-                              f"communities {b.a} and {b.b}: tie weight {b.ties:.1f}, "
+                              f"{named[b.a]} and {named[b.b]}: tie weight {b.ties:.1f}, "
                               f"{b.expected:.1f} expected ({b.ratio:.0%})", width=2.5,
                               dashes=True))
         for key in b.brokers:
@@ -231,17 +227,17 @@ def _add_bridges(links: Sequence[Bridge], names: dict[str, str], nodes: list[Vie
                 seen.add(key)
                 name = names.get(key, id)
                 nodes.append(ViewNode(key, name, "broker", "#d62728",
-                                      f"{name}\n{kind.value} {id}\ncould bridge communities "
-                                      f"{b.a} and {b.b}", value=6.0))
+                                      f"{name}\n{kind.value} {id}\ncould bridge "
+                                      f"{named[b.a]} and {named[b.b]}", value=6.0))
             edges += [ViewEdge(key, side, "bridge", "#d62728", f"{names.get(key, id)} has ties "
-                               f"in community {side.partition(':')[2]}", width=1.5)
-                      for side in (a_key, b_key)]
+                               f"in {named[label]}", width=1.5)
+                      for side, label in ((a_key, b.a), (b_key, b.b))]
     return len(seen)
 
 
 def _add_candidates(store: Store, company: str, as_of: AsOf, graph: InfluenceGraph,
-                    labels: np.ndarray, shown: set[int], nodes: list[ViewNode],
-                    edges: list[ViewEdge]) -> None:
+                    labels: np.ndarray, named: dict[int, str], shown: set[int],
+                    nodes: list[ViewNode], edges: list[ViewEdge]) -> None:
     """The focal company and its cross-industry candidates, each tied to its community."""
     result = scan_partners(store, company, axis=Axis.CROSS_INDUSTRY, top=8, as_of=as_of)
     focal = node_key(NodeKind.COMPANY, result.focal)
@@ -252,7 +248,7 @@ def _add_candidates(store: Store, company: str, as_of: AsOf, graph: InfluenceGra
         i = graph.position.get(key)
         if i is not None and int(labels[i]) in shown:
             edges.append(ViewEdge(key, f"community:{labels[i]}", "ties", GREY,
-                                  f"member of community {labels[i]}", width=0.5))
+                                  f"member of {named[int(labels[i])]}", width=0.5))
 
     if focal not in present:
         nodes.append(ViewNode(focal, name, "focal", FOCAL, f"{name}\nfocal company",
@@ -269,5 +265,6 @@ def _add_candidates(store: Store, company: str, as_of: AsOf, graph: InfluenceGra
                                   "\n".join(c.explanation), value=2.0 + 4 * c.score))
             present.add(key)
             attach(key)
+        # solid: dashed orange means "fewer ties than expected" (one meaning per style)
         edges.append(ViewEdge(focal, key, "candidate", "#ff7f0e", f"fit {c.score:.2f}",
-                              width=0.5 + 3 * c.score, dashes=True))
+                              width=0.5 + 3 * c.score))

@@ -185,6 +185,11 @@ def test_opportunities_on_the_demo(demo_store: Store) -> None:
     assert all(e.source in ids and e.target in ids for e in view.edges)
     gaps = [e for e in view.edges if e.kind == "gap"]
     assert gaps and all(e.dashes for e in gaps)
+    # one meaning per line style: no two kinds of edge drawn alike, in the view or legend
+    styles = {(e.color, e.dashes): e.kind for e in view.edges}
+    assert len(styles) == len({e.kind for e in view.edges})
+    lines = [(entry.color, entry.dashes) for entry in view.legend if entry.kind == "edge"]
+    assert len(lines) == len(set(lines))
 
 
 class _Tags(HTMLParser):
