@@ -116,10 +116,15 @@ def test_search_filters_and_slider(browser: Any, hostile_embedded: Store,
     total = opened.visible_edges()
     members = page.evaluate("ecosystemView.edges.get({filter: e => e.kind === 'member_of'})"
                             ".length")
+    count = page.inner_text("#count")
     page.uncheck("input[data-filter='edge'][data-key='member_of']")
     assert opened.visible_edges() == total - members
+    # the count in the header follows the filter
+    assert f"{total - members} of {total} edges" in page.inner_text("#count")
     page.check("input[data-filter='edge'][data-key='member_of']")
     assert opened.visible_edges() == total
+    assert page.inner_text("#count") == count == f"{page.evaluate('ecosystemView.nodes.length')}" \
+        f" nodes, {total} edges"
     # the slider's first date: only what had started by then
     assert page.is_visible("#date-slider")
     page.eval_on_selector("#date-slider", "s => { s.value = '0'; s.dispatchEvent("
@@ -134,3 +139,26 @@ def test_search_filters_and_slider(browser: Any, hostile_embedded: Store,
     download.value.save_as(saved)
     assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page.close()
+
+
+def test_a_small_neighbourhood_is_fitted_to_the_window(browser: Any, hostile_embedded: Store,
+                                                      tmp_path: Path) -> None:
+    view = focus_view(hostile_embedded, "voltra", hops=1)
+    assert 3 <= len(view.nodes) <= 12
+    opened = open_page(browser, view.save(tmp_path / "f.html"))
+    spread = opened.page.evaluate("""() => {
+        const net = ecosystemView.network, pos = net.getPositions();
+        const dom = Object.values(pos).map(p => net.canvasToDOM(p));
+        const xs = dom.map(p => p.x), ys = dom.map(p => p.y);
+        const box = document.getElementById('network').getBoundingClientRect();
+        return {width: (Math.max(...xs) - Math.min(...xs)) / box.width,
+                height: (Math.max(...ys) - Math.min(...ys)) / box.height,
+                scale: net.getScale()};
+    }""")
+    # enlarged beyond vis-network's default stop at scale 1, to fill the window
+    assert spread["scale"] > 1.0
+    assert max(spread["width"], spread["height"]) > 0.3, spread
+    opened.page.click("#fit")  # the button fits the same way
+    assert opened.page.evaluate("ecosystemView.network.getScale()") == pytest.approx(
+        spread["scale"], rel=0.05)
+    opened.page.close()

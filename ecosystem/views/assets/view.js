@@ -17,15 +17,23 @@
   function markReady() {
     document.body.setAttribute("data-ready", "1");
   }
+  // Fit the drawing to the window, enlarging a small neighbourhood too (vis-network's fit
+  // stops at scale 1, which leaves eight nodes as a speck in the middle).
+  function fitAll() {
+    network.fit({ maxZoomLevel: 1.8 });
+  }
   if (data.physics) {
     // Settle once, then stand still: the page is ready when the layout is final.
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
-      network.fit();
+      fitAll();
       network.once("afterDrawing", markReady);
     });
   } else {
-    network.once("afterDrawing", markReady);
+    network.once("afterDrawing", function () {
+      fitAll();
+      network.once("afterDrawing", markReady);
+    });
   }
 
   if (data.rings.length) {
@@ -80,6 +88,17 @@
     });
     nodes.update(nodeUpdates);
     edges.update(edgeUpdates);
+    showCount();
+  }
+
+  // The counts follow the filters and the date: "120 of 300 nodes, 95 of 895 edges".
+  var count = document.getElementById("count");
+  function showCount() {
+    var n = nodes.get({ filter: function (x) { return !x.hidden; } }).length;
+    var e = edges.get({ filter: function (x) { return !x.hidden; } }).length;
+    var nText = n === nodes.length ? n + " nodes" : n + " of " + nodes.length + " nodes";
+    var eText = e === edges.length ? e + " edges" : e + " of " + edges.length + " edges";
+    count.textContent = nText + ", " + eText;
   }
 
   document.querySelectorAll("input[data-filter]").forEach(function (box) {
@@ -128,7 +147,7 @@
   }
   network.on("selectNode", function (params) { showDetails(params.nodes[0]); });
 
-  document.getElementById("fit").addEventListener("click", function () { network.fit(); });
+  document.getElementById("fit").addEventListener("click", fitAll);
   document.getElementById("png").addEventListener("click", function () {
     var canvas = container.querySelector("canvas");
     var link = document.createElement("a");
