@@ -52,7 +52,8 @@ def view() -> None:
 @view.command(name="map")
 @AS_OF
 @click.option("--color-by", type=click.Choice(["community", "industry"]), default="community",
-              show_default=True, help="Colour companies by Louvain community or industry.")
+              show_default=True, help="Colour companies by Louvain community or industry "
+              "(the SIC major group of each company's best-evidenced sector).")
 @click.option("--top", type=int, default=None, help="Only the N most influential nodes.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice([k.value for k in MAP_KINDS]),
               help="Relationship kinds to draw (repeatable; default: all of these).")

@@ -64,30 +64,42 @@ def _communities_legend(labels: np.ndarray, named: dict[int, str], keep: np.ndar
     return colour, legend
 
 
-def _industry_groups(store: Store, keys: Sequence[str]) -> tuple[dict[str, str],
-                                                                 list[LegendEntry]]:
-    industry_names = {n.id: n.name for n in store.nodes(NodeKind.INDUSTRY)}
-    first: dict[str, str] = {}
-    for node in store.nodes(NodeKind.COMPANY):
-        found = node.properties.get("industries") or []
+def _sector_groups(store: Store, keys: Sequence[str]) -> tuple[dict[str, str],
+                                                               list[LegendEntry]]:
+    """Each company's sector (its SIC major group, from the sector with the most confident
+    evidence, :mod:`ecosystem.entities.sectors`), the most common ones coloured."""
+    from ecosystem.entities.sectors import company_sectors, sector_names
+
+    names = sector_names(store)
+    best: dict[str, str] = {}
+    for company, found in company_sectors(store).items():
         if found:
-            first[node.key] = str(found[0])
-    counts = Counter(first[k] for k in keys if k in first)
+            best[node_key(NodeKind.COMPANY, company)] = _major_group(
+                max(found, key=lambda a: a.confidence).sector)
+    counts = Counter(best[k] for k in keys if k in best)
     coloured = [i for i, _ in counts.most_common(COLOURED)]
     group = {}
     for key in keys:
         if key.startswith("programme:"):
             group[key] = "programme"
-        elif key in first:
-            group[key] = first[key] if first[key] in coloured else "other"
+        elif key in best:
+            group[key] = best[key] if best[key] in coloured else "other"
         else:
             group[key] = "unknown"
-    legend = [LegendEntry(industry_names.get(i, i), palette(r), "node", i)
+    tally = Counter(group.values())
+    legend = [LegendEntry(f"{names.get(i, i)} ({counts[i]:,})", palette(r), "node", i)
               for r, i in enumerate(coloured)]
-    legend += [LegendEntry("other industries", "#616161", "node", "other"),
-               LegendEntry("industry unknown", GREY, "node", "unknown"),
+    legend += [LegendEntry(f"other sectors ({tally['other']:,})", "#616161", "node", "other"),
+               LegendEntry(f"sector unknown ({tally['unknown']:,})", GREY, "node", "unknown"),
                LegendEntry("programme", "#37474f", "node", "programme", shape="diamond")]
     return group, legend
+
+
+def _major_group(sector: str) -> str:
+    """A SIC sector at its major group (two digits: sic-3674 -> sic-36); others as given."""
+    if sector.startswith("sic-") and sector[4:6].isdigit():
+        return sector[:6]
+    return sector
 
 
 def ecosystem_map(store: Store, *, as_of: AsOf = None,
@@ -106,7 +118,8 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
         Draw the relationships active on this day. Default: every relationship, with a date
         slider on the page.
     color_by
-        ``community`` (Louvain, fixed seed) or ``industry`` (each company's first).
+        ``community`` (Louvain, fixed seed) or ``industry``: each company's sector (the SIC
+        major group of its best-evidenced sector, :mod:`ecosystem.entities.sectors`).
     top
         Draw only the ``top`` most influential nodes.
     kinds
@@ -157,7 +170,7 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
                  else "community-other" for i in keep}
         colour_of = {graph.keys[i]: colour.get(int(labels[i]), GREY) for i in keep}
     else:
-        group, legend = _industry_groups(store, keys)
+        group, legend = _sector_groups(store, keys)
         by_group = {entry.key: entry.color for entry in legend}
         colour_of = {k: by_group[group[k]] for k in keys}
     position = remembered_layout(store, keys, [(e.source, e.target) for e in edges],

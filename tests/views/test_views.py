@@ -81,6 +81,25 @@ def test_map_by_industry_and_top(small_store: Store) -> None:
         ecosystem_map(small_store, top=0)
 
 
+def test_map_by_industry_colours_companies_by_their_evidenced_sector(demo_store: Store
+                                                                     ) -> None:
+    from ecosystem.entities.sectors import company_sectors
+
+    view = ecosystem_map(demo_store, as_of=dt.date(2024, 6, 30), color_by="industry", top=300)
+    companies = [n for n in view.nodes if n.id.startswith("company:")]
+    unknown = [n for n in companies if n.group == "unknown"]
+    known = company_sectors(demo_store)
+    # unknown exactly where the store knows no sector (it was nearly every company when
+    # only the companies' own industries column counted)
+    assert {n.id for n in unknown} == {n.id for n in companies
+                                       if not known.get(n.id.split(":", 1)[1])}
+    assert len(unknown) < len(companies) / 2
+    labels = {e.key: e.label for e in view.legend}
+    assert labels["sic-73"].startswith("Business Services (")
+    (ibm,) = [n for n in companies if n.id == "company:ibm"]
+    assert ibm.group == "sic-73"
+
+
 def test_large_map_is_aggregated_into_communities(demo_store: Store) -> None:
     view = ecosystem_map(demo_store, as_of=dt.date(2024, 6, 30), max_nodes=200)
     assert view.nodes and all(n.id.startswith("community:") for n in view.nodes)
