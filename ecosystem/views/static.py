@@ -11,13 +11,14 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ecosystem.views.layout import force_layout
 from ecosystem.views.view import View
 
-__all__ = ["save_static"]
+__all__ = ["draw_static", "save_static"]
 
 _MARKERS = {"dot": "o", "diamond": "D", "square": "s", "box": "s", "triangle": "^",
             "triangleDown": "v", "star": "*", "hexagon": "h"}
@@ -32,6 +33,27 @@ def _plain(text: str) -> str:
 def save_static(view: View, path: Path | io.BytesIO, format: str, *, dpi: int = 150) -> None:
     """Draw ``view`` into ``path`` (a file, or a buffer for PNG) as ``png`` or ``svg``;
     ``dpi`` sets a PNG's resolution (150: 2100 x 1500 pixels, for slides)."""
+    import matplotlib.pyplot as plt
+
+    fig, _, _ = draw_static(view, dpi=dpi)
+    try:
+        if format == "svg":
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg", bbox_inches="tight")
+            # matplotlib repeats each text as an XML comment beside its glyph paths: drop
+            # the comments, so no name appears in the file as text at all.
+            if not isinstance(path, Path):
+                raise TypeError("an SVG picture is written to a file path")
+            path.write_text(_COMMENT.sub("", buffer.getvalue()), encoding="utf-8")
+        else:
+            fig.savefig(path, format=format, bbox_inches="tight", dpi=dpi)
+    finally:
+        plt.close(fig)
+
+
+def draw_static(view: View, *, dpi: int = 150) -> tuple[Any, Any, list[Any]]:
+    """The matplotlib figure of ``view``, its axes and its node labels (moved apart so that
+    none covers another, with a thin line back to its node where it moved: adjustText)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -71,10 +93,9 @@ def save_static(view: View, path: Path | io.BytesIO, format: str, *, dpi: int = 
                    s=sizes[idx], c=[view.nodes[i].color for i in idx],
                    marker=_MARKERS.get(shape, "o"), edgecolors="white", linewidths=0.5,
                    zorder=2)
-    for i in np.argsort(-values, kind="stable")[:_LABELLED]:
-        n = view.nodes[i]
-        ax.text(where[n.id][0], where[n.id][1], n.label[:40], fontsize=7, ha="center",
-                va="bottom", zorder=3, parse_math=False)
+    labels = [ax.text(where[n.id][0], where[n.id][1], n.label[:40], fontsize=7,
+                      ha="center", va="bottom", zorder=3, parse_math=False)
+              for n in (view.nodes[i] for i in np.argsort(-values, kind="stable")[:_LABELLED])]
     ax.set_title(view.title, fontsize=14, loc="left", parse_math=False)
     if view.notes:
         fig.text(0.01, 0.01, "\n".join(view.notes), fontsize=8, color="#555555", wrap=True,
@@ -88,14 +109,42 @@ def save_static(view: View, path: Path | io.BytesIO, format: str, *, dpi: int = 
                   bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.autoscale_view()
     ax.set_aspect("equal", adjustable="datalim")
-    if format == "svg":
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", bbox_inches="tight")
-        # matplotlib repeats each text as an XML comment beside its glyph paths: drop the
-        # comments, so no name appears in the file as text at all.
-        if not isinstance(path, Path):
-            raise TypeError("an SVG picture is written to a file path")
-        path.write_text(_COMMENT.sub("", buffer.getvalue()), encoding="utf-8")
-    else:
-        fig.savefig(path, format=format, bbox_inches="tight", dpi=dpi)
-    plt.close(fig)
+    return fig, ax, _spread_labels(fig, ax, labels)
+
+
+def _spread_labels(fig: Any, ax: Any, labels: list[Any]) -> list[Any]:
+    """Move the labels (most important first) apart with adjustText, then hide any that
+    still covers one kept before it (adjustText's forces do not always settle), and draw
+    a thin line from each label that moved back to its node. Returns the labels shown."""
+    if len(labels) < 2:
+        return labels
+    from adjustText import adjust_text
+
+    anchors = [text.get_position() for text in labels]
+    fig.canvas.draw()  # the limits are settled (equal aspect) before labels are measured,
+    ax.set_autoscale_on(False)  # and stay so: leader lines must not rescale the picture
+    # a fixed number of steps (its default is one second of them): the same picture
+    # every time, on any machine
+    adjust_text(labels, ax=ax, expand=(1.05, 1.2), ensure_inside_axes=False, iter_lim=300)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    shown: list[Any] = []
+    boxes: list[Any] = []
+    for text, anchor in zip(labels, anchors, strict=True):
+        box = text.get_window_extent(renderer)
+        if any(_overlap(box, other) > 2.0 for other in boxes):
+            text.set_visible(False)
+            continue
+        shown.append(text)
+        boxes.append(box)
+        moved = ax.transData.transform(text.get_position()) - ax.transData.transform(anchor)
+        if float(np.hypot(*moved)) > 8.0:
+            ax.plot(*zip(anchor, text.get_position(), strict=True), color="#999999",
+                    linewidth=0.4, zorder=2.5)
+    return shown
+
+
+def _overlap(a: Any, b: Any) -> float:
+    """Area shared by two display boxes, in square pixels."""
+    return float(max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(
+        0.0, min(a.y1, b.y1) - max(a.y0, b.y0)))

@@ -306,3 +306,27 @@ def test_cli_writes_each_view(small_store: Store, tmp_path: Path) -> None:
                               "--out", str(tmp_path / "x.html")])
     assert bad.exit_code == 1 and "No programme with id 'nope'" in bad.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_static_labels_do_not_cover_each_other() -> None:
+    """Thirty labelled nodes crowded around one point (a programme's inner tiers): in the
+    picture for slides no label's box overlaps another's by more than a few pixels."""
+    import math
+
+    from ecosystem.views.static import draw_static
+    from ecosystem.views.view import View, ViewNode
+
+    nodes = [ViewNode(f"company:c{i}", f"Member Company Number {i}", "g", "#1f77b4",
+                      value=1.0 + i % 3, x=3 * math.cos(i / 5), y=3 * math.sin(i / 5))
+             for i in range(30)]
+    nodes.append(ViewNode("programme:p", "Programme", "p", "#000000", value=10.0,
+                          x=200.0, y=0.0))
+    fig, _, labels = draw_static(View("Crowded", nodes, []), dpi=100)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    assert len(boxes) >= 25  # a few may be left out rather than drawn over another
+    worst = max((max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
+                 * max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0)))
+                for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert worst <= 20.0, f"two labels overlap by {worst:.0f} square pixels"
