@@ -131,3 +131,46 @@ def test_a_key_in_the_query_string_is_not_logged(server: tuple[str, Path]) -> No
     log = (db.parent / "server.log").read_text(errors="replace")
     assert "/v1/companies?limit=1&api_key=REDACTED" in log
     assert secret not in log
+
+
+def test_several_workers_never_answer_from_a_stale_cache(tmp_path: Path) -> None:
+    """`serve --workers 2`: answers kept as rendered JSON in each worker are dropped once
+    any worker writes what they read; every read after the write sees it."""
+    db = tmp_path / "workers.db"
+    with EmbeddedStore(db) as store:
+        import_paths(store, [SMALL])
+    port = free_port()
+    env = {**os.environ, "ECOSYSTEM_API_KEYS": KEY, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("ECOSYSTEM_API_DEVELOPMENT", None)
+    log = tmp_path / "server.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecosystem.cli", "--store", str(db), "serve", "--port",
+         str(port), "--workers", "2"], env=env, stdout=log.open("wb"),
+        stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        for round in range(3):
+            # new connections, so that both workers answer (and keep) the lookup and scan
+            for _ in range(12):
+                assert httpx.get(f"{url}/v1/companies/voltra").status_code == 200
+                assert httpx.get(f"{url}/v1/scan/voltra?top=3").status_code == 200
+            written = httpx.put(f"{url}/v1/companies/voltra", headers={"X-API-Key": KEY},
+                                json={"description": f"round {round}"})
+            assert written.status_code == 200, written.text
+            seen = {httpx.get(f"{url}/v1/companies/voltra").json()["properties"]["description"]
+                    for _ in range(12)}
+            assert seen == {f"round {round}"}
+        pids = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
+        assert len(pids) == 2, log.read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
