@@ -3,6 +3,7 @@ against the OpenAPI schema that must find no server error."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -29,35 +30,45 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextlib.contextmanager
+def serving(db: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`ecosystem serve` on ``db`` on a free port, writes keyed with KEY; its URL, once it
+    answers; stopped afterwards."""
+    port = free_port()
+    environment = {**os.environ, "ECOSYSTEM_API_KEYS": KEY, **(env or {})}
+    environment.pop("ECOSYSTEM_API_DEVELOPMENT", None)
+    log = db.parent / "server.log"  # a file: an unread pipe would fill and stall the server
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecosystem.cli", "--store", str(db), "serve", "--port",
+         str(port), *options], env=environment, stdout=log.open("wb"),
+        stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start:\n"
+                                   f"{log.read_text(errors='replace')}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`ecosystem serve` on a free port with the small ecosystem; stopped afterwards."""
     db = tmp_path_factory.mktemp("server") / "server.db"
     with EmbeddedStore(db) as store:
         import_paths(store, [SMALL])
-    port = free_port()
-    env = {**os.environ, "ECOSYSTEM_API_KEYS": KEY}
-    env.pop("ECOSYSTEM_API_DEVELOPMENT", None)
-    log = db.parent / "server.log"  # a file: an unread pipe would fill and stall the server
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ecosystem.cli", "--store", str(db), "serve", "--port",
-         str(port)], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            output = log.read_text(errors="replace")
-            process.kill()
-            raise RuntimeError(f"the server did not start:\n{output}")
-        time.sleep(0.2)
-    yield url, db
-    process.terminate()
-    process.wait(timeout=30)
+    with serving(db) as url:
+        yield url, db
 
 
 def test_served_over_http(server: tuple[str, Path]) -> None:
@@ -139,25 +150,7 @@ def test_several_workers_never_answer_from_a_stale_cache(tmp_path: Path) -> None
     db = tmp_path / "workers.db"
     with EmbeddedStore(db) as store:
         import_paths(store, [SMALL])
-    port = free_port()
-    env = {**os.environ, "ECOSYSTEM_API_KEYS": KEY, "XDG_CACHE_HOME": str(tmp_path)}
-    env.pop("ECOSYSTEM_API_DEVELOPMENT", None)
-    log = tmp_path / "server.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ecosystem.cli", "--store", str(db), "serve", "--port",
-         str(port), "--workers", "2"], env=env, stdout=log.open("wb"),
-        stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+    with serving(db, "--workers", "2", env={"XDG_CACHE_HOME": str(tmp_path)}) as url:
         for round in range(3):
             # new connections, so that both workers answer (and keep) the lookup and scan
             for _ in range(12):
@@ -169,8 +162,6 @@ def test_several_workers_never_answer_from_a_stale_cache(tmp_path: Path) -> None
             seen = {httpx.get(f"{url}/v1/companies/voltra").json()["properties"]["description"]
                     for _ in range(12)}
             assert seen == {f"round {round}"}
-        pids = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
-        assert len(pids) == 2, log.read_text()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        log = (db.parent / "server.log").read_text()
+        pids = set(re.findall(r"Started server process \[(\d+)\]", log))
+        assert len(pids) == 2, log

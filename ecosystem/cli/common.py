@@ -90,12 +90,12 @@ def remembered(*, files: tuple[str, ...] = (), unless: tuple[str, ...] = ()
                 return command(*args, **kwargs)
             from ecosystem.stores.memory import DiskCache, file_state, tracking
 
-            location = Path(obj.store_location).resolve() if "://" not in \
-                obj.store_location else None
-            state = file_state(location) if location is not None else None
-            cache = DiskCache.for_location(str(location), lambda: state) \
-                if location is not None and state is not None else None
-            if cache is None or state is None:
+            location = None if "://" in obj.store_location else \
+                Path(obj.store_location).resolve()
+            state = None if location is None else file_state(location)
+            cache = None if state is None else DiskCache.for_location(str(location),
+                                                                     lambda: state)
+            if state is None or cache is None:
                 return command(*args, **kwargs)
             key = _answer_key(obj, kwargs, files)
             found, value, _ = cache.load(key, state)

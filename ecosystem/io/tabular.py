@@ -387,13 +387,14 @@ def read_csv_chunks(path: Path, *, encoding: str | None = None, sep: str = ",",
     # pyarrow reads about 30 blocks ahead: small blocks keep that buffer small (~30 MiB),
     # and are joined into chunks of the size asked for
     block = min(wanted, _BLOCK_BYTES)
-    next_row = 2
+    next_row, held = 2, 0
     batches: list[pa.RecordBatch] = []
 
     def chunk() -> pd.DataFrame:
-        nonlocal next_row
+        nonlocal next_row, held
         frame = reading.named(pa.Table.from_batches(batches).to_pandas())
         batches.clear()
+        held = 0
         numbered = _numbered(frame, reading.where, first_row=next_row)
         next_row += len(frame)
         return numbered
@@ -402,7 +403,8 @@ def read_csv_chunks(path: Path, *, encoding: str | None = None, sep: str = ",",
         reader = pacsv.open_csv(path, **reading.options(threads=False, block_size=block))
         for batch in reader:
             batches.append(batch)
-            if sum(b.nbytes for b in batches) >= wanted and len(numbered := chunk()):
+            held += batch.nbytes
+            if held >= wanted and len(numbered := chunk()):
                 yield numbered
         if batches and len(numbered := chunk()):
             yield numbered

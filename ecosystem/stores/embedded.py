@@ -425,8 +425,7 @@ class EmbeddedStore:
             if schema is not None and "id" in table.frame.columns:
                 known[schema.kind] |= set(table.frame["id"].astype(str).str.strip())
         for table in streamed:
-            assert table.rest is not None
-            for chunk in table.rest:
+            for chunk in table.rest or ():
                 part = RawTable(table.name, table.source, chunk, table.columns)
                 try:
                     batch = validate_tables([part], known.__getitem__, keep_rows=True,
@@ -518,12 +517,8 @@ class EmbeddedStore:
 
         Only enum values are placed in the text; the id is a parameter.
         """
-        ends = []
-        for rel in RELATIONSHIP_SCHEMAS.values():
-            if rel.source is kind:
-                ends.append(f"(kind = '{rel.kind.value}' AND source = :id)")
-            if rel.target is kind:
-                ends.append(f"(kind = '{rel.kind.value}' AND target = :id)")
+        ends = [f"(kind = '{rel.value}' AND {end} = :id)"
+                for rel, end in EmbeddedStore._ends(kind, None)]
         return "(" + " OR ".join(ends or ["0"]) + ")"
 
     def delete_relationship(
@@ -652,11 +647,7 @@ class EmbeddedStore:
         return {key for key, depth in reach.items() if depth > 0}
 
     def cached(self, key: Hashable, build: Callable[[], T], *, persist: bool = False) -> T:
-        disk = self._disk if persist else None
-        if disk is None:
-            return self._cache.get(("derived", key), build)
-        return self._cache.get(("derived", key),
-                               lambda: disk.get(repr(("derived", key)), build))
+        return self._cache.derived(key, build, self._disk if persist else None)
 
     def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
         day = checked(as_of)

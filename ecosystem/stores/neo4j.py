@@ -450,11 +450,7 @@ class Neo4jStore:
         return seen - {start}
 
     def cached(self, key: Hashable, build: Callable[[], T], *, persist: bool = False) -> T:
-        disk = self._disk if persist else None
-        if disk is None:
-            return self._cache.get(("derived", key), build)
-        return self._cache.get(("derived", key),
-                               lambda: disk.get(repr(("derived", key)), build))
+        return self._cache.derived(key, build, self._disk if persist else None)
 
     def graph(self, *, as_of: AsOf = None) -> nx.MultiDiGraph:
         day = checked(as_of)

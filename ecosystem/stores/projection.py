@@ -26,7 +26,7 @@ from ecosystem.model import (
     RelKind,
     node_key,
 )
-from ecosystem.stores.memory import note, tracking
+from ecosystem.stores.memory import DiskCache, note, tracking
 
 __all__ = [
     "DERIVED_EDGE_KINDS",
@@ -202,3 +202,10 @@ class ProjectionCache:
         if len(self._items) > self._size:
             self._items.popitem(last=False)
         return value
+
+    def derived(self, key: Hashable, build: Callable[[], T], disk: DiskCache | None) -> T:
+        """A value derived from the store (:meth:`Store.cached`): kept here, and also on
+        ``disk`` when one is given, so that another process finds it."""
+        if disk is None:
+            return self.get(("derived", key), build)
+        return self.get(("derived", key), lambda: disk.get(repr(("derived", key)), build))
