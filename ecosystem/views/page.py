@@ -96,6 +96,8 @@ def network_of(view: View) -> Network:
         if n.since or n.until:
             options |= {"since": n.since, "until": n.until}
         node = Node(n.id, n.shape, label=n.label, **options)
+        # The name is drawn by labels.js (kept apart from other names), not by vis-network.
+        node.options["name"] = node.options.pop("label")
         net.nodes.append(node.options)
         net.node_ids.append(n.id)
         net.node_map[n.id] = node.options
@@ -119,9 +121,9 @@ def network_of(view: View) -> Network:
     return net
 
 
-#: Node and label sizes in pixels: vis-network maps the smallest value to the first and the
-#: largest to the second.
-NODE_SIZES, LABEL_SIZES = (6, 48), (9, 20)
+#: Node sizes in pixels: vis-network maps the smallest value to the first and the largest to
+#: the second.
+NODE_SIZES = (6, 48)
 
 
 def largest(sizes: tuple[int, int], ratio: float) -> int:
@@ -152,12 +154,8 @@ def _options(view: View, n_nodes: int, n_edges: int, ratio: float) -> dict[str, 
             "shape": "dot", "borderWidth": 1,
             "font": {"face": "Arial, Helvetica, sans-serif", "size": 14, "color": "#222222",
                      "strokeWidth": 3, "strokeColor": "#ffffff"},
-            # Sizes and label sizes follow each node's value; labels smaller than
-            # drawThreshold pixels are not drawn, so zoomed out only big nodes are named.
-            "scaling": {"min": NODE_SIZES[0], "max": largest(NODE_SIZES, ratio),
-                        "label": {"enabled": True, "min": LABEL_SIZES[0],
-                                  "max": largest(LABEL_SIZES, ratio), "maxVisible": 20,
-                                  "drawThreshold": 7}},
+            # Sizes follow each node's value; names are drawn by labels.js.
+            "scaling": {"min": NODE_SIZES[0], "max": largest(NODE_SIZES, ratio)},
         },
         "edges": {
             "smooth": n_edges <= 2000 and {"type": "continuous"},
@@ -187,6 +185,7 @@ def render_html(view: View) -> str:
     nodes, edges, _, _, _, options = net.get_network_data()
     vis_js, vis_css = _vis_assets()
     own_js = _own_asset("view.js")
+    labels_js = _own_asset("labels.js")
     dates = sorted({d for e in edges for d in (e.get("since"), e.get("until")) if d})
     payload = {
         "title": view.title, "nodes": nodes, "edges": edges, "options": json.loads(options),
@@ -194,13 +193,15 @@ def render_html(view: View) -> str:
         "dates": dates if view.timeline and dates else [],
         "physics": bool(json.loads(options)["physics"]["enabled"]),
     }
-    csp = ("default-src 'none'; " f"script-src {_hash(vis_js)} {_hash(own_js)}; "
+    scripts = " ".join(_hash(js) for js in (vis_js, labels_js, own_js))
+    csp = ("default-src 'none'; " f"script-src {scripts}; "
            "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
            "base-uri 'none'; form-action 'none'")
     return _template().render(
         title=view.title, notes=view.notes, panels=view.panels,
         legend=[(entry, _colour(entry.color)) for entry in view.legend],
         csp=csp, vis_js=Markup(vis_js), vis_css=Markup(vis_css),
-        own_js=Markup(own_js), own_css=Markup(_own_asset("view.css")),
+        own_js=Markup(own_js), labels_js=Markup(labels_js),
+        own_css=Markup(_own_asset("view.css")),
         data=_json_for_script(payload), n_nodes=len(nodes), n_edges=len(edges),
     )

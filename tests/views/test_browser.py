@@ -60,8 +60,8 @@ def _assert_inert(opened: Any) -> None:
     assert opened.dialogs == []
     assert opened.external == []
     assert opened.errors == []
-    # only our three scripts; no element any name tried to create
-    assert page.evaluate("document.scripts.length") == 3
+    # only our four scripts; no element any name tried to create
+    assert page.evaluate("document.scripts.length") == 4
     assert page.evaluate("document.querySelectorAll('img, iframe, svg, b, style').length") \
         == page.evaluate("document.querySelectorAll('style').length")
     assert page.evaluate("document.querySelectorAll('[onerror], [onload], [onmouseover]')"
@@ -79,7 +79,7 @@ def test_hostile_names_render_as_text(browser: Any, hostile_embedded: Store, tmp
     view = make(hostile_embedded)
     opened = open_page(browser, view.save(tmp_path / "view.html"))
     _assert_inert(opened)
-    shown = {n["id"]: n["label"] for n in opened.page.evaluate("ecosystemView.nodes.get()")}
+    shown = {n["id"]: n["name"] for n in opened.page.evaluate("ecosystemView.nodes.get()")}
     for id, name in HOSTILE.items():
         key = f"company:{id}"
         if key in shown:
@@ -162,3 +162,39 @@ def test_a_small_neighbourhood_is_fitted_to_the_window(browser: Any, hostile_emb
     assert opened.page.evaluate("ecosystemView.network.getScale()") == pytest.approx(
         spread["scale"], rel=0.05)
     opened.page.close()
+
+
+def _overlaps(boxes: list[dict[str, float]]) -> list[tuple[str, str, float]]:
+    """Pairs of drawn names whose boxes overlap by more than two pixels either way."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if dx > 2 and dy > 2:
+                found.append((a["id"], b["id"], dx * dy))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(DEMO_EXPECTED))
+def test_demo_view_names_do_not_overlap(browser: Any, demo_views: dict[str, Path],
+                                        name: str) -> None:
+    """Each demo view names its main nodes at first sight, no two names' rendered boxes
+    overlap, and zooming in names more nodes."""
+    opened = open_page(browser, demo_views[name])
+    page = opened.page
+    boxes = page.evaluate("ecosystemView.labels.boxes()")
+    n_nodes = page.evaluate("ecosystemView.nodes.length")
+    assert len(boxes) >= min(8, n_nodes), f"{name}: only {len(boxes)} names drawn"
+    assert _overlaps(boxes) == []
+    # the largest node is among those named
+    biggest = page.evaluate("ecosystemView.nodes.get().sort((a, b) => b.value - a.value)[0].id")
+    assert biggest in {b["id"] for b in boxes}
+    if n_nodes > len(boxes):
+        page.evaluate("""() => { const net = ecosystemView.network;
+            net.moveTo({scale: net.getScale() * 3}); }""")
+        page.wait_for_timeout(100)
+        closer = page.evaluate("ecosystemView.labels.boxes()")
+        assert _overlaps(closer) == []
+        assert {b["id"] for b in closer} - {b["id"] for b in boxes}, "zooming in named no one new"
+    page.close()

@@ -12,7 +12,9 @@
   var hiddenKinds = {};
   var day = null;
 
-  window.ecosystemView = { network: network, nodes: nodes, edges: edges, data: data };
+  var labels = window.ecosystemLabels(network, nodes);
+  window.ecosystemView = { network: network, nodes: nodes, edges: edges, data: data,
+                           labels: labels };
 
   function markReady() {
     document.body.setAttribute("data-ready", "1");
@@ -113,11 +115,11 @@
   var names = document.getElementById("node-names");
   var byLabel = {};
   nodes.forEach(function (n) {
-    var key = String(n.label).toLowerCase();
+    var key = String(n.name).toLowerCase();
     if (!(key in byLabel)) {
       byLabel[key] = n.id;
       var option = document.createElement("option");
-      option.value = String(n.label);
+      option.value = String(n.name);
       names.appendChild(option);
     }
   });
@@ -127,7 +129,7 @@
     var id = byLabel[wanted];
     if (id === undefined && wanted) {
       var hit = nodes.get({ filter: function (n) {
-        return String(n.label).toLowerCase().indexOf(wanted) >= 0;
+        return String(n.name).toLowerCase().indexOf(wanted) >= 0;
       } })[0];
       id = hit ? hit.id : undefined;
     }
@@ -142,7 +144,7 @@
   function showDetails(id) {
     var node = nodes.get(id);
     if (!node) return;
-    detailsText.textContent = node.title || node.label;
+    detailsText.textContent = node.title || node.name;
     details.hidden = false;
   }
   network.on("selectNode", function (params) { showDetails(params.nodes[0]); });
