@@ -231,8 +231,9 @@ def test_page_is_self_contained_and_escapes_every_name(hostile_store: Store) -> 
     parser = _Tags()
     parser.feed(page)
     tags = [tag for tag, _ in parser.tags]
-    # exactly our three scripts, none loaded from anywhere, no stylesheet links, no images
-    assert tags.count("script") == 3
+    # exactly our four scripts (data, vis-network, labels, page), none loaded from anywhere,
+    # no stylesheet links, no images
+    assert tags.count("script") == 4
     assert all("src" not in attrs for tag, attrs in parser.tags if tag == "script")
     assert "link" not in tags and "img" not in tags and "iframe" not in tags
     csp = next(attrs["content"] for tag, attrs in parser.tags
