@@ -15,6 +15,7 @@ from ecosystem.api import errors
 from ecosystem.api.middleware import BodyLimit, NamedOperation, RedactSecrets
 from ecosystem.api.routes import (
     analysis,
+    explorer,
     health,
     imports,
     nodes,
@@ -73,4 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, nodes, relationships, analysis, imports, views, partnerships,
                    predictions):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(explorer.data, prefix="/v1")
+    app.include_router(explorer.page)
     return app

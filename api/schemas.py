@@ -397,3 +397,73 @@ def relationship_out(rel: Relationship) -> RelationshipOut:
     return RelationshipOut(kind=rel.kind.value, source=rel.source, target=rel.target,
                            since=rel.since, until=rel.until, key=rel.key,
                            properties=rel.properties)
+
+
+class ExploreNodeOut(BaseModel):
+    """A company or programme as the explorer draws it."""
+
+    key: str = Field(examples=["company:ibm"])
+    kind: str = Field(examples=["company"])
+    id: str = Field(examples=["ibm"])
+    name: str = Field(examples=["IBM"])
+    degree: int = Field(description="Its relationships of the kinds followed")
+    org_type: str | None = Field(examples=["company"])
+    sectors: list[str] = Field(examples=[["Business Services"]])
+    group: str = Field(description="Organisation type, or the node kind")
+    colour: str = Field(examples=["#1f77b4"])
+    shape: str = Field(examples=["dot"])
+
+
+class ExploreEdgeOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    source: str = Field(alias="from", examples=["company:ibm"])
+    target: str = Field(alias="to", examples=["programme:cncf"])
+    kind: str = Field(examples=["member_of"])
+    since: str | None = None
+    until: str | None = None
+    tier: str | None = None
+
+
+class NeighboursOut(BaseModel):
+    """A page of a node's neighbours, best connected first, and the edges to them."""
+
+    node: ExploreNodeOut
+    neighbours: list[ExploreNodeOut]
+    edges: list[ExploreEdgeOut]
+    total: int = Field(description="How many neighbours there are in all")
+    offset: int
+    limit: int
+
+
+class ExploreKindOut(BaseModel):
+    kind: str = Field(examples=["member_of"])
+    label: str = Field(examples=["member of"])
+    colour: str
+    dashes: bool
+
+
+class ExploreMetaOut(BaseModel):
+    """What the explorer's controls offer."""
+
+    kinds: list[ExploreKindOut]
+    org_types: list[str]
+    sectors: list[str]
+    first: str | None = Field(description="The earliest date of a relationship")
+    last: str | None = Field(description="The latest date of a relationship")
+
+
+class CompanyPageOut(BaseModel):
+    """A company as the explorer's page shows it (``ecosystem show company`` and its
+    partnerships with their drawn health band)."""
+
+    model_config = ConfigDict(extra="allow")
+    key: str = Field(examples=["company:ibm"])
+    id: str
+    name: str
+    org_type: OrgTypeOut | None
+    sectors: list[SectorOut]
+    memberships: list[dict[str, Any]]
+    ties: list[dict[str, Any]]
+    patents: dict[str, Any]
+    partnerships: list[dict[str, Any]]

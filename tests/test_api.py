@@ -292,3 +292,56 @@ def test_backtests(client: TestClient, demo_store: Store) -> None:
     low, high = body["map_gain_95"]
     assert low <= body["map_gain"] <= high
     assert {"hits_at_3", "recall_at_3", "per_company_ap"} <= set(body["results"][0])
+
+
+def test_explorer_data_and_its_errors(client: TestClient) -> None:
+    """The explorer's JSON: suggestions, a company's page, neighbours a page at a time, an
+    export; bad input named, with a 4xx."""
+    found = client.get("/v1/explore/suggest", params={"q": "volt"}).json()
+    assert found[0]["key"] == "company:voltra" and found[0]["name"] == "Voltra Motors"
+    page = client.get("/v1/explore/companies/voltra").json()
+    assert page["name"] == "Voltra Motors" and page["key"] == "company:voltra"
+    assert {m["other_key"] for m in page["memberships"]} == {"programme:battery-alliance",
+                                                             "programme:open-cockpit"}
+    assert "Battery Alliance" in {m["other_name"] for m in page["memberships"]}
+    first = client.get("/v1/explore/neighbours",
+                       params={"node": "programme:battery-alliance", "limit": 2}).json()
+    assert len(first["neighbours"]) == 2 and first["total"] >= 3
+    rest = client.get("/v1/explore/neighbours", params={
+        "node": "programme:battery-alliance", "limit": 2, "offset": 2}).json()
+    keys = [n["key"] for n in first["neighbours"] + rest["neighbours"]]
+    assert len(keys) == len(set(keys)) == min(first["total"], 4)
+    # best connected first
+    degrees = [n["degree"] for n in first["neighbours"] + rest["neighbours"]]
+    assert degrees == sorted(degrees, reverse=True)
+    assert all(e["kind"] == "member_of" for e in first["edges"])
+    only = client.get("/v1/explore/neighbours", params={
+        "node": "company:voltra", "kind": "partners_with"}).json()
+    assert {e["kind"] for e in only["edges"]} == {"partners_with"}
+    exported = client.post("/v1/explore/export", json={
+        "focal": "company:voltra", "nodes": ["company:voltra", "programme:battery-alliance"]})
+    assert exported.status_code == 200 and "Voltra Motors" in exported.text
+    assert "attachment" in exported.headers["content-disposition"]
+    svg = client.post("/v1/explore/export", json={
+        "focal": "company:voltra", "nodes": ["company:voltra"], "format": "svg"})
+    assert svg.status_code == 200 and svg.content.lstrip().startswith(b"<?xml")
+
+    error = assert_error(client.get("/v1/explore/neighbours", params={"node": "voltra"}),
+                         422, "validation")
+    assert "kind:id" in str(error["message"])
+    error = assert_error(client.get("/v1/explore/neighbours",
+                                    params={"node": "capability:battery-cells"}),
+                         422, "validation")
+    assert "companies and programmes" in str(error["message"])
+    assert_error(client.get("/v1/explore/neighbours", params={"node": "company:nobody"}),
+                 404, "not_found")
+    error = assert_error(client.get("/v1/explore/neighbours", params={
+        "node": "company:voltra", "kind": "likes"}), 422, "validation")
+    assert "'likes'" in str(error["message"])
+    error = assert_error(client.post("/v1/explore/export", json={
+        "focal": "programme:battery-alliance", "nodes": ["company:voltra"]}), 422, "validation")
+    assert "not a company" in str(error["message"])
+    assert_error(client.post("/v1/explore/export", json={
+        "focal": "company:voltra", "nodes": ["company:voltra"], "format": "gif"}),
+        422, "validation")
+    assert_error(client.get("/explorer/app.py"), 404, "not_found")

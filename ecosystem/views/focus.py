@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 
 import networkx as nx
 
@@ -27,15 +27,21 @@ from ecosystem.views.common import (
 from ecosystem.views.kinds import FOCUS_KINDS
 from ecosystem.views.layout import SEED, SPACING, rings
 from ecosystem.views.partnership_health import company_alerts, show_partnership_health
-from ecosystem.views.style import EDGE_STYLES, FOCAL, SHAPES, edge_legend, palette
+from ecosystem.views.style import EDGE_STYLES, FOCAL, GREY, SHAPES, edge_legend, palette
 from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
 
 __all__ = ["FOCUS_KINDS", "focus_view"]
 
+#: Beyond the first ring, a node brings in at most this many of its own neighbours; the rest
+#: are drawn as one "+N more" node (a programme's 300 members are not 300 dots).
+FAN_OUT = 12
+
+
 def focus_view(store: Store, company: str, *, hops: int = 1,
                kinds: Sequence[str] = FOCUS_KINDS,
                as_of: AsOf = None, max_nodes: int = 400, seed: int = SEED,
-               alerts: Sequence[str] | None = None) -> View:
+               alerts: Sequence[str] | None = None, fan_out: int | None = FAN_OUT,
+               only: Collection[str] | None = None) -> View:
     """One company and what lies within ``hops`` relationships of it.
 
     Parameters
@@ -51,6 +57,12 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
         Only relationships active on this day (default: all, with a date slider).
     max_nodes
         Draw at most this many nodes: the nearest first, then the best connected.
+    fan_out
+        Beyond the first ring, draw at most this many of the nodes each node brings in (the
+        best connected); the rest become one "+N more" node. ``None`` draws them all.
+    only
+        Draw only these nodes (``"kind:id"`` keys, e.g. what the explorer shows), however
+        many hops away from the company; ``hops`` and ``fan_out`` are then not used.
     alerts
         Lines listed beside the map; default: the open alerts of the company's
         partnerships (:mod:`ecosystem.lifecycle.rules`) on ``as_of``.
@@ -58,6 +70,8 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
     if not 1 <= hops <= 4:
         raise InvalidValue(f"hops is {hops}; use 1 to 4.", field="hops", value=hops)
     focal = node_key(NodeKind.COMPANY, resolve_company(store, company))
+    if only is not None:
+        hops, fan_out = len(only), None
     G = store.graph(as_of=as_of)
     known = {str(k) for _, _, k in G.edges(data="kind")}
     for kind in kinds:
@@ -66,19 +80,15 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
                                f"{', '.join(sorted(known))}.", field="kind", value=kind)
     wanted = set(kinds)
     adjacency: dict[str, set[str]] = defaultdict(set)
+    allowed = None if only is None else {focal, *only}
     for a, b, kind in G.edges(data="kind"):
-        if kind in wanted:
+        if kind in wanted and (allowed is None or (a in allowed and b in allowed)):
             adjacency[a].add(b)
             adjacency[b].add(a)
-    distance = {focal: 0}
-    frontier = [focal]
-    for hop in range(1, hops + 1):
-        nxt = sorted({v for u in frontier for v in adjacency[u] if v not in distance},
-                     key=lambda v: (-len(adjacency[v]), v))
-        for v in nxt:
-            distance[v] = hop
-        frontier = nxt
+    distance, more = _reach(focal, adjacency, hops, fan_out)
     shown = sorted(distance, key=lambda v: (distance[v], -len(adjacency[v]), v))[:max_nodes]
+    reached = len(distance)
+    hops = max(distance[k] for k in shown) or 1
     kept = set(shown)
     edges = []
     for a, b, data in G.edges(data=True):
@@ -96,18 +106,37 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
                               f"{len(adjacency[key])} relationships",
                               value=_focus_size(hop, len(adjacency[key]), biggest),
                               shape=SHAPES[kind]))
+    held = [(parent, len(left)) for parent, left in sorted(more.items()) if parent in kept]
+    left_out = set().union(*(more[parent] for parent, _ in held))
+    for parent, count in held:
+        key = f"more:{parent}"
+        shown.append(key)
+        distance[key] = distance[parent] + 1
+        adjacency[key] = {parent}
+        parent_name = str(G.nodes[parent].get("name") or parent)
+        nodes.append(ViewNode(key, f"+{count:,} more", "more", GREY,
+                              f"{count:,} more nodes linked to {parent_name}, not drawn one "
+                              "by one (open its own view to see them)",
+                              value=1.0 + math.log1p(count), shape="dot"))
+        edges.append(ViewEdge(parent, key, "more", "#d9d9d9", f"{count:,} more", width=1.0))
     position = _radial(shown, distance, adjacency, G)
     for n in nodes:
         n.x, n.y = position[n.id]
     name = nodes[0].label
-    notes = [f"{name} and {len(shown) - 1:,} nodes within {hops} hop(s)"
+    notes = [f"{name} and {len(kept) - 1:,} nodes within {hops} hop(s)"
              f"{' as of ' + as_of.isoformat() if as_of is not None else ''}, following "
              f"{', '.join(sorted(wanted))}."]
-    if len(distance) > len(shown):
-        notes.append(f"Showing {len(shown):,} of {len(distance):,} nodes: the nearest, then the "
+    if held:
+        notes.append(f"Nodes that bring in more than {fan_out} others show their "
+                     f"{fan_out} best connected and one \"+N more\" node for the rest "
+                     f"({len(left_out):,} in all).")
+    if reached > len(kept):
+        notes.append(f"Showing {len(kept):,} of {reached:,} nodes: the nearest, then the "
                      "best connected; raise max_nodes to see more.")
     legend = [LegendEntry(name if h == 0 else f"{h} hop{'s' if h > 1 else ''} away",
                           colours[h], "node", f"hop-{h}") for h in range(hops + 1)]
+    if held:
+        legend.append(LegendEntry("more, not drawn one by one", GREY, "node", "more"))
     found = statuses(store, as_of=as_of or today())
     if alerts is None:
         alerts = company_alerts(found, split_node_key(focal)[1])
@@ -117,12 +146,36 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
     return show_partnership_health(view, found)
 
 
+def _reach(focal: str, adjacency: dict[str, set[str]], hops: int, fan_out: int | None
+           ) -> tuple[dict[str, int], dict[str, set[str]]]:
+    """Each node's distance from ``focal`` (breadth first, best connected first), and for
+    each node that brought in more than ``fan_out`` nodes beyond the first ring, those it
+    left out that no other node brought in."""
+    distance = {focal: 0}
+    more: dict[str, set[str]] = {}
+    frontier = [focal]
+    for hop in range(1, hops + 1):
+        nxt = []
+        for u in frontier:
+            found = sorted((v for v in adjacency[u] if v not in distance),
+                           key=lambda v: (-len(adjacency[v]), v))
+            if hop > 1 and fan_out is not None and len(found) > fan_out:
+                more[u] = set(found[fan_out:])
+                found = found[:fan_out]
+            for v in found:
+                distance[v] = hop
+            nxt.extend(found)
+        frontier = sorted(nxt, key=lambda v: (-len(adjacency[v]), v))
+    return distance, {u: left - distance.keys() for u, left in more.items()
+                      if left - distance.keys()}
+
+
 def _radial(shown: Sequence[str], distance: dict[str, int], adjacency: dict[str, set[str]],
             G: nx.MultiDiGraph) -> dict[Hashable, tuple[float, float]]:
     """The focal node in the centre, each hop on a ring further out; the first ring by kind
     and name, each later node next to the node that brought it in."""
     def name(key: str) -> str:
-        return str(G.nodes[key].get("name") or key).casefold()
+        return str(G.nodes[key].get("name") or key if key in G else key).casefold()
 
     kept = set(shown)
     bands: list[list[str]] = []

@@ -31,7 +31,7 @@ def _plain(text: str) -> str:
 
 
 def save_static(view: View, path: Path | io.BytesIO, format: str, *, dpi: int = 150) -> None:
-    """Draw ``view`` into ``path`` (a file, or a buffer for PNG) as ``png`` or ``svg``;
+    """Draw ``view`` into ``path`` (a file or a buffer) as ``png`` or ``svg``;
     ``dpi`` sets a PNG's resolution (150: 2100 x 1500 pixels, for slides)."""
     import matplotlib.pyplot as plt
 
@@ -42,9 +42,11 @@ def save_static(view: View, path: Path | io.BytesIO, format: str, *, dpi: int = 
             fig.savefig(buffer, format="svg", bbox_inches="tight")
             # matplotlib repeats each text as an XML comment beside its glyph paths: drop
             # the comments, so no name appears in the file as text at all.
-            if not isinstance(path, Path):
-                raise TypeError("an SVG picture is written to a file path")
-            path.write_text(_COMMENT.sub("", buffer.getvalue()), encoding="utf-8")
+            text = _COMMENT.sub("", buffer.getvalue())
+            if isinstance(path, Path):
+                path.write_text(text, encoding="utf-8")
+            else:
+                path.write(text.encode("utf-8"))
         else:
             fig.savefig(path, format=format, bbox_inches="tight", dpi=dpi)
     finally:

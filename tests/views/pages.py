@@ -59,3 +59,15 @@ def open_page(browser: Any, path: Path, *, timeout_ms: int = 60_000) -> Opened:
     page.goto(path.resolve().as_uri())
     page.wait_for_selector("body[data-ready='1']", state="attached", timeout=timeout_ms)
     return opened
+
+
+def overlaps(boxes: list[dict[str, float]]) -> list[tuple[str, str, float]]:
+    """Pairs of drawn names whose boxes overlap by more than two pixels either way."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if dx > 2 and dy > 2:
+                found.append((a["id"], b["id"], dx * dy))
+    return found

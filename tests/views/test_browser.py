@@ -13,7 +13,7 @@ from ecosystem import Store
 from ecosystem.demo import summarise, write_demo_views
 from ecosystem.views import ecosystem_map, focus_view, partner_radar, programme_view
 from tests.views.conftest import HOSTILE, HOSTILE_TIER
-from tests.views.pages import open_page
+from tests.views.pages import open_page, overlaps
 
 pytestmark = pytest.mark.slow
 
@@ -164,18 +164,6 @@ def test_a_small_neighbourhood_is_fitted_to_the_window(browser: Any, hostile_emb
     opened.page.close()
 
 
-def _overlaps(boxes: list[dict[str, float]]) -> list[tuple[str, str, float]]:
-    """Pairs of drawn names whose boxes overlap by more than two pixels either way."""
-    found = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
-            dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-            if dx > 2 and dy > 2:
-                found.append((a["id"], b["id"], dx * dy))
-    return found
-
-
 @pytest.mark.parametrize("name", sorted(DEMO_EXPECTED))
 def test_demo_view_names_do_not_overlap(browser: Any, demo_views: dict[str, Path],
                                         name: str) -> None:
@@ -186,7 +174,7 @@ def test_demo_view_names_do_not_overlap(browser: Any, demo_views: dict[str, Path
     boxes = page.evaluate("ecosystemView.labels.boxes()")
     n_nodes = page.evaluate("ecosystemView.nodes.length")
     assert len(boxes) >= min(8, n_nodes), f"{name}: only {len(boxes)} names drawn"
-    assert _overlaps(boxes) == []
+    assert overlaps(boxes) == []
     # the largest node is among those named
     biggest = page.evaluate("ecosystemView.nodes.get().sort((a, b) => b.value - a.value)[0].id")
     assert biggest in {b["id"] for b in boxes}
@@ -195,6 +183,6 @@ def test_demo_view_names_do_not_overlap(browser: Any, demo_views: dict[str, Path
             net.moveTo({scale: net.getScale() * 3}); }""")
         page.wait_for_timeout(100)
         closer = page.evaluate("ecosystemView.labels.boxes()")
-        assert _overlaps(closer) == []
+        assert overlaps(closer) == []
         assert {b["id"] for b in closer} - {b["id"] for b in boxes}, "zooming in named no one new"
     page.close()

@@ -330,3 +330,29 @@ def test_static_labels_do_not_cover_each_other() -> None:
                  * max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0)))
                 for i, a in enumerate(boxes) for b in boxes[i + 1:])
     assert worst <= 20.0, f"two labels overlap by {worst:.0f} square pixels"
+
+
+def test_a_two_hop_neighbourhood_aggregates_its_hubs(demo_store: Store) -> None:
+    """IBM two hops out on the demo: each programme brings in its best connected members
+    only, the rest drawn as one "+N more" node whose count adds up, instead of 400 dots."""
+    day = dt.date(2024, 6, 30)
+    full = focus_view(demo_store, "ibm", hops=2, as_of=day, fan_out=None, max_nodes=100_000)
+    view = focus_view(demo_store, "ibm", hops=2, as_of=day)
+    more = [n for n in view.nodes if n.id.startswith("more:")]
+    drawn = [n for n in view.nodes if not n.id.startswith("more:")]
+    assert more and len(view.nodes) < 200 < len(full.nodes)
+    counts = [int(n.label.removeprefix("+").removesuffix(" more").replace(",", ""))
+              for n in more]
+    missing = len(full.nodes) - len(drawn)
+    # every node not drawn is counted under some "+N more" (a node two programmes share may
+    # be under both), and the note gives the number of different ones
+    assert sum(counts) >= missing and max(counts) <= missing
+    assert any(f"({missing:,} in all)" in note for note in view.notes)
+    # every "+N more" hangs off the node whose neighbours it stands for
+    for n in more:
+        parent = n.id.removeprefix("more:")
+        assert any(e.source == parent and e.target == n.id for e in view.edges)
+    assert any("+N more" in note for note in view.notes)
+    # the explorer's own graph drawn as a view: exactly the nodes it names
+    shown = {"company:ibm", "programme:cncf", "programme:lf"}
+    assert {n.id for n in focus_view(demo_store, "ibm", only=shown).nodes} == shown

@@ -92,17 +92,20 @@
         var size = fontSize(item.value, low, high);
         var half = width(ctx, item.name, size) / 2;
         var top = below.y + 2;
-        var box = [centre.x - half - GAP, top - GAP, centre.x + half + GAP, top + size + GAP];
-        if (box[2] < 0 || box[0] > w || box[3] < 0 || box[1] > h || !free(box)) continue;
+        // near the left or right edge, the name moves inwards rather than being cut off
+        var x = Math.min(Math.max(centre.x, half + GAP), w - half - GAP);
+        if (Math.abs(x - centre.x) > half) continue; // its node is off the canvas
+        var box = [x - half - GAP, top - GAP, x + half + GAP, top + size + GAP];
+        if (box[1] < 0 || box[3] > h || !free(box)) continue;
         keep(box);
         drawn.push({ id: item.id, left: box[0] + GAP, top: box[1] + GAP,
                      right: box[2] - GAP, bottom: box[3] - GAP });
         ctx.font = size + "px " + FONT;
         ctx.lineWidth = 3;
         ctx.strokeStyle = "rgba(255,255,255,0.9)";
-        ctx.strokeText(item.name, centre.x, top);
+        ctx.strokeText(item.name, x, top);
         ctx.fillStyle = "#222222";
-        ctx.fillText(item.name, centre.x, top);
+        ctx.fillText(item.name, x, top);
       }
       ctx.restore();
     });
