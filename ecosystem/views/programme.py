@@ -61,14 +61,22 @@ def programme_view(store: Store, programme: str, *, as_of: AsOf = None,
             elsewhere[rel.source].add(rel.target)
     counts = Counter(str(r.properties.get("tier") or "member") for r in latest.values())
     tiers = _tier_order(counts, counts)
-    def company_name(id: str) -> str:
-        return names.get(node_key(NodeKind.COMPANY, id), id).casefold()
+    sector = _best_sectors(store)
+
+    def order(id: str) -> tuple[bool, str, int, str]:
+        # round each ring by sector (unknown last), then the most connected first
+        found = sector.get(id)
+        return (found is None, found or "", -len(elsewhere.get(id, ())),
+                names.get(node_key(NodeKind.COMPANY, id), id).casefold())
 
     by_tier = {t: sorted((c for c, r in latest.items()
-                          if str(r.properties.get("tier") or "member") == t), key=company_name)
+                          if str(r.properties.get("tier") or "member") == t), key=order)
                for t in tiers}
     placed = rings([[node_key(NodeKind.COMPANY, c) for c in by_tier[t]] for t in tiers],
                    start=2 * SPACING)
+    # a labelled circle just outside each tier's band
+    bands = [(max(math.hypot(*placed[node_key(NodeKind.COMPANY, c)]) for c in by_tier[t])
+              + SPACING / 2, f"{t} ({counts[t]:,})") for t in tiers if by_tier[t]]
     colour = {t: palette(i) for i, t in enumerate(tiers)}
     title = names.get(centre, programme)
     nodes = [ViewNode(centre, title, "programme", FOCAL, f"{title}\nprogramme {programme}\n"
@@ -102,10 +110,21 @@ def programme_view(store: Store, programme: str, *, as_of: AsOf = None,
         legend += [LegendEntry("member of this programme", GREY, "edge", "member"),
                    LegendEntry("member of another", "#d0d0d0", "edge", "also", dashes=True)]
     when = f" as of {as_of.isoformat()}" if as_of is not None else ""
-    notes = [f"{len(latest):,} members of {title}{when} by tier, the highest innermost; size "
-             "shows how many other programmes a member is in."]
+    notes = [f"{len(latest):,} members of {title}{when} by tier, the highest innermost, each "
+             "tier's ring labelled; round each ring by sector, then by how many other "
+             "programmes a member is in (its size)."]
     return View(f"{title}: members by tier{when}", nodes, edges, legend, notes,
-                timeline=as_of is None)
+                timeline=as_of is None, rings=bands)
+
+
+def _best_sectors(store: Store) -> dict[str, str]:
+    """Each company's sector name, from the sector with the most confident evidence."""
+    from ecosystem.entities.sectors import company_sectors, sector_names
+
+    names = sector_names(store)
+    return {company: names.get(best.sector, best.sector)
+            for company, found in company_sectors(store).items() if found
+            for best in [max(found, key=lambda a: a.confidence)]}
 
 
 def _add_other_programmes(nodes: list[ViewNode], edges: list[ViewEdge],

@@ -356,3 +356,26 @@ def test_a_two_hop_neighbourhood_aggregates_its_hubs(demo_store: Store) -> None:
     # the explorer's own graph drawn as a view: exactly the nodes it names
     shown = {"company:ibm", "programme:cncf", "programme:lf"}
     assert {n.id for n in focus_view(demo_store, "ibm", only=shown).nodes} == shown
+
+
+def test_programme_tiers_are_labelled_rings_ordered_by_sector(demo_store: Store) -> None:
+    from ecosystem.views.programme import _best_sectors
+
+    view = programme_view(demo_store, "cncf", as_of=dt.date(2024, 6, 30))
+    tiers = [e.label for e in view.legend if e.kind == "node" and e.key.startswith("tier-")]
+    assert [label for _, label in view.rings] == tiers  # one ring per tier, innermost first
+    radii = [r for r, _ in view.rings]
+    assert radii == sorted(radii)
+    # every member lies inside its tier's ring and outside the previous one
+    bound = {e.key: r for e, (r, _) in zip(
+        [e for e in view.legend if e.key.startswith("tier-")], view.rings, strict=True)}
+    inner = dict(zip(bound, [0.0, *radii[:-1]], strict=True))
+    for n in view.nodes:
+        if n.group.startswith("tier-"):
+            assert inner[n.group] < math.hypot(n.x or 0, n.y or 0) < bound[n.group]
+    # members of the largest tier go round by sector: each sector is one run
+    sector = _best_sectors(demo_store)
+    silver = [n.id.partition(":")[2] for n in view.nodes if n.group == "tier-Silver"]
+    runs = [s for i, s in enumerate(sector.get(c) for c in silver)
+            if i == 0 or s != sector.get(silver[i - 1])]
+    assert len(runs) == len(set(runs)) > 3

@@ -38,18 +38,27 @@
     });
   }
 
+  // Rings (tiers, score bands) with their labels at a constant size on screen; a label is
+  // left out when its ring is drawn too close to the last labelled one to read.
   if (data.rings.length) {
+    var rings = data.rings.slice().sort(function (a, b) { return a.radius - b.radius; });
     network.on("beforeDrawing", function (ctx) {
+      var scale = network.getScale();
+      var last = -Infinity;
       ctx.save();
-      ctx.strokeStyle = "#d0d0d0";
-      ctx.fillStyle = "#888888";
-      ctx.font = "13px Arial";
-      ctx.setLineDash([6, 6]);
-      data.rings.forEach(function (ring) {
+      ctx.strokeStyle = "#bdbdbd";
+      ctx.fillStyle = "#666666";
+      ctx.lineWidth = 1 / scale;
+      ctx.font = "bold " + (12 / scale) + "px Arial";
+      ctx.setLineDash([6 / scale, 6 / scale]);
+      rings.forEach(function (ring) {
         ctx.beginPath();
         ctx.arc(0, 0, ring.radius, 0, 2 * Math.PI);
         ctx.stroke();
-        ctx.fillText(ring.label, 4, -ring.radius - 4);
+        if (ring.radius * scale - last >= 16) {
+          ctx.fillText(ring.label, 4 / scale, -ring.radius - 4 / scale);
+          last = ring.radius * scale;
+        }
       });
       ctx.restore();
     });
