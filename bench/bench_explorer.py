@@ -38,8 +38,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.servers import serving  # noqa: E402
-from tests.views.pages import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.servers import serving
+from tests.views.pages import CHROMIUM, CHROMIUM_ARGS
 
 ECOSYSTEM = str(Path(sys.executable).parent / "ecosystem")
 STEPS = ["first page", "suggestions", "company page + graph", "expand", "scan", "what-if",

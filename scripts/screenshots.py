@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.servers import serving  # noqa: E402
-from tests.views.pages import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.servers import serving
+from tests.views.pages import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 ECOSYSTEM = str(Path(sys.executable).parent / "ecosystem")
