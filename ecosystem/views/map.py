@@ -45,6 +45,9 @@ from ecosystem.views.view import LegendEntry, View, ViewNode
 
 __all__ = ["MAX_NODES", "ecosystem_map"]
 
+#: Legend groups that are not one community or sector, so are never named on the map.
+_UNNAMED = frozenset({"community-other", "other", "unknown", "programme"})
+
 def _communities_legend(labels: np.ndarray, named: dict[int, str], keep: np.ndarray
                         ) -> tuple[dict[int, str], list[LegendEntry]]:
     """Colour of each community and legend entries with its one name
@@ -188,8 +191,12 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
         nodes.append(ViewNode(key, names.get(key, id), group[key], colour_of[key],
                               "\n".join(tip), value=_size(rank[i], top_rank),
                               shape=SHAPES[kind], x=x, y=y))
+    # a big map names its communities (or sectors) when zoomed out, its nodes when zoomed in
+    summaries = {e.key: e.label.rsplit(" (", 1)[0] for e in legend
+                 if e.kind == "node" and e.key not in _UNNAMED} if len(nodes) > 1000 else {}
     view = View(heading, nodes, edges, legend + edge_legend({e.kind for e in edges}), notes,
-                physics=len(nodes) <= PHYSICS_LIMIT, timeline=as_of is None)
+                physics=len(nodes) <= PHYSICS_LIMIT, timeline=as_of is None,
+                group_names=summaries)
     # a view of all time shows the partnerships' health today
     return show_partnership_health(view, statuses(store, as_of=as_of or today()))
 

@@ -192,6 +192,7 @@ def render_html(view: View) -> str:
         "rings": [{"radius": r, "label": label} for r, label in view.rings],
         "dates": dates if view.timeline and dates else [],
         "physics": bool(json.loads(options)["physics"]["enabled"]),
+        "groups": view.group_names,
     }
     scripts = " ".join(_hash(js) for js in (vis_js, labels_js, own_js))
     csp = ("default-src 'none'; " f"script-src {scripts}; "

@@ -87,6 +87,9 @@ class View:
     timeline: bool = False
     #: Lists shown beside the map (e.g. open alerts), heading -> lines.
     panels: dict[str, list[str]] = field(default_factory=dict)
+    #: Node groups named at their members' centre when zoomed out (a big map's
+    #: communities), group key -> name; the members' own names appear on zooming in.
+    group_names: dict[str, str] = field(default_factory=dict)
 
     def html(self) -> str:
         """The view as one self-contained HTML page (no network requests)."""

@@ -186,3 +186,26 @@ def test_demo_view_names_do_not_overlap(browser: Any, demo_views: dict[str, Path
         assert overlaps(closer) == []
         assert {b["id"] for b in closer} - {b["id"] for b in boxes}, "zooming in named no one new"
     page.close()
+
+
+def test_a_big_map_names_its_communities_when_zoomed_out(browser: Any, demo_store: Store,
+                                                         tmp_path: Path) -> None:
+    """Above a thousand nodes the map names its communities at their centres at first sight
+    (none covering another name), and its nodes' names once zoomed in."""
+    view = ecosystem_map(demo_store, as_of=dt.date(2024, 6, 30), top=1500)
+    assert len(view.nodes) > 1000 and view.group_names
+    opened = open_page(browser, view.save(tmp_path / "big.html"))
+    page = opened.page
+    boxes = page.evaluate("ecosystemView.labels.boxes()")
+    groups = [b for b in boxes if b["id"].startswith("group:")]
+    assert len(groups) >= 3
+    assert overlaps(boxes) == []
+    named = {b["id"].removeprefix("group:") for b in groups}
+    assert named <= set(view.group_names)
+    page.evaluate("""() => { const net = ecosystemView.network;
+        net.moveTo({scale: net.getScale() * 3}); }""")
+    page.wait_for_timeout(100)
+    closer = page.evaluate("ecosystemView.labels.boxes()")
+    assert closer and not any(b["id"].startswith("group:") for b in closer)
+    assert opened.errors == [] and opened.external == []
+    page.close()

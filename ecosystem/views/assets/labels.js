@@ -14,8 +14,12 @@
     return Math.round(11 + 5 * (value - low) / (high - low));
   }
 
-  window.ecosystemLabels = function (network, nodes) {
+  // `groups` (group key -> name, optional): when the view is zoomed out (at most twice the
+  // scale it was fitted at), each group's name is drawn first, large, at its members' centre.
+  window.ecosystemLabels = function (network, nodes, groups) {
     var order = null; // [{id, name, value}], largest first
+    var fittedScale = null;
+    var centres = null; // [{id, name, x, y, n}], largest group first
     var low = 0;
     var high = 0;
     var widths = {};
@@ -38,10 +42,28 @@
       if (event !== "update") order = null; // hiding a node is read live below
     });
 
-    function width(ctx, name, size) {
-      var key = size + "|" + name;
+    function groupCentres() {
+      if (centres !== null) return centres;
+      var sums = {};
+      nodes.forEach(function (n) {
+        if (!groups || !(n.category in groups) || n.x === undefined) return;
+        var s = sums[n.category] = sums[n.category] || { x: 0, y: 0, n: 0 };
+        s.x += n.x;
+        s.y += n.y;
+        s.n += 1;
+      });
+      centres = Object.keys(sums).map(function (key) {
+        var s = sums[key];
+        return { id: "group:" + key, name: String(groups[key]), x: s.x / s.n, y: s.y / s.n,
+                 n: s.n };
+      }).sort(function (a, b) { return b.n - a.n; });
+      return centres;
+    }
+
+    function width(ctx, name, size, bold) {
+      var key = (bold ? "b" : "") + size + "|" + name;
       if (!(key in widths)) {
-        ctx.font = size + "px " + FONT;
+        ctx.font = (bold ? "bold " : "") + size + "px " + FONT;
         widths[key] = ctx.measureText(name).width;
       }
       return widths[key];
@@ -62,6 +84,25 @@
       ctx.lineJoin = "round";
       var list = ranked();
       var body = network.body.nodes;
+      if (fittedScale !== null && network.getScale() <= 2 * fittedScale) {
+        groupCentres().forEach(function (g) {
+          var at = network.canvasToDOM({ x: g.x, y: g.y });
+          var half = width(ctx, g.name, 16, true) / 2;
+          var box = [at.x - half - GAP, at.y - 10 - GAP, at.x + half + GAP, at.y + 10 + GAP];
+          if (box[0] < 0 || box[2] > w || box[1] < 0 || box[3] > h || !free(box)) return;
+          keep(box);
+          drawn.push({ id: g.id, left: box[0] + GAP, top: box[1] + GAP,
+                       right: box[2] - GAP, bottom: box[3] - GAP });
+          ctx.font = "bold 16px " + FONT;
+          ctx.textBaseline = "middle";
+          ctx.lineWidth = 4;
+          ctx.strokeStyle = "rgba(255,255,255,0.95)";
+          ctx.strokeText(g.name, at.x, at.y);
+          ctx.fillStyle = "#111111";
+          ctx.fillText(g.name, at.x, at.y);
+          ctx.textBaseline = "top";
+        });
+      }
       function free(box) {
         for (var gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx++) {
           for (var gy = Math.floor(box[1] / cell); gy <= Math.floor(box[3] / cell); gy++) {
@@ -110,7 +151,13 @@
       ctx.restore();
     });
 
-    // The names drawn in the last frame and their boxes (CSS pixels of the canvas).
-    return { boxes: function () { return drawn.slice(); } };
+    // The names drawn in the last frame and their boxes (CSS pixels of the canvas); call
+    // fitted() once the view has been fitted to the window, so that groups are named.
+    return {
+      boxes: function () { return drawn.slice(); },
+      fitted: function () {
+        if (groups && Object.keys(groups).length) fittedScale = network.getScale();
+      }
+    };
   };
 })();

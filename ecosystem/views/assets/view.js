@@ -12,7 +12,7 @@
   var hiddenKinds = {};
   var day = null;
 
-  var labels = window.ecosystemLabels(network, nodes);
+  var labels = window.ecosystemLabels(network, nodes, data.groups);
   window.ecosystemView = { network: network, nodes: nodes, edges: edges, data: data,
                            labels: labels };
 
@@ -23,6 +23,7 @@
   // stops at scale 1, which leaves eight nodes as a speck in the middle).
   function fitAll() {
     network.fit({ maxZoomLevel: 1.8 });
+    labels.fitted();
   }
   if (data.physics) {
     // Settle once, then stand still: the page is ready when the layout is final.
