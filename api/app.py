@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -33,6 +35,29 @@ __all__ = ["create_app"]
 _REDACT = RedactSecrets()
 
 
+async def _deliver_alerts(app: FastAPI, minutes: int) -> None:
+    """Every ``minutes``, send the alerts not sent before (as `ecosystem alerts --notify`);
+    a failure is logged (without secrets) and tried again the next time."""
+    from starlette.concurrency import run_in_threadpool
+
+    from ecosystem.lifecycle.delivery import Channels, notify
+
+    log = logging.getLogger("ecosystem.alerts")
+    channels = Channels.from_environment()
+    while True:
+        try:
+            report = await run_in_threadpool(lambda: notify(
+                app.state.store, as_of=dt.date.today(), channels=channels))
+            log.info("alerts: sent %d, already sent %d, failed %d", len(report.sent),
+                     report.already, len(report.failed))
+            for item in report.failed:
+                log.warning("alert %s not delivered by %s: %s", item["alert"],
+                            item["channel"], item["error"])
+        except Exception as error:
+            log.warning("alert delivery failed: %s", type(error).__name__)
+        await asyncio.sleep(60 * minutes)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API on the store the settings name (default: from the environment)."""
     chosen = settings or Settings.from_environment()
@@ -46,9 +71,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # collector, whose full passes over it stalled every request for ~100 ms.
         gc.collect()
         gc.freeze()
+        delivering = (asyncio.create_task(_deliver_alerts(app, chosen.notify_minutes))
+                      if chosen.notify_minutes else None)
         try:
             yield
         finally:
+            if delivering is not None:
+                delivering.cancel()
             app.state.store.close()
 
     app = FastAPI(

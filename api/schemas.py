@@ -467,3 +467,24 @@ class CompanyPageOut(BaseModel):
     ties: list[dict[str, Any]]
     patents: dict[str, Any]
     partnerships: list[dict[str, Any]]
+
+
+class PortfolioOut(BaseModel):
+    """Every partnership on a day, as the dashboard shows it."""
+
+    as_of: str
+    due_days: int = Field(description="Milestones due within this many days are 'due soon'")
+    rows: list[dict[str, Any]] = Field(description="One per partnership: stage, health, "
+                                       "trend per quarter, alerts by level, due and late "
+                                       "milestones, top risk, KPIs")
+    heat: list[list[int]] = Field(description="Risk counts, heat[severity-1][likelihood-1]")
+    levels: list[str]
+    totals: dict[str, Any]
+
+
+class DigestOut(BaseModel):
+    """The digest per owner: what is late, what changed, what to decide."""
+
+    as_of: str
+    since: str
+    owners: list[dict[str, Any]]

@@ -34,6 +34,8 @@ class Settings:
     max_page: int = 500
     max_view_nodes: int = 5000
     header: str = "X-API-Key"
+    #: Deliver new alerts every this many minutes (`alerts --notify`); 0: never.
+    notify_minutes: int = 0
 
     def __post_init__(self) -> None:
         if self.production and not self.api_keys:
@@ -45,6 +47,10 @@ class Settings:
         if self.production and DEVELOPMENT_KEY in self.api_keys:
             raise InvalidValue("The development API key may not be used in production; "
                                "configure a secret key.", field="api_keys", value="(hidden)")
+        if not 0 <= self.notify_minutes <= 7 * 24 * 60:
+            raise InvalidValue(f"notify_minutes is {self.notify_minutes}; give 0 (never) to "
+                               "10080 (a week).", field="notify_minutes",
+                               value=self.notify_minutes)
         if any(len(k) < 12 for k in self.api_keys):
             raise InvalidValue("API keys must have at least 12 characters.",
                                field="api_keys", value="(hidden)")
@@ -64,10 +70,15 @@ class Settings:
             return cls.development(store)
         keys = tuple(k.strip() for k in env.get("ECOSYSTEM_API_KEYS", "").split(",")
                      if k.strip())
+        every = env.get("ECOSYSTEM_NOTIFY_EVERY", "0").strip() or "0"
+        if not every.isdigit():
+            raise InvalidValue(f"ECOSYSTEM_NOTIFY_EVERY is {every!r}; give whole minutes.",
+                               field="ECOSYSTEM_NOTIFY_EVERY", value=every)
         return cls(
             store=store, api_keys=keys,
             keys_for_reads=env.get("ECOSYSTEM_API_KEYS_FOR_READS") == "1",
             production=env.get("ECOSYSTEM_API_DEVELOPMENT") != "1",
             cors_origins=tuple(o.strip() for o in env.get("ECOSYSTEM_API_CORS_ORIGINS",
                                                           "").split(",") if o.strip()),
+            notify_minutes=int(every),
         )

@@ -74,6 +74,8 @@ class NodeKind(StrEnum):
     EXIT_STEP = "exit_step"
     # Entity resolution: one record per merge of two organisations (undone by unmerge).
     MERGE = "merge"
+    # Alerts that reached people: one record per alert accepted by one channel.
+    DELIVERY = "delivery"
 
 
 class RelKind(StrEnum):
@@ -272,6 +274,13 @@ _LIFECYCLE_SCHEMAS = (
                   doc="Team meeting cadence in days; default 7 (weekly)."),
             Field("lead", doc="Our project manager."),
             Field("partner_lead", doc="The partner's project manager."),
+            Field("sponsor", doc="Our executive sponsor."),
+            Field("lead_email", doc="E-mail address of our project manager (alerts, "
+                  "digest)."),
+            Field("partner_lead_email", doc="E-mail address of the partner's project "
+                  "manager (digest)."),
+            Field("sponsor_email", doc="E-mail address of the executive sponsor (executive "
+                  "alerts and hard triggers, digest)."),
             _DESCRIPTION,
         ),
         "A partnership between a company and a partner; its stage, risks, milestones, KPIs, "
@@ -584,6 +593,26 @@ NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
             ),
             "One merge of two company nodes found to be the same organisation "
             "(`ecosystem merge`); `ecosystem unmerge` undoes it from the snapshot.",
+        ),
+        NodeSchema(
+            NodeKind.DELIVERY,
+            "deliveries",
+            (
+                replace(_ID, example="delivery/3f2a9c41d0be77e1"),
+                Field("alert", required=True, doc="The alert: partnership|rule|raised|subject.",
+                      example="voltra-cortex|strategy_change|2025-09-15|"),
+                Field("channel", required=True, choices=("webhook", "email"),
+                      type=FieldType.ENUM, doc="Where it was accepted."),
+                Field("partnership", required=True, doc="Id of the partnership."),
+                Field("rule", required=True, doc="The rule that raised the alert."),
+                Field("level", doc="Its level."),
+                Field("raised", FieldType.DATE, required=True, doc="Day the alert was raised."),
+                Field("sent", required=True, doc="When the channel accepted it (UTC).",
+                      example="2025-10-10T07:00:03Z"),
+                Field("recipients", doc="Who got it: e-mail addresses, or the webhook's host."),
+            ),
+            "One alert accepted by one channel (`ecosystem alerts --notify`): an alert is sent "
+            "to a channel only while it has no delivery there, so a re-run sends nothing twice.",
         ),
     )
 }

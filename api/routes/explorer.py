@@ -21,7 +21,7 @@ from pydantic import Field
 from ecosystem.api.answers import cached_json
 from ecosystem.api.deps import ReadAccess, SettingsDep, StoreDep
 from ecosystem.api.errors import ApiError, ErrorType
-from ecosystem.api.params import AsOf
+from ecosystem.api.params import AsOf, AsOfOrToday
 from ecosystem.api.schemas import (
     CompanyPageOut,
     ExploreMetaOut,
@@ -75,6 +75,26 @@ def explorer(request: Request) -> HTMLResponse:
 
 def _asset_text(name: str) -> str:
     return (resources.files("ecosystem.views") / "assets" / name).read_text(encoding="utf-8")
+
+
+@page.get("/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, as_of: AsOfOrToday) -> HTMLResponse:
+    """The portfolio dashboard page; each row opens its company in the explorer. (The
+    page carries its own policy, with its scripts' hashes.)"""
+    from urllib.parse import urlencode
+
+    from ecosystem.api.deps import _require_key
+    from ecosystem.views.dashboard import portfolio_dashboard
+
+    if request.app.state.settings.keys_for_reads:
+        _require_key(request)
+    day = as_of.isoformat()
+    page = portfolio_dashboard(request.app.state.store, as_of=as_of, link=lambda row: "/?" +
+                               urlencode({"focus": f"company:{row['company']}",
+                                          "expand": f"company:{row['company']}",
+                                          "as_of": day}))
+    return HTMLResponse(page.html(), headers={k: v for k, v in _HEADERS.items()
+                                              if k != "Content-Security-Policy"})
 
 
 @page.get("/explorer/{name}")

@@ -17,10 +17,12 @@ from ecosystem.api.params import AsOfOrToday, BodyDay
 from ecosystem.api.schemas import (
     AlertOut,
     CellValue,
+    DigestOut,
     ImportOut,
     PartnershipOut,
     PartnershipStatusOut,
     PeriodHealthOut,
+    PortfolioOut,
     RequestModel,
 )
 from ecosystem.api.uploads import named_for_client, save_uploads
@@ -184,3 +186,23 @@ def list_alerts(store: StoreDep, as_of: AsOfOrToday,
     found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=as_of,
                             open_only=not all)
     return [a.as_dict() for a in found]
+
+
+@router.get("/portfolio", response_model=PortfolioOut)
+def portfolio(store: StoreDep, as_of: AsOfOrToday) -> dict[str, Any]:
+    """Every partnership as the dashboard shows it: stage, health and its trend per quarter,
+    open alerts by level, milestones due in 90 days and late ones, risks and KPIs; and the
+    risk heat map of the portfolio (`ecosystem dashboard`)."""
+    from ecosystem.lifecycle.portfolio import portfolio as build
+
+    return build(lc.load_partnerships(store), as_of=as_of)
+
+
+@router.get("/digest", response_model=DigestOut)
+def digest(store: StoreDep, as_of: AsOfOrToday,
+           days: Annotated[int, Query(ge=1, le=366)] = 7) -> dict[str, Any]:
+    """The digest per owner (lead, partner lead, executive sponsor) of the ``days`` before
+    ``as_of``: what is late, what changed, what to decide (`ecosystem digest`)."""
+    from ecosystem.lifecycle.digest import digest as build
+
+    return build(lc.load_partnerships(store), as_of=as_of, days=days)

@@ -11,7 +11,7 @@ import click
 
 from ecosystem.cli.common import AS_OF, JSON, Context, echo_json, handle_errors, remembered
 from ecosystem.dates import today
-from ecosystem.errors import UnknownKind
+from ecosystem.errors import InvalidValue, UnknownKind
 from ecosystem.io.formats import ExportFormat, ImportFormat
 from ecosystem.model import (
     NODE_SCHEMAS,
@@ -387,9 +387,14 @@ def schema(table: str | None, as_json: bool) -> None:
               "embedded store's readers never wait for each other or for a writer).")
 @click.option("--development", is_flag=True,
               help="Use the well-known development API key (never in production).")
+@click.option("--notify-every", "notify_every", type=click.IntRange(0, 7 * 24 * 60),
+              default=0, metavar="MINUTES",
+              help="Also deliver new alerts every MINUTES, as `ecosystem alerts --notify` "
+              "does (channels from the same environment variables); 0: never.")
 @click.pass_obj
 @handle_errors
-def serve(obj: Context, host: str, port: int, workers: int, development: bool) -> None:
+def serve(obj: Context, host: str, port: int, workers: int, development: bool,
+          notify_every: int) -> None:
     """Serve the HTTP API (needs the api extra: pip install 'ecosystem[api]').
 
     Writes need an API key in the X-API-Key header: set ECOSYSTEM_API_KEYS (comma-
@@ -405,6 +410,15 @@ def serve(obj: Context, host: str, port: int, workers: int, development: bool) -
     from ecosystem.api.settings import Settings
 
     os.environ["ECOSYSTEM_STORE"] = obj.store_location
+    if notify_every and workers > 1:
+        raise InvalidValue("--notify-every runs in one process only: with --workers, deliver "
+                           "alerts from cron with `ecosystem alerts --notify` instead.",
+                           field="notify_every", value=notify_every)
+    if notify_every:
+        from ecosystem.lifecycle.delivery import Channels
+
+        Channels.from_environment()  # a wrong setting stops the start, not a later run
+        os.environ["ECOSYSTEM_NOTIFY_EVERY"] = str(notify_every)
     if development:
         os.environ["ECOSYSTEM_API_DEVELOPMENT"] = "1"
     if workers > 1:  # each worker process builds the app from the environment
@@ -413,7 +427,8 @@ def serve(obj: Context, host: str, port: int, workers: int, development: bool) -
         return
     settings = (Settings.development(obj.store_location) if development
                 else Settings.from_environment())
-    settings = type(settings)(**{**vars(settings), "store": obj.store_location})
+    settings = type(settings)(**{**vars(settings), "store": obj.store_location,
+                                 "notify_minutes": notify_every})
     uvicorn.run(create_app(settings), host=host, port=port)
 
 

@@ -344,15 +344,31 @@ def delete(obj: Context, id: str) -> None:
 @click.option("--company", default=None, help="Only partnerships of this company.")
 @click.option("--all", "everything", is_flag=True,
               help="Also alerts already resolved (the whole history).")
+@click.option("--notify", is_flag=True,
+              help="Send each open alert not sent before to the configured channels: a "
+              "webhook (ECOSYSTEM_WEBHOOK_URL, signed with ECOSYSTEM_WEBHOOK_SECRET) and "
+              "e-mail (ECOSYSTEM_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM; recipients "
+              "ECOSYSTEM_ALERT_EMAILS, the lead's e-mail, and the sponsor's for executive "
+              "alerts). What a channel accepted is remembered in the store and never sent "
+              "again; what failed is reported and tried again on the next run (exit code 1).")
 @RULES
 @JSON
 @click.pass_obj
 @handle_errors
-@remembered()
+@remembered(unless=("notify",))
 def alerts(obj: Context, as_of: dt.date, company: str | None, everything: bool,
-           rules: Path | None, as_json: bool) -> None:
+           notify: bool, rules: Path | None, as_json: bool) -> None:
     """Open alerts of every partnership (with --all, every alert raised so far), most
-    severe first: which rule fired, on which data, and what the method recommends."""
+    severe first: which rule fired, on which data, and what the method recommends.
+
+    \b
+    Run with --notify from cron or a systemd timer to deliver them, e.g. every hour:
+    0 * * * * cd /srv/ecosystem && ECOSYSTEM_SMTP_HOST=... ecosystem alerts --notify
+    (or `ecosystem serve --notify-every 60`).
+    """
+    if notify:
+        _notify(obj, as_of, company, rules, as_json)
+        return
     with obj.open() as store:
         found = lc.evaluate_all(lc.load_partnerships(store, company=company), as_of=as_of,
                                 config=_config(rules), open_only=not everything)
@@ -365,4 +381,119 @@ def alerts(obj: Context, as_of: dt.date, company: str | None, everything: bool,
         click.echo(_alert_line(a.as_dict()))
 
 
-COMMANDS = [partnership, alerts]
+def _notify(obj: Context, as_of: dt.date, company: str | None, rules: Path | None,
+            as_json: bool) -> None:
+    from ecosystem.lifecycle.delivery import Channels, notify
+
+    channels = Channels.from_environment()
+    with obj.open() as store:
+        report = notify(store, as_of=as_of, channels=channels, config=_config(rules),
+                        partnerships=lc.load_partnerships(store, company=company))
+    if as_json:
+        echo_json(report.as_dict())
+    else:
+        click.echo(f"{report.open_alerts} open alert(s); sent {len(report.sent)}, "
+                   f"already sent {report.already}, failed {len(report.failed)} "
+                   f"(channels: {', '.join(channels.names)}).")
+        for item in report.sent:
+            click.echo(f"  sent   {item['channel']:<8}{item['alert']}  -> {item['to']}")
+        for item in report.failed:
+            click.echo(f"  FAILED {item['channel']:<8}{item['alert']}: {item['error']}")
+    if report.failed:
+        raise SystemExit(1)
+
+
+@click.command()
+@AS_OF
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("dashboard.html"), show_default=True,
+              help="The page to write (HTML, self-contained, offline).")
+@click.option("--focus-views/--no-focus-views", default=True, show_default=True,
+              help="Also write each company's focus view into OUT's folder "
+              "(focus/COMPANY.html), linked from its rows.")
+@RULES
+@JSON
+@click.pass_obj
+@handle_errors
+def dashboard(obj: Context, as_of: dt.date, out: Path, focus_views: bool,
+              rules: Path | None, as_json: bool) -> None:
+    """The portfolio dashboard: every partnership with its stage, health and its trend per
+    quarter, open alerts by severity, milestones due in 90 days and late ones, KPIs against
+    targets and the risk heat map, sortable and filterable, in one offline HTML page."""
+    from ecosystem.views.dashboard import portfolio_dashboard
+    from ecosystem.views.focus import focus_view
+
+    with obj.open() as store:
+        page = portfolio_dashboard(
+            store, as_of=as_of, config=_config(rules),
+            link=(lambda row: f"focus/{_file_name(row['company'])}.html") if focus_views
+            else None)
+        if focus_views:
+            for company in sorted({r["company"] for r in page.data["rows"]}):
+                focus_view(store, company, as_of=as_of).save(
+                    out.parent / "focus" / f"{_file_name(company)}.html")
+    page.save(out)
+    if as_json:
+        echo_json(page.data)
+        return
+    totals = page.data["totals"]
+    click.echo(f"Wrote {out} ({totals['partnerships']} partnerships: "
+               f"{totals['bands']['critical']} critical, {totals['bands']['watch']} watch; "
+               f"{totals['late']} late milestones).")
+
+
+def _file_name(id: str) -> str:
+    """A company id as a file name (ids may hold slashes and spaces)."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in id) or "_"
+
+
+@click.command()
+@AS_OF
+@click.option("--days", type=click.IntRange(1, 366), default=7, show_default=True,
+              help="What changed in this many days before the day.")
+@click.option("--send", is_flag=True,
+              help="E-mail each owner with an address (lead_email, partner_lead_email, "
+              "sponsor_email) their digest over the SMTP settings of `alerts --notify`.")
+@RULES
+@JSON
+@click.pass_obj
+@handle_errors
+def digest(obj: Context, as_of: dt.date, days: int, send: bool, rules: Path | None,
+           as_json: bool) -> None:
+    """The weekly digest per owner (lead, partner lead, executive sponsor): what is late,
+    what changed and what to decide, as text (or --json), or e-mailed with --send."""
+    from ecosystem.lifecycle.digest import digest as build
+    from ecosystem.lifecycle.digest import digest_text, send_digest
+
+    with obj.open() as store:
+        data = build(lc.load_partnerships(store), as_of=as_of, days=days,
+                     config=_config(rules))
+    if send:
+        from ecosystem.lifecycle.delivery import Channels
+
+        smtp = Channels.from_environment().email
+        if smtp is None:
+            raise InvalidValue("--send needs ECOSYSTEM_SMTP_HOST and ECOSYSTEM_SMTP_FROM.",
+                               field="ECOSYSTEM_SMTP_HOST", value=None)
+        result = send_digest(data, smtp)
+        if as_json:
+            echo_json(result)
+        else:
+            for item in result["sent"]:
+                click.echo(f"sent to {item['owner']} <{item['to']}>")
+            for item in result["failed"]:
+                click.echo(f"NOT sent to {item['owner']}: {item['error']}")
+        if result["failed"]:
+            raise SystemExit(1)
+        return
+    if as_json:
+        echo_json(data)
+        return
+    if not data["owners"]:
+        click.echo("No owners recorded: set lead, partner_lead or sponsor (and their _email) "
+                   "on the partnerships.")
+    for entry in data["owners"]:
+        click.echo(digest_text(entry, data["as_of"], data["since"]))
+
+
+COMMANDS = [partnership, alerts, dashboard, digest]

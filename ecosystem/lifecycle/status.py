@@ -16,7 +16,8 @@ from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate
 from ecosystem.model import NodeKind
 from ecosystem.stores.base import Store
 
-__all__ = ["PartnershipStatus", "partnership_report", "status", "statuses"]
+__all__ = ["PartnershipStatus", "drawn_band", "partnership_report", "status", "status_from",
+           "statuses"]
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,31 @@ class PartnershipStatus:
         return out
 
 
+#: The band an open alert of each level draws a partnership in, at least.
+_ALERT_BANDS = {"hard_trigger": "critical", "executive": "critical", "warning": "watch"}
+_BAND_ORDER = ("unknown", "healthy", "watch", "critical")
+
+
+def drawn_band(s: PartnershipStatus) -> str:
+    """The band a partnership is drawn in: its health band, made worse by its open alerts
+    (a warning draws it at least "watch", an executive alert or a hard termination trigger
+    "critical"); a partnership with open warnings is never drawn healthy."""
+    bands = [s.band or "unknown", *(_ALERT_BANDS[a.level] for a in s.open_alerts
+                                     if a.level in _ALERT_BANDS)]
+    return max(bands, key=_BAND_ORDER.index)
+
+
 def status(p: Partnership, *, as_of: dt.date, config: RuleConfig | None = None,
            weights: HealthWeights | None = None) -> PartnershipStatus:
     """Stage, latest health and open alerts of ``p`` on ``as_of`` (default today)."""
     day = checked_day(as_of)
-    return _status(p, day, diagnose(p, as_of=day, weights=weights),
+    return status_from(p, day, diagnose(p, as_of=day, weights=weights),
                    evaluate(p, as_of=day, config=config))
 
 
-def _status(p: Partnership, day: dt.date, periods: list[PeriodHealth],
-            alerts: list[Alert]) -> PartnershipStatus:
+def status_from(p: Partnership, day: dt.date, periods: list[PeriodHealth],
+                alerts: list[Alert]) -> PartnershipStatus:
+    """The status of ``p`` on ``day`` from its diagnosed periods and evaluated alerts."""
     health = _latest_health(periods)
     form = next((s.form for s in reversed(p.stages) if s.form and s.date <= day), None)
     return PartnershipStatus(
@@ -85,7 +101,7 @@ def partnership_report(p: Partnership, *, as_of: dt.date,
 
     periods = diagnose(p, as_of=day, weights=weights)
     alerts = evaluate(p, as_of=day, config=config)
-    current = _status(p, day, periods, alerts)
+    current = status_from(p, day, periods, alerts)
     return {
         "partnership": {"id": p.id, "name": p.name, "company": p.company,
                         "partner": p.partner, **{k: v for k, v in p.properties.items()

@@ -42,7 +42,7 @@ from pyvis.node import Node
 from ecosystem.errors import InvalidValue
 from ecosystem.views.view import View
 
-__all__ = ["PHYSICS_LIMIT", "network_of", "render_html"]
+__all__ = ["PHYSICS_LIMIT", "network_of", "render_html", "render_page"]
 
 #: Above this many nodes the browser runs no physics; positions come from Python.
 PHYSICS_LIMIT = 300
@@ -64,10 +64,10 @@ def _own_asset(name: str) -> str:
 
 
 @cache
-def _template() -> jinja2.Template:
+def _template(name: str = "view.html") -> jinja2.Template:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True)
-    return env.from_string(_own_asset("view.html"))
+    return env.from_string(_own_asset(name))
 
 
 def _colour(value: str) -> str:
@@ -206,3 +206,16 @@ def render_html(view: View) -> str:
         own_css=Markup(_own_asset("view.css")),
         data=_json_for_script(payload), n_nodes=len(nodes), n_edges=len(edges),
     )
+
+
+def render_page(template: str, scripts: tuple[str, ...], styles: tuple[str, ...], *,
+                title: str, payload: Any) -> str:
+    """A self-contained page from one of our templates: its scripts and styles inline, the
+    data as JSON, and a policy that allows no request and only these scripts, by hash."""
+    code = [_own_asset(name) for name in scripts]
+    csp = ("default-src 'none'; " f"script-src {' '.join(_hash(js) for js in code)}; "
+           "style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; "
+           "form-action 'none'")
+    return _template(template).render(
+        title=title, csp=csp, scripts=[Markup(js) for js in code],
+        styles=[Markup(_own_asset(name)) for name in styles], data=_json_for_script(payload))

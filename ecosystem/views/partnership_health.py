@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ecosystem.lifecycle.status import PartnershipStatus
+from ecosystem.lifecycle.status import PartnershipStatus, drawn_band
 from ecosystem.model import Stage
 from ecosystem.views.view import LegendEntry, View
 
@@ -54,18 +54,6 @@ def show_partnership_health(view: View, found: Sequence[PartnershipStatus]) -> V
     return view
 
 
-#: The band an open alert of each level draws a partnership in, at least.
-_ALERT_BANDS = {"hard_trigger": "critical", "executive": "critical", "warning": "watch"}
-_BAND_ORDER = ("unknown", "healthy", "watch", "critical")
-
-
-def drawn_band(s: PartnershipStatus) -> str:
-    """The band a partnership is drawn in: its health band, made worse by its open alerts
-    (a warning draws it at least "watch", an executive alert or a hard termination trigger
-    "critical"); a partnership with open warnings is never drawn healthy."""
-    bands = [s.band or "unknown", *(_ALERT_BANDS[a.level] for a in s.open_alerts
-                                     if a.level in _ALERT_BANDS)]
-    return max(bands, key=_BAND_ORDER.index)
 
 
 def _describe(s: PartnershipStatus) -> str:

@@ -84,3 +84,30 @@ def test_partnership_errors_have_the_one_shape_and_change_nothing(client: TestCl
     assert_error(client.post("/v1/partnerships", headers=AUTH, json={
         "id": "x", "company": "voltra", "partner": "voltra"}), 422, "validation")
     assert client.get("/v1/partnerships/vc").json() == before
+
+
+def test_portfolio_digest_and_dashboard(client: TestClient) -> None:
+    body = {"id": "vc", "company": "voltra", "partner": "cortex", "stage": "active",
+            "date": "2025-01-06", "fields": {"lead": "Ana <b>Lead</b>",
+                                             "lead_email": "ana@voltra.example"}}
+    assert client.post("/v1/partnerships", json=body, headers=AUTH).status_code == 201
+    client.post("/v1/partnerships/vc/records/milestones", headers=AUTH, json=[
+        {"name": "Version 1", "due": "2025-03-31"}, {"name": "Version 2", "due": "2025-06-30"}])
+    data = client.get("/v1/portfolio", params={"as_of": "2025-05-01"}).json()
+    (row,) = data["rows"]
+    assert [m["name"] for m in row["late"]] == ["Version 1"]
+    assert row["late"][0]["days_late"] == 31
+    assert [m["name"] for m in row["due_soon"]] == ["Version 2"]
+    assert data["totals"]["late"] == 1
+    digest = client.get("/v1/digest", params={"as_of": "2025-05-01", "days": 7}).json()
+    assert digest["since"] == "2025-04-24"
+    (owner,) = digest["owners"]
+    assert owner["owner"] == "Ana <b>Lead</b>" and owner["email"] == "ana@voltra.example"
+    assert_error(client.get("/v1/digest", params={"days": 0}), 422, "validation")
+    assert_error(client.get("/v1/portfolio", params={"as_of": "2025-13-01"}), 422,
+                 "validation")
+    page = client.get("/dashboard", params={"as_of": "2025-05-01"})
+    assert page.status_code == 200 and "Content-Security-Policy" in page.text
+    # the row opens the company in the explorer; the lead's markup stays text
+    assert "/?focus=company%3Avoltra" in page.text
+    assert "<b>Lead</b>" not in page.text
