@@ -16,6 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ecosystem import EmbeddedStore
+from ecosystem.views.dashboard import portfolio_dashboard
+from tests.lifecycle.generated import generate_portfolio
 from tests.servers import serving
 from tests.views.pages import CHROMIUM, CHROMIUM_ARGS
 
@@ -55,6 +58,11 @@ def main() -> None:
             subprocess.run([ECOSYSTEM, "--store", str(db), *command, "--out", str(page)],
                            check=True, capture_output=True)
             pages[name] = page.as_uri()
+        with EmbeddedStore(Path(tmp) / "portfolio.db") as store:
+            generate_portfolio(store, 500)
+            dashboard = portfolio_dashboard(store, as_of=dt.date(2025, 6, 30)).save(
+                Path(tmp) / "dashboard.html")
+        pages["dashboard"] = dashboard.as_uri()
         with serving(db) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 860})
@@ -69,7 +77,7 @@ def main() -> None:
             page.wait_for_timeout(2500)
             page.screenshot(path=str(args.out / "explorer.png"))
             browser.close()
-    print(f"wrote {len(VIEWS) + 1} screenshots to {args.out} ({dt.date.today()})")
+    print(f"wrote {len(pages) + 1} screenshots to {args.out} ({dt.date.today()})")
 
 
 if __name__ == "__main__":
