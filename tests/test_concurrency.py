@@ -25,7 +25,7 @@ from ecosystem.api.settings import Settings
 from ecosystem.scanning.scan import scan_partners
 from tests.conftest import SMALL
 from tests.test_api import AUTH, KEY, assert_error
-from tests.test_api_server import free_port
+from tests.servers import free_port
 
 pytestmark = pytest.mark.slow
 
