@@ -370,6 +370,14 @@ class TrainingOut(BaseModel):
     positives: int
 
 
+class ViewGainOut(BaseModel):
+    baseline: str | None
+    model: float | None
+    baseline_score: float | None
+    gain: float | None
+    gain_95: list[float | None]
+
+
 class BacktestOut(BaseModel):
     relation: str
     cutoff: str
@@ -384,6 +392,17 @@ class BacktestOut(BaseModel):
     best_baseline: str
     map_gain: float
     map_gain_95: list[float]
+    views: dict[str, ViewGainOut] = Field(
+        default_factory=dict, description="Per source (MAP over companies), per target (MAP "
+        "over programmes or partners) and pooled (average precision over all pairs): the "
+        "baseline chosen on the latest training window, and the model's gain over it with "
+        "a 95% bootstrap interval")
+    calibration: dict[str, Any] = Field(
+        default_factory=dict, description="Brier score, expected calibration error, base "
+        "rate and the reliability curve of the model's probabilities on the test window")
+    cold_start: dict[str, Any] = Field(
+        default_factory=dict, description="Companies with no tie before the cut-off: MAP "
+        "of the cold-start score and of popularity")
     results: list[MethodScoreOut]
     note: str
 

@@ -24,8 +24,8 @@ from ecosystem.api.app import create_app
 from ecosystem.api.settings import Settings
 from ecosystem.scanning.scan import scan_partners
 from tests.conftest import SMALL
-from tests.test_api import AUTH, KEY, assert_error
 from tests.servers import free_port
+from tests.test_api import AUTH, KEY, assert_error
 
 pytestmark = pytest.mark.slow
 

@@ -37,21 +37,26 @@ class PredictionOut(BaseModel):
 @router.get("/predictions", response_model=list[PredictionOut])
 def predictions(store: StoreDep, settings: SettingsDep, relation: Relation, as_of: Day,
                 company: Annotated[str | None, Query(min_length=1, max_length=500)] = None,
+                target: Annotated[str | None, Query(
+                    min_length=1, max_length=600, examples=["programme:cncf"],
+                    description="Only pairs with this target: who joins this programme (or "
+                    "ties with this company) next")] = None,
                 top: Annotated[int, Query()] = 20, horizon: Horizon = "1y"
                 ) -> list[dict[str, Any]]:
     """The pairs most likely to form a ``relation`` tie within ``horizon`` after ``as_of``,
     best first, scored by the learned model trained on the history before ``as_of``, with
-    the evidence behind each; ``company`` keeps the pairs involving it. Ids are the
-    store's.
+    the evidence behind each; ``company`` keeps the pairs involving it, ``target`` those
+    with that target. Ids are the store's.
 
     Results are kept until the stored data change, so repeated requests are cheap.
     """
     if not 1 <= top <= settings.max_top:
         raise InvalidValue(f"top is {top}; give 1 to {settings.max_top}.", field="top",
                            value=top)
-    key = ("api-predictions", relation, as_of, company, top, horizon)
+    key = ("api-predictions", relation, as_of, company, target, top, horizon)
     return store.cached(key, lambda: [p.as_dict() for p in predict_links(
-        store, relation, as_of=as_of, company=company, top=top, horizon=horizon)])
+        store, relation, as_of=as_of, company=company, target=target, top=top,
+        horizon=horizon)])
 
 
 @router.get("/backtests", response_model=BacktestOut)

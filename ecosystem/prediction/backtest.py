@@ -34,15 +34,18 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from ecosystem.dates import checked_day
 from ecosystem.errors import InvalidValue
 from ecosystem.model import RelKind
+from ecosystem.prediction.coldstart import cold_start
 from ecosystem.prediction.features import BASELINES, PairFeatures, pair_features
 from ecosystem.prediction.history import History, add_duration, parse_horizon
 from ecosystem.prediction.model import labels, scores, trained_model
 from ecosystem.progress import steps
 from ecosystem.stores.base import Store
 
-__all__ = ["Backtest", "MethodScore", "backtest"]
+__all__ = ["VIEWS", "Backtest", "MethodScore", "backtest", "reliability"]
 
 MODEL = "model"
+#: The three ways a ranking is judged: per source, per target, and all pairs pooled.
+VIEWS = ("source", "target", "pooled")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,16 @@ class MethodScore:
     per_company_recall: dict[str, float] = field(repr=False, default_factory=dict)
     #: Average precision of each source with at least one positive (MAP is their mean).
     per_company_ap: dict[str, float] = field(repr=False, default_factory=dict)
+    #: MAP over targets (a programme's or a company's next ties ranked among all
+    #: candidates for it); for a one-mode relation the same as :attr:`map`.
+    target_map: float = float("nan")
+    #: Average precision of each target with at least one positive.
+    per_target_ap: dict[str, float] = field(repr=False, default_factory=dict)
+
+    def view(self, name: str) -> float:
+        """The score of one of the three views: ``source``, ``target`` or ``pooled``."""
+        return {"source": self.map, "target": self.target_map,
+                "pooled": self.average_precision}[name]
 
 
 @dataclass(frozen=True)
@@ -78,9 +91,26 @@ class Backtest:
     training_pairs: int
     training_positives: int
     results: tuple[MethodScore, ...]
+    #: For each view, the baseline that ranked best on the latest training window (chosen
+    #: before the test window is looked at).
+    chosen: dict[str, str] = field(default_factory=dict)
+    #: For each view: the model's relative gain over the chosen baseline and its 95%
+    #: bootstrap interval, ``(gain, low, high)``.
+    gains: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    #: Brier score, expected calibration error and the reliability curve of the model's
+    #: probabilities on the test window.
+    calibration: dict[str, Any] = field(default_factory=dict)
+    #: Companies with no tie of the relation before the cut-off that formed one in the
+    #: window, ranked by the cold-start model and by popularity.
+    cold_start: dict[str, Any] = field(default_factory=dict)
 
     @property
     def best_baseline(self) -> MethodScore:
+        """The baseline chosen for the per-source view on the training period (the best on
+        the test window when none was chosen)."""
+        name = self.chosen.get("source")
+        if name is not None:
+            return next(r for r in self.results if r.method == name)
         return max((r for r in self.results if r.method != MODEL), key=lambda r: r.map)
 
     @property
@@ -126,8 +156,21 @@ class Backtest:
                          "pairs": self.training_pairs, "positives": self.training_positives},
             "best_baseline": self.best_baseline.method, "map_gain": round(self.map_gain, 4),
             "map_gain_95": [round(v, 4) for v in self.map_gain_interval()],
+            "views": {view: {"baseline": self.chosen.get(view),
+                             "model": _round(self.model.view(view)),
+                             "baseline_score": _round(next(
+                                 r for r in self.results
+                                 if r.method == self.chosen.get(view)).view(view))
+                             if self.chosen.get(view) else None,
+                             "gain": _finite(self.gains[view][0]),
+                             "gain_95": [_finite(self.gains[view][1]),
+                                         _finite(self.gains[view][2])]}
+                      for view in VIEWS if view in self.gains},
+            "calibration": self.calibration,
+            "cold_start": self.cold_start,
             "results": [{"method": r.method, "auc": _round(r.auc),
                          "average_precision": _round(r.average_precision), "map": _round(r.map),
+                         "target_map": _round(r.target_map),
                          f"hits_at_{self.k}": _round(r.hits_at_k),
                          f"recall_at_{self.k}": _round(r.recall_at_k),
                          "per_company_recall": r.per_company_recall,
@@ -140,12 +183,32 @@ class Backtest:
 
     def table(self) -> str:
         """The results as a text table."""
-        lines = [f"{'method':<26}{'MAP':>8}{'AUC':>8}{'AP':>8}{f'Hits@{self.k}':>9}"
-                 f"{f'Recall@{self.k}':>11}"]
+        lines = [f"{'method':<26}{'MAP':>8}{'tMAP':>8}{'AUC':>8}{'AP':>8}"
+                 f"{f'Hits@{self.k}':>9}{f'Recall@{self.k}':>11}"]
         for r in sorted(self.results, key=lambda r: -r.map):
-            lines.append(f"{r.method:<26}{r.map:>8.3f}{r.auc:>8.3f}{r.average_precision:>8.3f}"
-                         f"{r.hits_at_k:>9.3f}{r.recall_at_k:>11.3f}")
+            lines.append(f"{r.method:<26}{r.map:>8.3f}{r.target_map:>8.3f}{r.auc:>8.3f}"
+                         f"{r.average_precision:>8.3f}{r.hits_at_k:>9.3f}"
+                         f"{r.recall_at_k:>11.3f}")
+        if self.gains:
+            lines.append("")
+            names = {"source": "per source (MAP)", "target": "per target (MAP)",
+                     "pooled": "pooled pairs (AP)"}
+            for view, (gain, low, high) in self.gains.items():
+                lines.append(f"{names[view]:<20} model vs {self.chosen[view]} (chosen on "
+                             f"training): {gain:+.1%} [{low:+.1%}, {high:+.1%}]")
+        if self.calibration:
+            c = self.calibration
+            lines.append(f"calibration: Brier {c['brier']:.5f}, expected calibration error "
+                         f"{c['ece']:.5f} (base rate {c['base_rate']:.5f})")
+        if self.cold_start:
+            c = self.cold_start
+            lines.append(f"cold start: {c['companies']} new companies, MAP {c['model_map']:.3f} "
+                         f"vs popularity {c['popularity_map']:.3f}")
         return "\n".join(lines)
+
+
+def _finite(value: float) -> float | None:
+    return round(float(value), 4) if np.isfinite(value) else None
 
 
 def _round(value: float) -> float | None:
@@ -161,28 +224,42 @@ def _ranked(features: PairFeatures, score: np.ndarray, y: np.ndarray
     return features.rows, score, y
 
 
+def _per_group(groups: np.ndarray, names: tuple[str, ...], s: np.ndarray, label: np.ndarray,
+               brk: np.ndarray, k: int) -> tuple[dict[str, float], list[float],
+                                                 dict[str, float]]:
+    """Average precision, hit@k and recall@k of each group (a source or a target) that
+    has at least one positive, its candidates ranked best first (ties in a fixed order)."""
+    order = np.lexsort((brk, -s, groups))
+    aps, hits, recalls = {}, [], {}
+    bounds = np.flatnonzero(np.diff(groups[order])) + 1
+    for group in np.split(order, bounds):
+        positives = int(label[group].sum())
+        if positives == 0:
+            continue
+        node = names[groups[group[0]]]
+        aps[node] = float(average_precision_score(label[group], s[group])
+                          if positives < len(group) else 1.0)
+        found = int(label[group][:k].sum())
+        hits.append(float(found > 0))
+        recalls[node] = round(found / positives, 4)
+    return aps, hits, recalls
+
+
 def _score(method: str, features: PairFeatures, score: np.ndarray, y: np.ndarray,
            k: int, tiebreak: np.ndarray) -> MethodScore:
     auc = roc_auc_score(y, score) if 0 < y.sum() < len(y) else np.nan
     ap = average_precision_score(y, score) if y.sum() else np.nan
     source, s, label = _ranked(features, score, y)
     brk = np.concatenate([tiebreak, tiebreak]) if features.snapshot.one_mode else tiebreak
-    order = np.lexsort((brk, -s, source))  # by source, best first, ties in a fixed order
-    aps, hits, recalls = {}, [], {}
-    bounds = np.flatnonzero(np.diff(source[order])) + 1
-    for group in np.split(order, bounds):
-        positives = int(label[group].sum())
-        if positives == 0:
-            continue
-        node = features.snapshot.sources[source[group[0]]]
-        aps[node] = float(average_precision_score(label[group], s[group])
-                          if positives < len(group) else 1.0)
-        found = int(label[group][:k].sum())
-        hits.append(float(found > 0))
-        recalls[node] = round(found / positives, 4)
+    aps, hits, recalls = _per_group(source, features.snapshot.sources, s, label, brk, k)
+    if features.snapshot.one_mode:
+        target_aps = aps
+    else:
+        target_aps, _, _ = _per_group(features.cols, features.snapshot.targets, score, y,
+                                      tiebreak, k)
     return MethodScore(method, float(auc), float(ap), float(np.mean(list(aps.values()))),
                        float(np.mean(hits)), float(np.mean(list(recalls.values()))), recalls,
-                       aps)
+                       aps, float(np.mean(list(target_aps.values()))), target_aps)
 
 
 def backtest(store: Store, relation: RelKind | str, *, cutoff: dt.date, horizon: str = "1y",
@@ -233,8 +310,119 @@ def _backtest(store: Store, relation: RelKind | str, day: dt.date, horizon: str,
     tiebreak = np.random.default_rng(0).permutation(len(y))
     results = [_score(name, features, features.column(name), y, k, tiebreak)
                for name in BASELINES]
-    results.append(_score(MODEL, features, scores(trained, features), y, k, tiebreak))
+    probability = scores(trained, features)
+    results.append(_score(MODEL, features, probability, y, k, tiebreak))
+    chosen = _chosen_baselines(store, history, trained, k)
+    by_name = {r.method: r for r in results}
+    gains = {}
+    for view in VIEWS:
+        base = by_name[chosen[view]]
+        if view == "pooled":
+            groups = features.rows
+            low, high = _pooled_interval(groups, y, probability,
+                                         features.column(chosen[view]), tiebreak)
+        else:
+            ours = by_name[MODEL].per_company_ap if view == "source" else \
+                by_name[MODEL].per_target_ap
+            theirs = base.per_company_ap if view == "source" else base.per_target_ap
+            low, high = _gain_interval(ours, theirs)
+        gains[view] = (_relative(by_name[MODEL].view(view), base.view(view)), low, high)
+    cold = cold_start(store, history, day, end)
     bar.update()
     return Backtest(history.kind.value, day, horizon, end, k, len(y), int(y.sum()),
                     len(formed), new_nodes, trained.windows, trained.pairs,
-                    trained.positives, tuple(results))
+                    trained.positives, tuple(results), chosen, gains,
+                    reliability(probability, y), cold)
+
+
+def _relative(ours: float, theirs: float) -> float:
+    return ours / theirs - 1.0 if theirs > 0 else float("inf")
+
+
+def _chosen_baselines(store: Store, history: History, trained: Any, k: int) -> dict[str, str]:
+    """For each view, the baseline that ranked the latest training window best: chosen on
+    data from before the cut-off only."""
+    start, end = trained.windows[0]
+    found = pair_features(store, history, start)
+    y = labels(found, history.formed(start, end))
+    if not y.sum():
+        return dict.fromkeys(VIEWS, "preferential_attachment")
+    tiebreak = np.random.default_rng(0).permutation(len(y))
+    tried = [_score(name, found, found.column(name), y, k, tiebreak) for name in BASELINES]
+    return {view: max(tried, key=lambda r: np.nan_to_num(r.view(view), nan=-1.0)).method
+            for view in VIEWS}
+
+
+def _gain_interval(ours: dict[str, float], theirs: dict[str, float], *, draws: int = 2000,
+                   seed: int = 0) -> tuple[float, float]:
+    """A paired bootstrap interval of the relative gain of the mean of ``ours`` over the
+    mean of ``theirs``, the groups (sources or targets) resampled with replacement."""
+    names = sorted(set(ours) & set(theirs))
+    if not names:
+        return float("nan"), float("nan")
+    a = np.array([ours[n] for n in names])
+    b = np.array([theirs[n] for n in names])
+    picks = np.random.default_rng(seed).integers(0, len(names), size=(draws, len(names)))
+    total = b[picks].sum(axis=1)
+    gains = np.divide(a[picks].sum(axis=1), total, out=np.full(draws, np.inf),
+                      where=total > 0) - 1.0
+    low, high = np.percentile(gains, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _weighted_ap(y: np.ndarray, w: np.ndarray) -> float:
+    """Average precision of labels ``y`` already in ranked order, each pair weighted."""
+    hits = w * y
+    total = hits.sum()
+    if total <= 0:
+        return float("nan")
+    seen = np.cumsum(w)
+    precision = np.divide(np.cumsum(hits), seen, out=np.zeros_like(seen), where=seen > 0)
+    return float((precision * hits).sum() / total)
+
+
+def _pooled_interval(groups: np.ndarray, y: np.ndarray, ours: np.ndarray,
+                     theirs: np.ndarray, tiebreak: np.ndarray, *, draws: int = 200,
+                     seed: int = 0) -> tuple[float, float]:
+    """A bootstrap interval of the relative gain in pooled average precision, sources
+    resampled (Poisson weights per source, so that pairs of one source move together)."""
+    first = np.lexsort((tiebreak, -ours))
+    second = np.lexsort((tiebreak, -theirs))
+    rng = np.random.default_rng(seed)
+    n_groups = int(groups.max()) + 1 if len(groups) else 0
+    gains = []
+    for _ in range(draws):
+        w = rng.poisson(1.0, n_groups).astype(float)[groups]
+        a = _weighted_ap(y[first], w[first])
+        b = _weighted_ap(y[second], w[second])
+        gains.append(a / b - 1.0 if b > 0 else np.inf)
+    low, high = np.percentile(gains, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def reliability(probability: np.ndarray, y: np.ndarray, *, bins: int = 10) -> dict[str, Any]:
+    """Brier score, expected calibration error and the reliability curve: the pairs in
+    ``bins`` groups of equal size by predicted probability, each with its mean prediction
+    and the share that formed a tie.
+
+    Examples
+    --------
+    >>> r = reliability(np.array([0.1, 0.1, 0.9, 0.9]), np.array([0, 0, 1, 1]), bins=2)
+    >>> r["brier"], r["ece"], [b["observed"] for b in r["curve"]]
+    (0.01, 0.1, [0.0, 1.0])
+    """
+    if not len(y):
+        return {}
+    order = np.argsort(probability, kind="stable")
+    curve = []
+    ece = 0.0
+    for part in np.array_split(order, min(bins, len(order))):
+        if not len(part):
+            continue
+        predicted = float(probability[part].mean())
+        observed = float(y[part].mean())
+        ece += len(part) / len(y) * abs(predicted - observed)
+        curve.append({"predicted": round(predicted, 6), "observed": round(observed, 6),
+                      "pairs": len(part)})
+    return {"brier": round(float(np.mean((probability - y) ** 2)), 6),
+            "ece": round(ece, 6), "base_rate": round(float(y.mean()), 6), "curve": curve}

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.impute import SimpleImputer
+from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
@@ -37,8 +38,8 @@ from ecosystem.prediction.history import History, add_duration, parse_horizon
 from ecosystem.scanning.scan import ScanResult
 from ecosystem.stores.base import Store, note_relationships
 
-__all__ = ["Prediction", "Trained", "labels", "predict_links", "predicted_partners", "train",
-           "with_predictions"]
+__all__ = ["Prediction", "Ranking", "Trained", "labels", "predict_links", "predicted_partners",
+           "ranking", "train", "with_predictions"]
 
 log = logging.getLogger(__name__)
 #: Inverse regularisation strength of the logistic regression.
@@ -55,12 +56,27 @@ _JACCARD = FEATURES.index("jaccard")
 
 @dataclass(frozen=True)
 class Trained:
-    """A fitted model and what it was trained on."""
+    """A fitted model and what it was trained on.
+
+    ``calibrator`` maps the model's scores to probabilities: an isotonic regression fitted
+    on the latest training window, scored by a model trained on the windows before it (so
+    on pairs it had not seen). ``check`` is the same done one window earlier and measured
+    on the latest window: the reliability of probabilities on unseen data, known before any
+    test (:func:`~ecosystem.prediction.backtest.reliability`).
+    """
 
     estimator: Pipeline
     windows: tuple[tuple[dt.date, dt.date], ...]
     pairs: int
     positives: int
+    calibrator: IsotonicRegression | None = None
+    check: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether its scores read as probabilities: checked on unseen data, the expected
+        calibration error is at most half the base rate."""
+        return bool(self.check) and self.check["ece"] <= 0.5 * self.check["base_rate"]
 
 
 def labels(features: PairFeatures, formed: set[tuple[str, str]]) -> np.ndarray:
@@ -156,14 +172,43 @@ def train(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, i
     fitted = estimator().fit(np.vstack(X), np.concatenate(y))
     log.info("trained on %d windows, %d pairs, %d positives", len(used),
              sum(len(t) for t in y), total)
-    return Trained(fitted, tuple(used), int(sum(len(t) for t in y)), total)
+    calibrator = _calibrator(X, y, 0)
+    check: dict[str, Any] = {}
+    earlier = _calibrator(X, y, 1)
+    if earlier is not None:
+        from ecosystem.prediction.backtest import reliability
+
+        held = estimator().fit(np.vstack(X[2:]), np.concatenate(y[2:]))
+        check = reliability(_probability(earlier, held.predict_proba(X[0])[:, 1]), y[0])
+    return Trained(fitted, tuple(used), int(sum(len(t) for t in y)), total, calibrator, check)
+
+
+def _calibrator(X: list[np.ndarray], y: list[np.ndarray], at: int
+                ) -> IsotonicRegression | None:
+    """Isotonic regression of window ``at``'s labels on the scores of a model trained on
+    the windows before it (None when there are too few windows or labels to fit)."""
+    rest = np.concatenate(y[at + 1:]) if len(y) > at + 1 else np.zeros(0)
+    if len(y) <= at + 1 or not rest.sum() or rest.all() or not y[at].sum() or y[at].all():
+        return None
+    held = estimator().fit(np.vstack(X[at + 1:]), rest)
+    return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
+        held.predict_proba(X[at])[:, 1], y[at])
+
+
+def _probability(calibrator: IsotonicRegression | None, raw: np.ndarray) -> np.ndarray:
+    """Calibrated probabilities, in the raw scores' order: the isotonic fit is a step
+    function, so a tiny share of the raw score keeps pairs of one step in their order."""
+    if calibrator is None:
+        return raw
+    return np.clip(np.asarray(calibrator.predict(raw), dtype=float) + 1e-9 * raw, 0.0, 1.0)
 
 
 def scores(trained: Trained, features: PairFeatures) -> np.ndarray:
     """The model's probability that each candidate pair forms a tie within the horizon."""
     if not len(features.rows):
         return np.zeros(0)
-    return np.asarray(trained.estimator.predict_proba(features.X)[:, 1], dtype=float)
+    raw = np.asarray(trained.estimator.predict_proba(features.X)[:, 1], dtype=float)
+    return _probability(trained.calibrator, raw)
 
 
 @dataclass(frozen=True)
@@ -199,7 +244,8 @@ def _evidence(features: PairFeatures, k: int) -> dict[str, float | None]:
 
 
 def predict_links(store: Store, relation: RelKind | str, *, as_of: dt.date,
-                  company: str | None = None, top: int = 20, horizon: str = "1y",
+                  company: str | None = None, target: str | None = None,
+                  top: int | None = 20, horizon: str = "1y",
                   windows: int = 8) -> list[Prediction]:
     """The pairs most likely to form a ``relation`` tie within ``horizon`` after ``as_of``,
     scored by the learned model trained on the history before ``as_of``.
@@ -212,39 +258,88 @@ def predict_links(store: Store, relation: RelKind | str, *, as_of: dt.date,
         The day to predict from; nothing dated on or after it is used.
     company
         Only pairs involving this company (an id or a name).
+    target
+        Only pairs with this target: who joins this programme (or ties with this
+        company) next; ``programme:cncf``, or an id of the relation's target kind.
     top
-        How many pairs.
+        How many pairs (1 to 10,000); None: every candidate pair.
     horizon
         The window the model is trained to look ahead (``1y``, ``18m``, ``90d``).
 
     Raises
     ------
     InvalidValue
-        For an unknown relation, an undated history, a bad horizon or ``top``, or a
-        history too short to train on.
+        For an unknown relation, an undated history, a bad horizon or ``top``, a target
+        of another kind than the relation's, or a history too short to train on.
     NodeNotFound
-        For an unknown company.
+        For an unknown company or target.
     """
-    if not 1 <= top <= 10_000:
-        raise InvalidValue(f"top is {top}; give 1 to 10000.", field="top", value=top)
+    return ranking(store, relation, as_of=as_of, company=company, target=target, top=top,
+                   horizon=horizon, windows=windows).predictions
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Predicted pairs, best first, and whether their scores read as probabilities."""
+
+    predictions: list[Prediction]
+    calibrated: bool
+    check: dict[str, Any]
+
+
+def ranking(store: Store, relation: RelKind | str, *, as_of: dt.date,
+            company: str | None = None, target: str | None = None, top: int | None = 20,
+            horizon: str = "1y", windows: int = 8) -> Ranking:
+    """:func:`predict_links` with the calibration check of the model behind it
+    (:attr:`Trained.calibrated`)."""
+    if top is not None and not 1 <= top <= 10_000:
+        raise InvalidValue(f"top is {top}; give 1 to 10000 (or write every pair to a file "
+                           "with --out).", field="top", value=top)
     day = checked_day(as_of)
     history = History(store, relation)
+    wanted = _target(store, history, target) if target is not None else None
     trained = trained_model(store, history, day, parse_horizon(horizon), windows=windows)
     features = pair_features(store, history, day)
     score = scores(trained, features)
     s, t = features.snapshot.sources, features.snapshot.targets
-    chosen = np.arange(len(score))
+    pairs = list(zip(features.rows, features.cols, strict=True))
+    keep = np.ones(len(score), dtype=bool)
     if company is not None:
         focal = resolve_company(store, company)
         on_source = history.source_kind is NodeKind.COMPANY
-        hit = np.array([(on_source and s[i] == focal) or
-                        (history.target_kind is NodeKind.COMPANY and t[j] == focal)
-                        for i, j in zip(features.rows, features.cols, strict=True)],
-                       dtype=bool)
-        chosen = chosen[hit] if len(hit) else chosen[:0]
-    order = chosen[np.argsort(-score[chosen], kind="stable")][:top]
-    return [Prediction(s[features.rows[k]], t[features.cols[k]], float(score[k]),
-                       _evidence(features, k)) for k in order]
+        keep &= np.array([(on_source and s[i] == focal) or
+                          (history.target_kind is NodeKind.COMPANY and t[j] == focal)
+                          for i, j in pairs], dtype=bool)
+    if wanted is not None:
+        keep &= np.array([t[j] == wanted or (history.one_mode and s[i] == wanted)
+                          for i, j in pairs], dtype=bool)
+    chosen = np.flatnonzero(keep)
+    order = chosen[np.argsort(-score[chosen], kind="stable")]
+    if top is not None:
+        order = order[:top]
+    found = [Prediction(s[features.rows[k]], t[features.cols[k]], float(score[k]),
+                        _evidence(features, k)) for k in order]
+    if wanted is not None and history.one_mode:  # the target on the target side
+        found = [p if p.target == wanted else replace(p, source=p.target, target=p.source)
+                 for p in found]
+    return Ranking(found, trained.calibrated, trained.check)
+
+
+def _target(store: Store, history: History, target: str) -> str:
+    """The id of ``target`` (``kind:id`` or an id), checked to be a node of the relation's
+    target kind."""
+    kind_text, sep, id = target.partition(":")
+    if sep and kind_text in {k.value for k in NodeKind}:
+        if NodeKind(kind_text) is not history.target_kind:
+            raise InvalidValue(
+                f"target {target!r} is a {kind_text}, but {history.kind.value} ties go to "
+                f"{history.target_kind.value} nodes; give one, e.g. "
+                f"{history.target_kind.value}:ID.", field="target", value=target)
+    else:
+        id = target
+    if history.target_kind is NodeKind.COMPANY:
+        return resolve_company(store, id)
+    return store.node(history.target_kind, id).id  # NodeNotFound with close ids
 
 
 def predicted_partners(store: Store, company: str, relation: RelKind | str, *,

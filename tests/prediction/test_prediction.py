@@ -234,6 +234,25 @@ def test_backtest_on_the_lf_memberships(lf_2024: object) -> None:
     assert "unlabelled" in data["note"]
     json.dumps(data)
     assert "model" in b.table() and "MAP" in b.table()  # type: ignore[attr-defined]
+    # judged three ways, against baselines chosen on the training period
+    assert set(data["views"]) == {"source", "target", "pooled"}
+    for view, found in data["views"].items():
+        assert found["baseline"] in BASELINES
+        low, high = found["gain_95"]
+        assert low <= found["gain"] <= high, view
+        assert found["gain"] == pytest.approx(found["model"] / found["baseline_score"] - 1,
+                                              rel=0.02)
+    assert data["views"]["source"]["model"] == data["results"][-1]["map"]
+    assert data["views"]["target"]["model"] == data["results"][-1]["target_map"]
+    assert data["views"]["pooled"]["model"] == data["results"][-1]["average_precision"]
+    # calibrated: the reliability curve's pairs add up, predictions and rates in [0, 1]
+    calibration = data["calibration"]
+    assert sum(b["pairs"] for b in calibration["curve"]) == b.candidates  # type: ignore[attr-defined]
+    assert 0 <= calibration["brier"] <= 1 and calibration["ece"] >= 0
+    # new companies: scored apart, against popularity
+    cold = data["cold_start"]
+    assert 0 < cold["companies"] <= b.new_node_ties  # type: ignore[attr-defined]
+    assert 0 <= cold["model_map"] <= 1 and 0 <= cold["popularity_map"] <= 1
 
 
 def test_the_model_holds_up_after_a_surge(demo_store: Store,
