@@ -368,6 +368,9 @@ class TrainingOut(BaseModel):
     windows: list[list[str]]
     pairs: int
     positives: int
+    blend: dict[str, Any] | None = Field(
+        default=None, description="The baseline blended into the model's ranking and its "
+        "weight, chosen on the latest training window (weight 0: the model alone)")
 
 
 class ViewGainOut(BaseModel):

@@ -345,3 +345,12 @@ def test_explorer_data_and_its_errors(client: TestClient) -> None:
         "focal": "company:voltra", "nodes": ["company:voltra"], "format": "gif"}),
         422, "validation")
     assert_error(client.get("/explorer/app.py"), 404, "not_found")
+
+
+def test_predictions_for_a_target_check_the_target_first(client: TestClient) -> None:
+    base = {"relation": "member_of", "as_of": "2024-01-01"}
+    error = assert_error(client.get("/v1/predictions", params=base | {
+        "target": "company:voltra"}), 422, "validation")
+    assert "member_of ties go to programme nodes" in str(error["message"])
+    assert_error(client.get("/v1/predictions", params=base | {"target": "programme:nope"}),
+                 404, "not_found")

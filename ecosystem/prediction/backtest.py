@@ -103,6 +103,8 @@ class Backtest:
     #: Companies with no tie of the relation before the cut-off that formed one in the
     #: window, ranked by the cold-start model and by popularity.
     cold_start: dict[str, Any] = field(default_factory=dict)
+    #: The baseline blended into the model's ranking and its weight (chosen in training).
+    blend: tuple[str, float] = ("", 0.0)
 
     @property
     def best_baseline(self) -> MethodScore:
@@ -153,7 +155,9 @@ class Backtest:
             "test_ties": self.test_ties, "formed_in_window": self.formed_in_window,
             "new_node_ties": self.new_node_ties,
             "training": {"windows": [[d.isoformat() for d in w] for w in self.training_windows],
-                         "pairs": self.training_pairs, "positives": self.training_positives},
+                         "pairs": self.training_pairs, "positives": self.training_positives,
+                         "blend": {"baseline": self.blend[0] or None,
+                                   "weight": self.blend[1]}},
             "best_baseline": self.best_baseline.method, "map_gain": round(self.map_gain, 4),
             "map_gain_95": [round(v, 4) for v in self.map_gain_interval()],
             "views": {view: {"baseline": self.chosen.get(view),
@@ -332,7 +336,7 @@ def _backtest(store: Store, relation: RelKind | str, day: dt.date, horizon: str,
     return Backtest(history.kind.value, day, horizon, end, k, len(y), int(y.sum()),
                     len(formed), new_nodes, trained.windows, trained.pairs,
                     trained.positives, tuple(results), chosen, gains,
-                    reliability(probability, y), cold)
+                    reliability(probability, y), cold, trained.blend)
 
 
 def _relative(ours: float, theirs: float) -> float:
@@ -370,14 +374,20 @@ def _gain_interval(ours: dict[str, float], theirs: dict[str, float], *, draws: i
     return float(low), float(high)
 
 
-def _weighted_ap(y: np.ndarray, w: np.ndarray) -> float:
-    """Average precision of labels ``y`` already in ranked order, each pair weighted."""
+def _weighted_ap(y: np.ndarray, w: np.ndarray, score: np.ndarray | None = None) -> float:
+    """Average precision of labels ``y`` already in ranked order (best first), each pair
+    weighted; with ``score`` (in the same order), pairs of equal score share the precision
+    at the end of their block, as scikit-learn's average precision counts ties."""
     hits = w * y
     total = hits.sum()
     if total <= 0:
         return float("nan")
-    seen = np.cumsum(w)
-    precision = np.divide(np.cumsum(hits), seen, out=np.zeros_like(seen), where=seen > 0)
+    found, seen = np.cumsum(hits), np.cumsum(w)
+    if score is not None and len(score):
+        ends = np.r_[np.flatnonzero(np.diff(score) != 0), len(score) - 1]
+        block = np.r_[0, np.cumsum(np.diff(score) != 0)]
+        found, seen = found[ends[block]], seen[ends[block]]
+    precision = np.divide(found, seen, out=np.zeros_like(seen), where=seen > 0)
     return float((precision * hits).sum() / total)
 
 
@@ -393,8 +403,8 @@ def _pooled_interval(groups: np.ndarray, y: np.ndarray, ours: np.ndarray,
     gains = []
     for _ in range(draws):
         w = rng.poisson(1.0, n_groups).astype(float)[groups]
-        a = _weighted_ap(y[first], w[first])
-        b = _weighted_ap(y[second], w[second])
+        a = _weighted_ap(y[first], w[first], -ours[first])
+        b = _weighted_ap(y[second], w[second], -theirs[second])
         gains.append(a / b - 1.0 if b > 0 else np.inf)
     low, high = np.percentile(gains, [2.5, 97.5])
     return float(low), float(high)

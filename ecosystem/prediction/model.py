@@ -33,7 +33,7 @@ from ecosystem.dates import checked_day
 from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue
 from ecosystem.model import NodeKind, RelKind
-from ecosystem.prediction.features import FEATURES, PairFeatures, pair_features
+from ecosystem.prediction.features import BASELINES, FEATURES, PairFeatures, pair_features
 from ecosystem.prediction.history import History, add_duration, parse_horizon
 from ecosystem.scanning.scan import ScanResult
 from ecosystem.stores.base import Store, note_relationships
@@ -71,6 +71,9 @@ class Trained:
     positives: int
     calibrator: IsotonicRegression | None = None
     check: dict[str, Any] = field(default_factory=dict)
+    #: A baseline blended into the model's ranking and its weight, chosen on the latest
+    #: training window (``("", 0.0)``: the model alone).
+    blend: tuple[str, float] = ("", 0.0)
 
     @property
     def calibrated(self) -> bool:
@@ -137,7 +140,7 @@ def train(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, i
     # a quarter of the horizon (a month counted as 30 days where it does not divide), >= 1 day
     step = (months // 4, max((months % 4) * 30 // 4 + days // 4, 0 if months >= 4 else 1))
     first, _ = history.dates()
-    X, y, used = [], [], []
+    X, y, used, windows_found = [], [], [], []
     end, tried = cutoff, 0
     for _ in range(windows):
         if end <= first:
@@ -152,6 +155,7 @@ def train(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, i
             X.append(found.X)
             y.append(target)
             used.append((start, end))
+            windows_found.append(found)
         end = add_duration(end, *step, sign=-1)
     total = int(sum(t.sum() for t in y))
     if total and total == sum(len(t) for t in y):
@@ -172,27 +176,78 @@ def train(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, i
     fitted = estimator().fit(np.vstack(X), np.concatenate(y))
     log.info("trained on %d windows, %d pairs, %d positives", len(used),
              sum(len(t) for t in y), total)
-    calibrator = _calibrator(X, y, 0)
+    blend = _chosen_blend(windows_found, X, y)
+    calibrator = _calibrator(windows_found, X, y, 0, blend)
     check: dict[str, Any] = {}
-    earlier = _calibrator(X, y, 1)
+    earlier = _calibrator(windows_found, X, y, 1, blend)
     if earlier is not None:
         from ecosystem.prediction.backtest import reliability
 
         held = estimator().fit(np.vstack(X[2:]), np.concatenate(y[2:]))
-        check = reliability(_probability(earlier, held.predict_proba(X[0])[:, 1]), y[0])
-    return Trained(fitted, tuple(used), int(sum(len(t) for t in y)), total, calibrator, check)
+        raw = _blended(held.predict_proba(X[0])[:, 1], windows_found[0], blend)
+        check = reliability(_probability(earlier, raw), y[0])
+    return Trained(fitted, tuple(used), int(sum(len(t) for t in y)), total, calibrator, check,
+                   blend)
 
 
-def _calibrator(X: list[np.ndarray], y: list[np.ndarray], at: int
-                ) -> IsotonicRegression | None:
-    """Isotonic regression of window ``at``'s labels on the scores of a model trained on
-    the windows before it (None when there are too few windows or labels to fit)."""
+#: Weights of a baseline's ranking blended into the model's (0: the model alone).
+BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
+
+
+def _blended(raw: np.ndarray, features: PairFeatures, blend: tuple[str, float]) -> np.ndarray:
+    """The model's scores with a baseline's blended in: ``(1 - w)`` times the model's rank
+    percentile plus ``w`` times the baseline's (the raw scores when ``w`` is 0)."""
+    from scipy.stats import rankdata
+
+    name, weight = blend
+    if not weight or not len(raw):
+        return raw
+    base = np.nan_to_num(features.column(name), nan=0.0)
+    return np.asarray(((1 - weight) * rankdata(raw) + weight * rankdata(base)) / len(raw),
+                      dtype=float)
+
+
+def _chosen_blend(found: list[PairFeatures], X: list[np.ndarray], y: list[np.ndarray]
+                  ) -> tuple[str, float]:
+    """The baseline and weight to blend into the model, chosen on the latest training
+    window with a model trained on the windows before it: the blend whose per-source,
+    per-target and pooled scores are highest relative to the best baseline of each (their
+    geometric mean). The model alone when there is too little to choose on."""
+    rest = np.concatenate(y[1:]) if len(y) > 1 else np.zeros(0)
+    if len(y) < 2 or not rest.sum() or rest.all() or not y[0].sum() or y[0].all():
+        return ("", 0.0)
+    from ecosystem.prediction.backtest import VIEWS, _score
+
+    held = estimator().fit(np.vstack(X[1:]), rest)
+    raw = held.predict_proba(X[0])[:, 1]
+    window, labels0 = found[0], y[0]
+    tiebreak = np.random.default_rng(0).permutation(len(labels0))
+    bases = {name: _score(name, window, window.column(name), labels0, 5, tiebreak)
+             for name in BASELINES}
+    best = {v: max(np.nan_to_num(b.view(v), nan=0.0) for b in bases.values()) for v in VIEWS}
+    names = {max(bases, key=lambda n: np.nan_to_num(bases[n].view(v), nan=0.0))
+             for v in VIEWS}
+
+    def value(blend: tuple[str, float]) -> float:
+        tried = _score("blend", window, _blended(raw, window, blend), labels0, 5, tiebreak)
+        ratios = [max(np.nan_to_num(tried.view(v), nan=0.0), 1e-9) / best[v]
+                  for v in VIEWS if best[v] > 0]
+        return float(np.mean(np.log(ratios))) if ratios else 0.0
+
+    options = [("", 0.0)] + [(n, w) for n in sorted(names) for w in BLEND_WEIGHTS if w]
+    return max(options, key=value)
+
+
+def _calibrator(found: list[PairFeatures], X: list[np.ndarray], y: list[np.ndarray],
+                at: int, blend: tuple[str, float]) -> IsotonicRegression | None:
+    """Isotonic regression of window ``at``'s labels on the (blended) scores of a model
+    trained on the windows before it (None when there are too few windows or labels)."""
     rest = np.concatenate(y[at + 1:]) if len(y) > at + 1 else np.zeros(0)
     if len(y) <= at + 1 or not rest.sum() or rest.all() or not y[at].sum() or y[at].all():
         return None
     held = estimator().fit(np.vstack(X[at + 1:]), rest)
-    return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
-        held.predict_proba(X[at])[:, 1], y[at])
+    raw = _blended(held.predict_proba(X[at])[:, 1], found[at], blend)
+    return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, y[at])
 
 
 def _probability(calibrator: IsotonicRegression | None, raw: np.ndarray) -> np.ndarray:
@@ -208,7 +263,7 @@ def scores(trained: Trained, features: PairFeatures) -> np.ndarray:
     if not len(features.rows):
         return np.zeros(0)
     raw = np.asarray(trained.estimator.predict_proba(features.X)[:, 1], dtype=float)
-    return _probability(trained.calibrator, raw)
+    return _probability(trained.calibrator, _blended(raw, features, trained.blend))
 
 
 @dataclass(frozen=True)

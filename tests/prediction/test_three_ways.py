@@ -71,6 +71,11 @@ def test_weighted_average_precision() -> None:
     assert _weighted_ap(y[order], w[order]) == pytest.approx(
         average_precision_score(y[keep], score[keep]))
     assert np.isnan(_weighted_ap(np.zeros(3), np.ones(3)))
+    # tied scores share the precision at the end of their block, as scikit-learn counts
+    tied = np.array([0.5, 0.5, 0.5, 0.1])
+    labels = np.array([0, 1, 0, 1])
+    assert _weighted_ap(labels, np.ones(4), -tied) == pytest.approx(
+        average_precision_score(labels, tied))
 
 
 def test_gain_interval_holds_a_steady_gain() -> None:
