@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,8 +34,8 @@ from ecosystem import EmbeddedStore
 from ecosystem.errors import InvalidValue
 from ecosystem.prediction import backtest
 from ecosystem.prediction.backtest import VIEWS
+from tests.demo_files import demo_database
 
-ECOSYSTEM = str(Path(sys.executable).parent / "ecosystem")
 CUTOFFS = [dt.date(2021 + m // 12, m % 12 + 1, 1) for m in range(0, 49, 6)]
 HORIZONS = ("1y", "2y")
 
@@ -46,10 +45,7 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=None, help="a demo store to use")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.store or Path(tmp) / "demo.db"
-        if args.store is None:
-            subprocess.run([ECOSYSTEM, "--store", str(db), "demo", "--no-views"], check=True,
-                           capture_output=True)
+        db = args.store or demo_database(Path(tmp))
         rows = []
         with EmbeddedStore(db) as store:
             for horizon in HORIZONS:

@@ -26,7 +26,6 @@ fresh demo in a temporary folder). Prints figures; asserts nothing. Needs /usr/b
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
@@ -38,10 +37,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.demo_files import ECOSYSTEM, demo_database
 from tests.servers import serving
 from tests.views.pages import CHROMIUM, CHROMIUM_ARGS
 
-ECOSYSTEM = str(Path(sys.executable).parent / "ecosystem")
 STEPS = ["first page", "suggestions", "company page + graph", "expand", "scan", "what-if",
          "date"]
 CLI = {"company page + graph": ["show", "company", "ibm", "--json"],
@@ -137,13 +136,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "demo.db"
-        if args.store:
-            shutil.copy(args.store, db)
-        else:
-            subprocess.run([ECOSYSTEM, "--store", str(db), "demo", "--no-views"], check=True,
-                           capture_output=True)
-        shutil.rmtree(Path(f"{db}.cache"), ignore_errors=True)
+        db = demo_database(Path(tmp), args.store)
         cli: dict[str, float] = {}
         with serving(db) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

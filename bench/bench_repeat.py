@@ -24,7 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ECOSYSTEM = str(Path(sys.executable).parent / "ecosystem")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.demo_files import ECOSYSTEM, demo_database
+
 QUESTIONS = [
     ["influence"],
     ["communities"],
@@ -48,12 +51,7 @@ def main() -> None:
                         help="a demo store to copy (default: build one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "demo.db"
-        if args.store:
-            shutil.copy(args.store, db)
-        else:
-            subprocess.run([ECOSYSTEM, "--store", str(db), "demo", "--no-views"], check=True,
-                           capture_output=True)
+        db = demo_database(Path(tmp), args.store)
         needs = Path(__file__).resolve().parent.parent / "examples" / "needs_toyota.yaml"
         subprocess.run([ECOSYSTEM, "--store", str(db), "needs", "set", str(needs)], check=True,
                        capture_output=True)  # as the README does before scanning Toyota

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,12 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ecosystem import EmbeddedStore
 from ecosystem.views.dashboard import portfolio_dashboard
+from tests.demo_files import ECOSYSTEM, demo_database
 from tests.lifecycle.generated import generate_portfolio
 from tests.servers import serving
 from tests.views.pages import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
-ECOSYSTEM = str(Path(sys.executable).parent / "ecosystem")
 DAY = "2024-06-30"
 VIEWS = {
     "view-map": ["view", "map", "--as-of", DAY, "--top", "300"],
@@ -45,11 +44,7 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "demo.db"
-        if args.store:
-            shutil.copy(args.store, db)
-        else:
-            subprocess.run([ECOSYSTEM, "--store", str(db), "demo", "--no-views"], check=True)
+        db = demo_database(Path(tmp), args.store)
         subprocess.run([ECOSYSTEM, "--store", str(db), "needs", "set",
                         str(ROOT / "examples" / "needs_toyota.yaml")], check=True)
         pages = {}
