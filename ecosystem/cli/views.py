@@ -59,12 +59,16 @@ def view() -> None:
               help="Relationship kinds to draw (repeatable; default: all of these).")
 @click.option("--max-nodes", type=int, default=MAX_NODES, show_default=True,
               help="Above this many nodes, draw communities as single nodes.")
+@click.option("--all-edges", is_flag=True,
+              help="Draw every tie (a dense map of over a thousand nodes draws each node's "
+              "3 strongest by default).")
 @_out("map.html")
 @click.pass_obj
 @handle_errors
 @remembered(files=("out",))
 def map_(obj: Context, as_of: dt.date | None, color_by: str, top: int | None,
-         kinds: tuple[str, ...], max_nodes: int, out: Path, fmt: str | None) -> None:
+         kinds: tuple[str, ...], max_nodes: int, all_edges: bool, out: Path,
+         fmt: str | None) -> None:
     """The ecosystem map: companies and programmes sized by influence, coloured by
     community or industry, edges styled by relationship kind; with no --as-of, a date
     slider."""
@@ -72,7 +76,8 @@ def map_(obj: Context, as_of: dt.date | None, color_by: str, top: int | None,
 
     with obj.open() as store:
         result = ecosystem_map(store, as_of=as_of, color_by=color_by,  # type: ignore[arg-type]
-                               top=top, kinds=kinds or MAP_KINDS, max_nodes=max_nodes)
+                               top=top, kinds=kinds or MAP_KINDS, max_nodes=max_nodes,
+                               all_edges=all_edges)
     report(result, result.save(out, format=fmt))
 
 

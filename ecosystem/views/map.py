@@ -41,9 +41,31 @@ from ecosystem.views.layout import SEED, force_layout, remembered_layout
 from ecosystem.views.page import PHYSICS_LIMIT
 from ecosystem.views.partnership_health import show_partnership_health
 from ecosystem.views.style import GREY, SHAPES, edge_legend, palette
-from ecosystem.views.view import LegendEntry, View, ViewNode
+from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
 
-__all__ = ["MAX_NODES", "ecosystem_map"]
+__all__ = ["KEEP_PER_NODE", "MAX_NODES", "ecosystem_map", "thin_edges"]
+
+#: A map of over a thousand nodes with more ties than this per node draws fewer.
+THIN_RATIO = 2.5
+#: ... each node's this many strongest ties.
+KEEP_PER_NODE = 3
+
+
+def thin_edges(edges: list[ViewEdge], n_nodes: int) -> tuple[list[ViewEdge], int]:
+    """The edges to draw on a dense map of over a thousand nodes: those among the
+    :data:`KEEP_PER_NODE` strongest (widest) of either end; and how many there were before
+    thinning (0: nothing was left out). The order of the edges is kept."""
+    if n_nodes <= 1000 or len(edges) <= THIN_RATIO * n_nodes:
+        return edges, 0
+    ends: dict[str, list[int]] = {}
+    for i, e in enumerate(edges):
+        ends.setdefault(e.source, []).append(i)
+        ends.setdefault(e.target, []).append(i)
+    keep: set[int] = set()
+    for mine in ends.values():
+        keep.update(sorted(mine, key=lambda i: (-edges[i].width, i))[:KEEP_PER_NODE])
+    return [e for i, e in enumerate(edges) if i in keep], len(edges)
+
 
 #: Legend groups that are not one community or sector, so are never named on the map.
 _UNNAMED = frozenset({"community-other", "other", "unknown", "programme"})
@@ -109,7 +131,7 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
                   color_by: Literal["community", "industry"] = "community",
                   top: int | None = None, kinds: Sequence[RelKind | str] = MAP_KINDS,
                   max_nodes: int = MAX_NODES, seed: int = SEED,
-                  title: str | None = None) -> View:
+                  title: str | None = None, all_edges: bool = False) -> View:
     """The ecosystem: companies and programmes, coloured by community or industry, sized by
     influence (PageRank), edges styled by relationship kind.
 
@@ -131,6 +153,10 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
         Above this many nodes the map shows each community as one node.
     seed
         Seed of the community detection and the layout.
+    all_edges
+        Draw every tie. By default a dense map of over a thousand nodes (more than
+        :data:`THIN_RATIO` ties a node) draws each node's :data:`KEEP_PER_NODE` strongest
+        ties only, and says so; the layout uses them all.
 
     Raises
     ------
@@ -178,6 +204,12 @@ def ecosystem_map(store: Store, *, as_of: AsOf = None,
         colour_of = {k: by_group[group[k]] for k in keys}
     position = remembered_layout(store, keys, [(e.source, e.target) for e in edges],
                                  groups={graph.keys[i]: int(labels[i]) for i in keep}, seed=seed)
+    if not all_edges:
+        edges, thinned = thin_edges(edges, len(keys))
+        if thinned:
+            notes.append(f"Showing {len(edges):,} of {thinned:,} ties: each node's "
+                         f"{KEEP_PER_NODE} strongest (the layout uses them all; "
+                         "--all-edges draws every one).")
     order = {k: r for r, k in enumerate(keys, start=1)}
     top_rank = float(rank[keep].max()) if len(keep) else 1.0
     nodes = []

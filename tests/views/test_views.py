@@ -379,3 +379,30 @@ def test_programme_tiers_are_labelled_rings_ordered_by_sector(demo_store: Store)
     runs = [s for i, s in enumerate(sector.get(c) for c in silver)
             if i == 0 or s != sector.get(silver[i - 1])]
     assert len(runs) == len(set(runs)) > 3
+
+
+def test_a_dense_big_map_draws_each_nodes_strongest_ties() -> None:
+    from ecosystem.views.map import KEEP_PER_NODE, thin_edges
+    from ecosystem.views.view import ViewEdge
+
+    # a hub tied to 1,200 nodes, each also tied to its next 4 neighbours, weights varying
+    n = 1200
+    edges = [ViewEdge("hub", f"n{i}", "partners_with", "#000000", width=1.0 + (i % 7))
+             for i in range(n)]
+    edges += [ViewEdge(f"n{i}", f"n{(i + d) % n}", "partners_with", "#000000",
+                       width=1.0 + ((i * d) % 5)) for i in range(n) for d in range(1, 3)]
+    drawn, before = thin_edges(edges, n + 1)
+    assert before == len(edges) and len(drawn) < len(edges)
+    kept = {id(e) for e in drawn}
+    ends: dict[str, list[ViewEdge]] = {}
+    for e in edges:
+        ends.setdefault(e.source, []).append(e)
+        ends.setdefault(e.target, []).append(e)
+    for node, mine in ends.items():
+        strongest = sorted(mine, key=lambda e: -e.width)[:KEEP_PER_NODE]
+        # each node keeps ties as strong as its strongest ones, and at least one
+        assert any(id(e) in kept for e in mine), node
+        assert sum(id(e) in kept for e in mine) >= min(KEEP_PER_NODE, len(mine))
+        assert max(e.width for e in mine if id(e) in kept) == strongest[0].width
+    # a small or sparse map keeps everything
+    assert thin_edges(edges[:50], 51) == (edges[:50], 0)
