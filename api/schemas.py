@@ -510,3 +510,29 @@ class DigestOut(BaseModel):
     as_of: str
     since: str
     owners: list[dict[str, Any]]
+
+
+class ProgrammeMemberOut(BaseModel):
+    key: str = Field(examples=["company:ibm"])
+    name: str
+    tier: str | None
+    since: str | None
+    degree: int
+
+
+class TierCountOut(BaseModel):
+    tier: str = Field(examples=["Platinum"])
+    members: int
+
+
+class ProgrammePageOut(BaseModel):
+    """A programme as the explorer's page shows it."""
+
+    key: str = Field(examples=["programme:cncf"])
+    id: str
+    name: str
+    members: int
+    tiers: list[TierCountOut]
+    joined_last_year: list[ProgrammeMemberOut]
+    joined_last_year_count: int
+    best_connected: list[ProgrammeMemberOut]

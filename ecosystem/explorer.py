@@ -25,7 +25,7 @@ from ecosystem.views.style import EDGE_STYLES, SHAPES
 from ecosystem.views.view import View
 
 __all__ = ["EXPLORED_KINDS", "company_page", "explored_view", "explorer_meta", "neighbours",
-           "suggest"]
+           "programme_page", "suggest"]
 
 #: Node kinds the explorer searches and draws.
 EXPLORED_KINDS = (NodeKind.COMPANY, NodeKind.PROGRAMME)
@@ -94,6 +94,41 @@ def company_page(store: Store, company: str, *, as_of: AsOf = None) -> dict[str,
         for s in found]
     summary["key"] = f"company:{summary['id']}"
     return summary
+
+
+def programme_page(store: Store, programme: str, *, as_of: AsOf = None) -> dict[str, Any]:
+    """One programme as its page shows it: its members on ``as_of`` (every member ever
+    without a day) by tier, highest first, the members who joined in the year before, and
+    its best connected members."""
+    from ecosystem.metrics.influence import TIER_WEIGHTS
+
+    node = store.node(NodeKind.PROGRAMME, programme)
+    names = _names(store)
+    rels = store.relationships(RelKind.MEMBER_OF, node=(NodeKind.PROGRAMME, node.id),
+                               as_of=as_of)
+    tiers: dict[str, int] = {}
+    for rel in rels:
+        tier = str(rel.properties.get("tier") or "member")
+        tiers[tier] = tiers.get(tier, 0) + 1
+    day = (as_of or today()).isoformat()
+    year_before = f"{int(day[:4]) - 1}{day[4:]}"
+    joined = sorted((r for r in rels if r.since and year_before <= r.since <= day),
+                    key=lambda r: (r.since or "", r.source), reverse=True)
+    degree = _degrees(store, as_of, None)
+
+    def member(rel: Any) -> dict[str, Any]:
+        key = f"company:{rel.source}"
+        return {"key": key, "name": names.get(key, rel.source), "tier": rel.properties.get(
+            "tier"), "since": rel.since, "degree": degree.get(key, 0)}
+
+    best = sorted(rels, key=lambda r: (-degree.get(f"company:{r.source}", 0), r.source))
+    return {"key": node.key, "id": node.id, "name": node.name, "members": len(rels),
+            "tiers": [{"tier": t, "members": n} for t, n in sorted(
+                tiers.items(), key=lambda kv: (-TIER_WEIGHTS.get(kv[0].strip().lower(), 1.0),
+                                               -kv[1], kv[0]))],
+            "joined_last_year": [member(r) for r in joined[:15]],
+            "joined_last_year_count": len(joined),
+            "best_connected": [member(r) for r in best[:10]]}
 
 
 def neighbours(store: Store, node: str, *, as_of: AsOf = None,

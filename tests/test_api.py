@@ -345,6 +345,13 @@ def test_explorer_data_and_its_errors(client: TestClient) -> None:
         "focal": "company:voltra", "nodes": ["company:voltra"], "format": "gif"}),
         422, "validation")
     assert_error(client.get("/explorer/app.py"), 404, "not_found")
+    programme = client.get("/v1/explore/programmes/battery-alliance",
+                           params={"as_of": "2022-01-01"}).json()
+    # on 2022-01-01: voltra (Gold, since 2019-03), cellix (Founding, 2018), siliq (Silver,
+    # 2020-06-15 to 2023-01)
+    assert programme["members"] == sum(t["members"] for t in programme["tiers"])
+    assert {t["tier"] for t in programme["tiers"]} >= {"Gold", "Founding", "Silver"}
+    assert_error(client.get("/v1/explore/programmes/nope"), 404, "not_found")
 
 
 def test_predictions_for_a_target_check_the_target_first(client: TestClient) -> None:

@@ -27,6 +27,7 @@ from ecosystem.api.schemas import (
     ExploreMetaOut,
     ExploreNodeOut,
     NeighboursOut,
+    ProgrammePageOut,
     RequestModel,
 )
 from ecosystem.errors import InvalidValue
@@ -142,6 +143,17 @@ def company(store: StoreDep, company: Annotated[str, Path(min_length=1, max_leng
 
     return cached_json(store, ("api-explore-company", company, as_of), CompanyPageOut,
                        lambda: company_page(store, company, as_of=as_of))
+
+
+@data.get("/programmes/{programme}", response_model=ProgrammePageOut)
+def programme(store: StoreDep, programme: Annotated[str, Path(min_length=1, max_length=500)],
+              as_of: AsOf) -> Response:
+    """A programme's page: members by tier, who joined in the last year, the best
+    connected members."""
+    from ecosystem.explorer import programme_page
+
+    return cached_json(store, ("api-explore-programme", programme, as_of), ProgrammePageOut,
+                       lambda: programme_page(store, programme, as_of=as_of))
 
 
 @data.get("/neighbours", response_model=NeighboursOut)

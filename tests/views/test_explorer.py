@@ -121,6 +121,9 @@ def test_user_flow_on_the_demo(browser: Any, demo_server: str, tmp_path: Path) -
     assert overlaps(page.evaluate("ecosystemExplorer.labels.boxes()")) == []
     # a programme's page: back to IBM through its membership list, by keyboard
     assert page.inner_text("#company-name") == "Cloud Native Computing Foundation"
+    programme = page.inner_text("#company")
+    assert "Members by tier" in programme and "Platinum (" in programme
+    assert "Best connected members" in programme
     ex.click_node("company:ibm")
     assert page.inner_text("#company-name") == "IBM"
     # the scan panel, explained

@@ -203,7 +203,7 @@
     state.focus = key;
     var work = [];
     if (key.indexOf("company:") === 0) work.push(showCompany(key.slice(8)));
-    else showProgramme(key);
+    else work.push(showProgramme(key));
     if (expandIt && state.expanded.indexOf(key) < 0) work.push(expand(key, true));
     else applyFilters();
     saveState();
@@ -327,6 +327,7 @@
   function refreshAll() {
     var work = [rebuild()];
     if (state.focus && state.focus.indexOf("company:") === 0) work.push(showCompany(state.focus.slice(8)));
+    if (state.focus && state.focus.indexOf("programme:") === 0) work.push(showProgramme(state.focus));
     if (state.scan) work.push(runScan());
     return Promise.all(work).catch(failed);
   }
@@ -484,16 +485,44 @@
       });
   }
   function showProgramme(key) {
-    var node = nodes.get(key);
-    var box = $("company");
-    box.textContent = "";
-    var h = el("h2", node ? node.name : key);
-    h.id = "company-name";
-    box.appendChild(h);
-    box.appendChild(el("p", "programme", "sub"));
-    box.appendChild(el("p", "Its members are drawn in the graph, best connected first.", "hint"));
     $("scan").disabled = true;
     $("scan-for").textContent = "The scan is for companies: open one.";
+    return getJSON("/v1/explore/programmes/" + encodeURIComponent(key.slice(10)),
+                   { as_of: state.date }).then(function (p) {
+      var box = $("company");
+      box.textContent = "";
+      var h = el("h2", p.name);
+      h.id = "company-name";
+      box.appendChild(h);
+      box.appendChild(el("p", "programme \u00b7 " + p.members.toLocaleString("en") +
+                          " members" + (state.date ? " on " + state.date : " (ever)"), "sub"));
+      var tiers = section(box, "Members by tier");
+      var top = p.tiers.length ? Math.max.apply(null, p.tiers.map(function (t) {
+        return t.members;
+      })) : 1;
+      p.tiers.forEach(function (t) {
+        var li = el("li");
+        var bar = el("span", "", "bar");
+        bar.style.width = Math.max(2, Math.round(120 * t.members / top)) + "px";
+        li.appendChild(bar);
+        li.appendChild(el("span", t.tier + " (" + t.members + ")"));
+        tiers.appendChild(li);
+      });
+      var best = section(box, "Best connected members");
+      p.best_connected.forEach(function (m) {
+        var li = el("li");
+        li.appendChild(openButton(m.name, m.key));
+        if (m.tier) li.appendChild(el("span", " " + m.tier, "sub"));
+        best.appendChild(li);
+      });
+      var joined = section(box, "Joined in the year before (" + p.joined_last_year_count + ")");
+      p.joined_last_year.forEach(function (m) {
+        var li = el("li");
+        li.appendChild(openButton(m.name, m.key));
+        li.appendChild(el("span", " " + [m.tier, m.since].filter(Boolean).join(", "), "sub"));
+        joined.appendChild(li);
+      });
+    });
   }
 
   // ---- the partner scan ------------------------------------------------------------------
@@ -604,12 +633,12 @@
       var work = [rebuild()];
       if (state.focus) {
         if (state.focus.indexOf("company:") === 0) work.push(showCompany(state.focus.slice(8)));
+        else work.push(showProgramme(state.focus));
         if (state.expanded.indexOf(state.focus) < 0) work.push(expand(state.focus, true));
       }
       if (state.scan && focalCompany()) work.push(runScan());
       return Promise.all(work);
     }).then(function () {
-      if (state.focus && state.focus.indexOf("programme:") === 0) showProgramme(state.focus);
       applyFilters();
     }).catch(failed).finally(function () {
       document.body.setAttribute("data-ready", "1");
