@@ -72,8 +72,10 @@ def demo(obj: Context, as_of: dt.date | None, top: int, views_dir: Path, no_view
         for path in written:
             click.echo(f"  {path}")
     click.echo("\nNext: `ecosystem info`, `ecosystem show company ibm`, "
-               "`ecosystem export out/`; the partnership lifecycle of the method's worked "
-               "case: `ecosystem --store case.db partnership worked-case`.")
+               "`ecosystem export out/`; explore it in the browser: `ecosystem serve "
+               "--development`, then open http://127.0.0.1:8000/; the partnership lifecycle "
+               "of the method's worked case: `ecosystem --store case.db partnership "
+               "worked-case`, then `ecosystem --store case.db dashboard`.")
 
 
 def _print_counts(counts: dict[str, dict[str, int]],
