@@ -90,7 +90,9 @@ def replay_worked_case(store: Store) -> str:
         "goals": "joint R&D of cockpit-driving fusion; regional launches EU 2025, SEA 2025",
         "ip_ownership": "shared patents", "cost_share": 0.5,
         "exit_mechanism": "6 months' notice; licences wound down stepwise",
-        "review_months": 3, "executive_days": 14, "management_days": 30})
+        "review_months": 3, "executive_days": 14, "management_days": 30,
+        "lead": "Voltra cockpit programme lead", "partner_lead": "Cortex delivery lead",
+        "sponsor": "Voltra CTO"})
     lc.change_stage(store, PID, "active", date=dt.date(2024, 6, 3), reason="master agreement and "
                     "technology annex signed")
     lc.import_records(store, folder / "milestones.csv", partnership=PID)

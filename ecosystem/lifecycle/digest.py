@@ -34,7 +34,8 @@ def digest(partnerships: Iterable[Partnership], *, as_of: dt.date, days: int = 7
            config: RuleConfig | None = None) -> dict[str, Any]:
     """One entry per owner, with their partnerships' late milestones and meetings, what
     changed since ``as_of - days`` (stages, new alerts, health band) and the decisions
-    waiting (executive alerts, hard triggers, reviews and buffer periods)."""
+    waiting (executive alerts, hard triggers, alerts that open a decision window such as a
+    strategy change, reviews and buffer periods)."""
     day = checked_day(as_of)
     since = day - dt.timedelta(days=days)
     owners: dict[str, dict[str, Any]] = {}
@@ -71,8 +72,10 @@ def _partnership(p: Partnership, day: dt.date, since: dt.date,
     changed += [f"new {a.level}: {a.message}" for a in now.open_alerts if a.date > since]
     if drawn_band(before) != drawn_band(now):
         changed.append(f"health {drawn_band(before)} -> {drawn_band(now)}")
-    decide = [f"{a.level}: {a.message} -- {a.recommendation}" for a in now.open_alerts
-              if a.level in EXECUTIVE_LEVELS]
+    decide = [f"{a.level}: {a.message} -- {a.recommendation}"
+              + (f" (decide by {a.buffer_until.isoformat()})" if a.buffer_until else "")
+              for a in now.open_alerts
+              if a.level in EXECUTIVE_LEVELS or a.buffer_until is not None]
     if now.stage in ("under_review", "buffer_period"):
         decide.append(f"stage {now.stage} since "
                       f"{now.stage_since.isoformat() if now.stage_since else '?'}: "

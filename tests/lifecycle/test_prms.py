@@ -376,7 +376,8 @@ def test_digest_per_owner_by_hand(store: Store) -> None:
     week = digest(lc.load_partnerships(store), as_of=dt.date(2025, 10, 10), days=30)
     (q,) = {o["owner"]: o for o in week["owners"]}["Ana Lead"]["partnerships"]
     assert any(c.startswith("new warning:") for c in q["changed"])
-    assert q["decide"] == []
+    # the strategy change opens a decision window (the buffer period) with its deadline
+    assert [d for d in q["decide"] if "strategic direction" in d and "decide by" in d]
 
 
 def test_digest_is_mailed_to_owners_with_an_address(store: Store,
