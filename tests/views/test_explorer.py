@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ecosystem import EmbeddedStore, import_paths
-from ecosystem.demo import build_demo
+from ecosystem import EmbeddedStore, Store, import_paths
 from tests.conftest import SMALL
 from tests.servers import KEY, serving
 from tests.views.conftest import HOSTILE, make_hostile
@@ -22,11 +21,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("explorer") / "demo.db"
-    with EmbeddedStore(db) as store:
-        build_demo(store)
-    with serving(db) as url:
+def demo_server(demo_store: Store) -> Iterator[str]:
+    """`ecosystem serve` on the session's demo store (the tests only read it)."""
+    with serving(Path(demo_store.location)) as url:
         yield url
 
 
