@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -28,6 +27,7 @@ from ecosystem.api.routes import (
 )
 from ecosystem.api.schemas import ErrorOut
 from ecosystem.api.settings import Settings
+from ecosystem.dates import today
 from ecosystem.stores.base import open_store
 
 __all__ = ["create_app"]
@@ -47,7 +47,7 @@ async def _deliver_alerts(app: FastAPI, minutes: int) -> None:
     while True:
         try:
             report = await run_in_threadpool(lambda: notify(
-                app.state.store, as_of=dt.date.today(), channels=channels))
+                app.state.store, as_of=today(), channels=channels))
             log.info("alerts: sent %d, already sent %d, failed %d", len(report.sent),
                      report.already, len(report.failed))
             for item in report.failed:

@@ -419,7 +419,11 @@ def serve(obj: Context, host: str, port: int, workers: int, development: bool,
     if notify_every:
         from ecosystem.lifecycle.delivery import Channels
 
-        Channels.from_environment()  # a wrong setting stops the start, not a later run
+        if not Channels.from_environment().names:  # wrong settings stop the start too
+            raise InvalidValue("--notify-every needs an alert channel: set "
+                               "ECOSYSTEM_WEBHOOK_URL and/or ECOSYSTEM_SMTP_HOST (see "
+                               "`ecosystem alerts --help`).", field="notify_every",
+                               value=notify_every)
         os.environ["ECOSYSTEM_NOTIFY_EVERY"] = str(notify_every)
     if development:
         os.environ["ECOSYSTEM_API_DEVELOPMENT"] = "1"

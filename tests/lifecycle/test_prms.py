@@ -429,3 +429,7 @@ def test_scheduled_delivery_needs_one_process(tmp_path: Path) -> None:
                                       "--development", "--notify-every", "5",
                                       "--workers", "2"])
     assert result.exit_code != 0 and "one process" in result.output
+    alone = CliRunner().invoke(cli, ["--store", str(tmp_path / "x.db"), "serve",
+                                     "--development", "--notify-every", "5"],
+                               env={"ECOSYSTEM_WEBHOOK_URL": "", "ECOSYSTEM_SMTP_HOST": ""})
+    assert alone.exit_code != 0 and "needs an alert channel" in alone.output
