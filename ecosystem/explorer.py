@@ -18,6 +18,7 @@ from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.status import statuses
 from ecosystem.model import ORG_TYPES, NodeKind, RelKind, split_node_key
 from ecosystem.stores.base import Store
+from ecosystem.views.common import node_names
 from ecosystem.views.focus import focus_view
 from ecosystem.views.kinds import FOCUS_KINDS
 from ecosystem.views.partnership_health import BAND_COLOURS, drawn_band
@@ -190,8 +191,7 @@ def _explored(store: Store, key: str) -> tuple[NodeKind, str]:
 
 
 def _names(store: Store) -> dict[str, str]:
-    return store.cached("explorer-names", lambda: {
-        n.key: n.name for kind in NodeKind for n in store.nodes(kind)})
+    return store.cached("explorer-names", lambda: node_names(store, NodeKind))
 
 
 def _name(G: Any, key: str) -> str:

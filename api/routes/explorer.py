@@ -69,26 +69,24 @@ def _asset(name: str) -> bytes:
 def explorer(request: Request) -> HTMLResponse:
     """The explorer page (reads need no key unless the server asks keys for reads)."""
     header = request.app.state.settings.header
-    text = _asset_text("explorer.html").replace(
-        "{{ key_header }}", html.escape(header, quote=True))
+    text = _page_template().replace("{{ key_header }}", html.escape(header, quote=True))
     return HTMLResponse(text, headers=_HEADERS)
 
 
-def _asset_text(name: str) -> str:
-    return (resources.files("ecosystem.views") / "assets" / name).read_text(encoding="utf-8")
+@cache
+def _page_template() -> str:
+    return (resources.files("ecosystem.views") / "assets" / "explorer.html").read_text(
+        encoding="utf-8")
 
 
-@page.get("/dashboard", response_class=HTMLResponse)
+@page.get("/dashboard", response_class=HTMLResponse, dependencies=[ReadAccess])
 def dashboard(request: Request, as_of: AsOfOrToday) -> HTMLResponse:
     """The portfolio dashboard page; each row opens its company in the explorer. (The
     page carries its own policy, with its scripts' hashes.)"""
     from urllib.parse import urlencode
 
-    from ecosystem.api.deps import _require_key
     from ecosystem.views.dashboard import portfolio_dashboard
 
-    if request.app.state.settings.keys_for_reads:
-        _require_key(request)
     day = as_of.isoformat()
     page = portfolio_dashboard(request.app.state.store, as_of=as_of, link=lambda row: "/?" +
                                urlencode({"focus": f"company:{row['company']}",

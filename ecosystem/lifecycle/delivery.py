@@ -27,13 +27,11 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 from urllib.parse import urlsplit
 
-import pandas as pd
-
 from ecosystem.errors import InvalidValue
-from ecosystem.io.batch import ROW, RawTable
+from ecosystem.lifecycle.editing import node_table
 from ecosystem.lifecycle.records import Partnership, load_partnerships
 from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate_all
-from ecosystem.model import NODE_SCHEMAS, NodeKind
+from ecosystem.model import NodeKind
 from ecosystem.stores.base import Store
 
 __all__ = ["EXECUTIVE_LEVELS", "Channels", "DeliveryReport", "Smtp", "Webhook", "alert_email",
@@ -187,11 +185,12 @@ def notify(store: Store, *, as_of: dt.date, channels: Channels,
     alerts = evaluate_all(found, as_of=as_of, config=config, open_only=True)
     done = {(str(n.properties.get("alert")), str(n.properties.get("channel")))
             for n in store.nodes(NodeKind.DELIVERY)}
+    senders = _senders(channels, by_id, sleep)
     report = DeliveryReport(open_alerts=len(alerts))
     refused: dict[str, str] = {}  # channel -> why it will refuse the rest of this run too
     for alert in alerts:
         key = alert_key(alert)
-        for channel in channels.names:
+        for channel, send in senders.items():
             if (key, channel) in done:
                 report.already += 1
                 continue
@@ -200,15 +199,7 @@ def notify(store: Store, *, as_of: dt.date, channels: Channels,
                                       "error": f"not tried: {refused[channel]}"})
                 continue
             try:
-                if channel == "webhook":
-                    assert channels.webhook is not None
-                    recipients = channels.webhook.host
-                    _post(channels.webhook, alert, key, sleep)
-                else:
-                    assert channels.email is not None
-                    to = _recipients(channels.email, by_id[alert.partnership], alert)
-                    recipients = ", ".join(to)
-                    send_mail(channels.email, to, alert_email(alert, channels.email.sender, to))
+                recipients = send(alert, key)
             except (OSError, smtplib.SMTPException, InvalidValue, DeliveryFailed) as error:
                 why = _safe_error(error, channels)
                 report.failed.append({"alert": key, "channel": channel, "error": why})
@@ -219,6 +210,28 @@ def notify(store: Store, *, as_of: dt.date, channels: Channels,
             _record(store, key, channel, alert, sent, recipients)
             report.sent.append({"alert": key, "channel": channel, "to": recipients})
     return report
+
+
+def _senders(channels: Channels, partnerships: Mapping[str, Partnership],
+             sleep: Callable[[float], None]) -> dict[str, Callable[[Alert, str], str]]:
+    """For each configured channel, a function that delivers one alert (with its key) and
+    returns who got it, or raises."""
+    senders: dict[str, Callable[[Alert, str], str]] = {}
+    hook, smtp = channels.webhook, channels.email
+    if hook is not None:
+        def post(alert: Alert, key: str) -> str:
+            _post(hook, alert, key, sleep)
+            return hook.host
+
+        senders["webhook"] = post
+    if smtp is not None:
+        def mail(alert: Alert, key: str) -> str:
+            to = _recipients(smtp, partnerships[alert.partnership], alert)
+            send_mail(smtp, to, alert_email(alert, smtp.sender, to))
+            return ", ".join(to)
+
+        senders["email"] = mail
+    return senders
 
 
 class DeliveryFailed(Exception):
@@ -345,7 +358,5 @@ def _record(store: Store, key: str, channel: str, alert: Alert, sent: str,
     uid = hashlib.sha256(f"{key}|{channel}".encode()).hexdigest()[:16]
     row = {"id": f"delivery/{uid}", "alert": key, "channel": channel,
            "partnership": alert.partnership, "rule": alert.rule, "level": alert.level,
-           "raised": alert.date.isoformat(), "sent": sent, "recipients": recipients}
-    frame = pd.DataFrame([row], dtype=object)
-    frame[ROW] = [2]
-    store.write([RawTable(NODE_SCHEMAS[NodeKind.DELIVERY].table, "alerts --notify", frame)])
+           "raised": alert.date, "sent": sent, "recipients": recipients}
+    store.write([node_table(NodeKind.DELIVERY, [row], "alerts --notify")])

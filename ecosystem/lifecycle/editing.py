@@ -41,7 +41,7 @@ from ecosystem.model import (
 from ecosystem.stores.base import Store, WriteSummary
 
 __all__ = ["RECORD_TABLES", "TIE_KINDS", "add_records", "change_stage", "create_partnership",
-           "delete_partnership", "exit_plan", "import_records", "record_table",
+           "delete_partnership", "exit_plan", "import_records", "node_table", "record_table",
            "save_exit_plan", "transform"]
 
 #: The record tables that can be added to a partnership, by table name.
@@ -80,7 +80,9 @@ def _raw_table(name: str, rows: Sequence[Mapping[str, Any]], source: str) -> Raw
     return RawTable(name, source, frame)
 
 
-def _table(kind: NodeKind, rows: Sequence[Mapping[str, Any]], source: str) -> RawTable:
+def node_table(kind: NodeKind, rows: Sequence[Mapping[str, Any]], source: str) -> RawTable:
+    """``rows`` of one node kind as the raw table a store writes (dates as text; an absent
+    or None value keeps the stored one)."""
     return _raw_table(NODE_SCHEMAS[kind].table, rows, source)
 
 
@@ -119,8 +121,8 @@ def create_partnership(store: Store, id: str, company: str, partner: str, *,
                        "change the existing one.")
     day = (checked(date, field="date") or today()).isoformat()
     row = {"id": id, "name": name or id, "company": company, "partner": partner, **fields}
-    tables = [_table(NodeKind.PARTNERSHIP, [row], source),
-              _table(NodeKind.STAGE_CHANGE, [{"id": f"{id}/stage/001", "partnership": id,
+    tables = [node_table(NodeKind.PARTNERSHIP, [row], source),
+              node_table(NodeKind.STAGE_CHANGE, [{"id": f"{id}/stage/001", "partnership": id,
                                               "date": day, "stage": stage,
                                               "reason": reason}], source)]
     tables += _tie_tables(store, row, stage, day, source)
@@ -179,10 +181,10 @@ def _change(store: Store, partnership: str, stage: str, *, date: dt.date | None,
     change_id = _next_id(store.ids(NodeKind.STAGE_CHANGE), NodeKind.STAGE_CHANGE, p.id)
     row = {"id": change_id, "partnership": p.id, "date": day, "stage": stage,
            "reason": reason, "form": form}
-    tables = [_table(NodeKind.STAGE_CHANGE, [row], source)]
+    tables = [node_table(NodeKind.STAGE_CHANGE, [row], source)]
     properties = dict(p.properties)
     if form:
-        tables.append(_table(NodeKind.PARTNERSHIP, [{"id": p.id, "form": form}], source))
+        tables.append(node_table(NodeKind.PARTNERSHIP, [{"id": p.id, "form": form}], source))
         properties["form"] = form
     tables += _tie_tables(store, {**properties, "id": p.id}, stage, day, source,
                           becomes=becomes, ends=ends)
@@ -234,7 +236,7 @@ def add_records(store: Store, kind: NodeKind | str, rows: Sequence[Mapping[str, 
     if kind not in RECORD_TABLES.values():
         raise InvalidValue(f"{kind.value!r} is not a partnership record; give one of "
                            f"{', '.join(RECORD_TABLES)}.", field="table", value=kind.value)
-    table = _table(kind, _restated(store, kind, rows), source)
+    table = node_table(kind, _restated(store, kind, rows), source)
     return store.write([_completed(store, kind, table, partnership, set())])
 
 

@@ -316,7 +316,8 @@ def _backtest(store: Store, relation: RelKind | str, day: dt.date, horizon: str,
                for name in BASELINES]
     probability = scores(trained, features)
     results.append(_score(MODEL, features, probability, y, k, tiebreak))
-    chosen = _chosen_baselines(store, history, trained, k)
+    # chosen on the latest training window, before the test window is looked at
+    chosen = trained.baselines or dict.fromkeys(VIEWS, "preferential_attachment")
     by_name = {r.method: r for r in results}
     gains = {}
     for view in VIEWS:
@@ -341,20 +342,6 @@ def _backtest(store: Store, relation: RelKind | str, day: dt.date, horizon: str,
 
 def _relative(ours: float, theirs: float) -> float:
     return ours / theirs - 1.0 if theirs > 0 else float("inf")
-
-
-def _chosen_baselines(store: Store, history: History, trained: Any, k: int) -> dict[str, str]:
-    """For each view, the baseline that ranked the latest training window best: chosen on
-    data from before the cut-off only."""
-    start, end = trained.windows[0]
-    found = pair_features(store, history, start)
-    y = labels(found, history.formed(start, end))
-    if not y.sum():
-        return dict.fromkeys(VIEWS, "preferential_attachment")
-    tiebreak = np.random.default_rng(0).permutation(len(y))
-    tried = [_score(name, found, found.column(name), y, k, tiebreak) for name in BASELINES]
-    return {view: max(tried, key=lambda r: np.nan_to_num(r.view(view), nan=-1.0)).method
-            for view in VIEWS}
 
 
 def _gain_interval(ours: dict[str, float], theirs: dict[str, float], *, draws: int = 2000,

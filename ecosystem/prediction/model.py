@@ -74,6 +74,9 @@ class Trained:
     #: A baseline blended into the model's ranking and its weight, chosen on the latest
     #: training window (``("", 0.0)``: the model alone).
     blend: tuple[str, float] = ("", 0.0)
+    #: For each view, the baseline that ranked the latest training window best (what a
+    #: back-test compares the model with; empty when no tie formed in that window).
+    baselines: dict[str, str] = field(default_factory=dict)
 
     @property
     def calibrated(self) -> bool:
@@ -176,7 +179,8 @@ def train(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, i
     fitted = estimator().fit(np.vstack(X), np.concatenate(y))
     log.info("trained on %d windows, %d pairs, %d positives", len(used),
              sum(len(t) for t in y), total)
-    blend = _chosen_blend(windows_found, X, y)
+    bases = _baseline_scores(windows_found[0], y[0])
+    blend = _chosen_blend(windows_found, X, y, bases)
     calibrator = _calibrator(windows_found, X, y, 0, blend)
     check: dict[str, Any] = {}
     earlier = _calibrator(windows_found, X, y, 1, blend)
@@ -186,8 +190,24 @@ def train(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, i
         held = estimator().fit(np.vstack(X[2:]), np.concatenate(y[2:]))
         raw = _blended(held.predict_proba(X[0])[:, 1], windows_found[0], blend)
         check = reliability(_probability(earlier, raw), y[0])
+    from ecosystem.prediction.backtest import VIEWS
+
+    chosen = {view: max(bases.values(), key=lambda r: np.nan_to_num(r.view(view), nan=-1.0))
+              .method for view in VIEWS} if bases else {}
     return Trained(fitted, tuple(used), int(sum(len(t) for t in y)), total, calibrator, check,
-                   blend)
+                   blend, chosen)
+
+
+def _baseline_scores(window: PairFeatures, labels0: np.ndarray) -> dict[str, Any]:
+    """Each baseline's scores (:class:`~ecosystem.prediction.backtest.MethodScore`) on the
+    latest training window; empty when no tie formed in it."""
+    if not labels0.sum():
+        return {}
+    from ecosystem.prediction.backtest import _score
+
+    tiebreak = np.random.default_rng(0).permutation(len(labels0))
+    return {name: _score(name, window, window.column(name), labels0, 5, tiebreak)
+            for name in BASELINES}
 
 
 #: Weights of a baseline's ranking blended into the model's (0: the model alone).
@@ -207,8 +227,8 @@ def _blended(raw: np.ndarray, features: PairFeatures, blend: tuple[str, float]) 
                       dtype=float)
 
 
-def _chosen_blend(found: list[PairFeatures], X: list[np.ndarray], y: list[np.ndarray]
-                  ) -> tuple[str, float]:
+def _chosen_blend(found: list[PairFeatures], X: list[np.ndarray], y: list[np.ndarray],
+                  bases: dict[str, Any]) -> tuple[str, float]:
     """The baseline and weight to blend into the model, chosen on the latest training
     window with a model trained on the windows before it: the blend whose per-source,
     per-target and pooled scores are highest relative to the best baseline of each (their
@@ -222,8 +242,6 @@ def _chosen_blend(found: list[PairFeatures], X: list[np.ndarray], y: list[np.nda
     raw = held.predict_proba(X[0])[:, 1]
     window, labels0 = found[0], y[0]
     tiebreak = np.random.default_rng(0).permutation(len(labels0))
-    bases = {name: _score(name, window, window.column(name), labels0, 5, tiebreak)
-             for name in BASELINES}
     best = {v: max(np.nan_to_num(b.view(v), nan=0.0) for b in bases.values()) for v in VIEWS}
     names = {max(bases, key=lambda n: np.nan_to_num(bases[n].view(v), nan=0.0))
              for v in VIEWS}
