@@ -17,6 +17,7 @@ import pytest
 from ecosystem import EmbeddedStore, ImportRefused, Store, import_paths
 from ecosystem.io import tabular
 from ecosystem.io.tabular import read_csv_chunks
+from ecosystem.stores import staging
 
 CHUNK = 300  # bytes of CSV text per chunk: about ten rows
 
@@ -125,6 +126,83 @@ def test_streamed_update_of_stored_rows_merges_fields_and_reopens(
     assert streamed_created == whole_created == {"partners_with": 1}
     assert all(until is None for *_, until, _ in streamed)  # '#clear' reopened them
     assert {dict(props)["weight"] for *_, props in streamed} >= {10.0, 40.0}
+
+
+@pytest.fixture
+def tiny_buckets(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Buckets of at most 8 rows, first split from 3 ranges: every bucket of the 150-row
+    file is split (some twice) before it is read; the bucket files go to a folder of the
+    test's own, returned."""
+    monkeypatch.setattr(staging, "BUCKET_ROWS", 8)
+    monkeypatch.setattr(staging, "_FIRST_BUCKETS", 3)
+    monkeypatch.setattr(staging, "_SAMPLE", 5)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+    return temporary
+
+
+@pytest.mark.usefixtures("small_chunks")
+@pytest.mark.parametrize("order", ["as made", "by source", "backwards"])
+def test_split_buckets_write_what_a_whole_read_writes_in_any_input_order(
+        order: str, folder: Path, tmp_path: Path, tiny_buckets: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _partners()
+    # a first chunk unlike the rest: its quantiles make poor ranges, so buckets are
+    # split again, some more than once
+    rows = {"as made": rows, "by source": sorted(rows), "backwards": sorted(rows)[::-1]
+            }[order]
+    _write(folder / "partners_with.csv", ["source", "target", "since", "until", "weight"],
+           rows)
+    monkeypatch.setattr(tabular, "CHUNK_BYTES", 10**9)
+    with EmbeddedStore(tmp_path / "whole.db") as whole:
+        import_paths(whole, [folder])
+        want = _contents(whole)
+    monkeypatch.setattr(tabular, "CHUNK_BYTES", CHUNK)
+    splits: list[int] = []
+    original = staging.StagedRelationships._split_bucket
+
+    def counted(self: staging.StagedRelationships, bucket: object) -> object:
+        splits.append(bucket.rows)  # type: ignore[attr-defined]
+        return original(self, bucket)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(staging.StagedRelationships, "_split_bucket", counted)
+    with EmbeddedStore(tmp_path / "streamed.db") as streamed:
+        import_paths(streamed, [folder])
+        assert _contents(streamed) == want
+    assert splits and max(splits) > 8, "no bucket was split"
+    assert not list(tiny_buckets.iterdir()), "bucket files were left behind"
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_duplicates_in_split_buckets_are_reported_in_file_order_up_to_the_cap(
+        folder: Path, tmp_path: Path, tiny_buckets: Path) -> None:
+    rows = _partners()
+    # every row again, backwards: 150 duplicates spread over every bucket
+    path = _write(folder / "partners_with.csv", ["source", "target", "since", "until",
+                                                 "weight"], rows + rows[::-1])
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        refused = _refused(store, [folder])
+    assert refused.total == 150
+    shown = [(p.row, p.fix.rsplit("First seen in ", 1)[1]) for p in refused.problems]
+    # rows 152.. repeat rows 151, 150, ... (row r of the copy repeats row 303 - r)
+    assert shown == [(r, f"row {303 - r}.") for r in range(152, 152 + len(shown))]
+    assert len(shown) == 50  # the problem cap
+    assert {p.file for p in refused.problems} == {str(path)}
+    assert not list(tiny_buckets.iterdir())
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_bucket_of_one_repeated_key_is_read_whole_and_refused(
+        folder: Path, tmp_path: Path, tiny_buckets: Path) -> None:
+    row = ["c01", "c02", "2020-01-01", "", 1]
+    _write(folder / "partners_with.csv", ["source", "target", "since", "until", "weight"],
+           [row] * 30)
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        refused = _refused(store, [folder])
+    assert refused.total == 29
+    assert all(p.fix.endswith("First seen in row 2.") for p in refused.problems)
 
 
 def _refused(store: Store, paths: list[Path]) -> ImportRefused:

@@ -198,7 +198,7 @@ def read_patent_counts(folder: Path, companies: NameIndex, known: KnownIds) -> P
 
 
 def _firm_industries(path: Path, companies: NameIndex,
-                     stored: set[str]) -> list[RawTable]:
+                     stored: set[str] | frozenset[str]) -> list[RawTable]:
     """SIC codes (parent: their 2-digit major group) and S&P sectors of matched firms.
 
     Industries already stored are linked, not rewritten (their names stay the user's).

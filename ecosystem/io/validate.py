@@ -11,10 +11,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import cast
+from functools import cached_property
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch, RawTable
@@ -36,7 +40,7 @@ from ecosystem.model import (
     RelKind,
 )
 
-__all__ = ["DEFAULT_PROBLEM_CAP", "GENERIC_RELATIONSHIPS_TABLE", "SOURCE", "Problems",
+__all__ = ["DEFAULT_PROBLEM_CAP", "GENERIC_RELATIONSHIPS_TABLE", "SOURCE", "FrozenIds", "Problems",
            "validate_tables"]
 
 DEFAULT_PROBLEM_CAP = 50
@@ -53,7 +57,19 @@ _REL_TABLES = {s.table: s for s in RELATIONSHIP_SCHEMAS.values()}
 _ALL_TABLES = [*_NODE_TABLES, *_REL_TABLES, GENERIC_RELATIONSHIPS_TABLE]
 
 #: Looks up the ids a store already holds for a node kind.
-KnownIds = Callable[[NodeKind], set[str]]
+KnownIds = Callable[[NodeKind], set[str] | frozenset[str]]
+
+
+class FrozenIds(frozenset[str]):
+    """Ids that stay the same over many validations (the stored ids, while a streamed
+    import validates chunk after chunk): their Arrow form is made once, and a chunk's
+    references are looked up in it at C speed."""
+
+    @cached_property
+    def arrow(self) -> pa.Array:
+        import pyarrow as pa
+
+        return pa.array(list(self), pa.string())
 
 
 @dataclass
@@ -410,9 +426,9 @@ def _flag_duplicates(
 
 
 def _check_references(batch: GraphBatch, known_ids: KnownIds, problems: Problems) -> None:
-    cache: dict[NodeKind, set[str]] = {}
+    cache: dict[NodeKind, set[str] | frozenset[str]] = {}
 
-    def ids(kind: NodeKind) -> set[str]:
+    def ids(kind: NodeKind) -> set[str] | frozenset[str]:
         if kind not in cache:
             stored = known_ids(kind)
             fresh = batch.nodes.get(kind)
@@ -446,16 +462,23 @@ def _check_references(batch: GraphBatch, known_ids: KnownIds, problems: Problems
             )
 
 
-def _member(values: pd.Series, known: set[str]) -> pd.Series:
-    """``values.isin(known)``, by lookups in the set itself: pandas would build a hash
-    table of ``known`` on every call (each chunk of a streamed import)."""
+def _member(values: pd.Series, known: set[str] | frozenset[str]) -> pd.Series:
+    """``values.isin(known)``, by lookups in the set itself (pandas would build a hash
+    table of ``known`` on every call), or in its Arrow form for :class:`FrozenIds`."""
+    if isinstance(known, FrozenIds):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = pa.array(values, pa.string(), from_pandas=True)
+        inside = pc.is_in(array, value_set=known.arrow).to_numpy(zero_copy_only=False)
+        return pd.Series(inside, index=values.index)
     found = np.fromiter((v in known for v in values.to_numpy(dtype=object)), dtype=bool,
                         count=len(values))
     return pd.Series(found, index=values.index)
 
 
 def _check_reference_column(
-    frame: pd.DataFrame, fld: Field, known: set[str], problems: Problems
+    frame: pd.DataFrame, fld: Field, known: set[str] | frozenset[str], problems: Problems
 ) -> None:
     target = NODE_SCHEMAS[fld.references] if fld.references else None
     if target is None:

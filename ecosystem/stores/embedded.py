@@ -35,7 +35,7 @@ from ecosystem.errors import (
     StoreUnavailable,
 )
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch, RawTable
-from ecosystem.io.validate import SOURCE, Problems, validate_tables
+from ecosystem.io.validate import SOURCE, FrozenIds, Problems, validate_tables
 from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
@@ -424,11 +424,12 @@ class EmbeddedStore:
             schema = NODE_TABLES.get(table.name.strip().lower())
             if schema is not None and "id" in table.frame.columns:
                 known[schema.kind] |= set(table.frame["id"].astype(str).str.strip())
+        frozen = {kind: FrozenIds(ids) for kind, ids in known.items()}
         for table in streamed:
             for chunk in table.rest or ():
                 part = RawTable(table.name, table.source, chunk, table.columns)
                 try:
-                    batch = validate_tables([part], known.__getitem__, keep_rows=True,
+                    batch = validate_tables([part], frozen.__getitem__, keep_rows=True,
                                             allow_empty=True)
                 except ImportRefused as refused:
                     problems.absorb(refused)

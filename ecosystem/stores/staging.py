@@ -1,36 +1,53 @@
-"""A streamed import's relationships, staged in a temporary table of the embedded store.
+"""A streamed import's relationships, staged in sorted buckets beside the store.
 
 A large relationship file is read in chunks (:func:`ecosystem.io.tabular.read_csv_chunks`);
-each chunk is validated and its rows appended to a temporary table, which costs no more
-memory than the chunk. Once every chunk has passed, the rows are checked for duplicates
-across chunks and written into ``relationships`` in primary-key order, by SQLite's own
-external sort: appends to the B-tree instead of random inserts, in bounded memory. All of
-it happens inside the write's transaction, so a refusal or a crash leaves the store as it
-was.
+each chunk is validated and its rows are appended, as Arrow record batches, to *buckets*:
+temporary files that each hold one range of the relationship key (source, target, since,
+key) of one kind. Once every chunk has passed, the buckets are read one at a time in key
+order, sorted, checked for duplicates (a key met twice, in any chunk or file) and written
+into ``relationships`` with one pass of inserts in primary-key order: appends to the B-tree
+instead of random inserts, and each row goes through SQLite once. A bucket that grew past
+:data:`BUCKET_ROWS` is split by its own quantiles before it is read whole, so memory is
+bounded by the bucket, not by the file. The inserts run inside the store's transaction, so a
+refusal or a crash leaves the store as it was; the bucket files are removed at the end (they
+live in the system's temporary folder, ``TMPDIR``).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ecosystem.errors import Problem
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch
 from ecosystem.io.validate import SOURCE, Problems
 
-__all__ = ["StagedRelationships", "props_json", "texts"]
+if TYPE_CHECKING:
+    import pyarrow as pa
 
+__all__ = ["BUCKET_ROWS", "StagedRelationships", "props_json", "texts"]
+
+#: The most rows a bucket holds when it is read to be sorted and written.
+BUCKET_ROWS = 200_000
+_FIRST_BUCKETS = 32  # ranges of a kind's key, from the quantiles of its first chunk
+_SAMPLE = 4_096  # keys sampled to split a bucket
+_INSERT_ROWS = 50_000  # rows per executemany
 _IDENTITY = ("source", "target", "since", "key")
-_KEY = "kind, source, target, since, key"
-_INSERT = f"""
-INSERT INTO relationships ({_KEY}, until, props)
-SELECT {_KEY}, until, props FROM temp.staged WHERE true ORDER BY {_KEY}
+_COLUMNS = ("source", "target", "since", "key", "until", "props")
+_INSERT = """
+INSERT INTO relationships (kind, source, target, since, key, until, props)
+VALUES (?, ?, ?, ?, ?, ?, ?)
 """
 # An empty 'until' keeps the stored one; a row that clears it reopens the relationship.
 _UPSERT = _INSERT + """
@@ -38,85 +55,260 @@ ON CONFLICT (kind, source, target, since, key)
 DO UPDATE SET props = json_patch(relationships.props, excluded.props),
               until = coalesce(excluded.until, until)
 """
-_REOPEN = f"""
-UPDATE relationships SET until = NULL
-WHERE ({_KEY}) IN (SELECT {_KEY} FROM temp.staged WHERE reopen)
-"""
-_DUPLICATES = f"""
-WITH firsts AS (
-    SELECT {_KEY}, min(rowid) AS first FROM temp.staged
-    GROUP BY {_KEY} HAVING count(*) > 1
-)
-SELECT s.kind, s.source, s.file, s.row, f.file, f.row,
-       count(*) OVER () AS total
-FROM temp.staged AS s JOIN firsts USING ({_KEY}) JOIN temp.staged AS f ON f.rowid = first
-WHERE s.rowid != first
-ORDER BY s.rowid
-LIMIT ?
-"""
+_REOPEN = ("UPDATE relationships SET until = NULL WHERE kind = ? AND source = ? AND target = ? "
+           "AND since = ? AND key = ?")
+
+
+@dataclass
+class _Bucket:
+    """One temporary file of record batches, all of one range of keys."""
+
+    path: Path
+    rows: int = 0
+    writer: Any = None  # pyarrow's stream writer while rows are appended
+
+    def append(self, table: pa.Table | pa.RecordBatch) -> None:
+        import pyarrow as pa
+
+        if self.writer is None:
+            self.writer = pa.ipc.new_stream(str(self.path), table.schema)
+        self.writer.write(table)
+        self.rows += table.num_rows
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+
+        self.close()
+        if self.rows:
+            with pa.ipc.open_stream(str(self.path)) as reader:
+                yield from reader
+
+    def read(self) -> pa.Table:
+        import pyarrow as pa
+
+        table = pa.Table.from_batches(list(self.batches()))
+        self.path.unlink(missing_ok=True)
+        return table
+
+
+@dataclass
+class _Ranges:
+    """The buckets of one kind: bucket ``i`` holds the keys ``bounds[i-1] <= k < bounds[i]``."""
+
+    bounds: list[str]
+    buckets: list[_Bucket] = field(default_factory=list)
+
+
+@dataclass
+class _Duplicates:
+    """The rows that repeat an earlier row's key: how many, and the earliest few."""
+
+    room: int
+    total: int = 0
+    found: list[tuple[int, str, str, int, int, int, int]] = field(default_factory=list)
+
+    def add(self, kind: str, table: pa.Table, repeats: np.ndarray, firsts: np.ndarray) -> None:
+        self.total += len(repeats)
+        seq = table.column("seq").to_numpy()
+        earliest = repeats[np.argsort(seq[repeats], kind="stable")][: self.room]
+        source = table.column("source").take(earliest).to_pylist()
+        files = table.column("file").to_numpy()
+        rows = table.column("row").to_numpy()
+        for i, position in enumerate(earliest):
+            first = firsts[position]
+            self.found.append((int(seq[position]), kind, source[i], int(files[position]),
+                               int(rows[position]), int(files[first]), int(rows[first])))
+        self.found = sorted(self.found)[: self.room]
 
 
 class StagedRelationships:
-    """The relationship rows of one streamed write, staged on the writer's connection."""
+    """The relationship rows of one streamed write, staged in bucket files, then written
+    on the writer's connection ``db``."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
+        self._folder = Path(tempfile.mkdtemp(prefix="ecosystem-import-"))
+        self._ranges: dict[str, _Ranges] = {}
+        self._files: dict[str, int] = {}
+        self._seq = 0
+        self._made = 0
         self.written: dict[str, int] = {}
-        self._reopens = False
-        db.execute("DROP TABLE IF EXISTS temp.staged")
-        db.execute(f"CREATE TEMP TABLE staged ({_KEY}, until, props, reopen, file, row)")
 
     def add(self, batch: GraphBatch) -> None:
         """Append the relationships of ``batch`` (validated with ``keep_rows``)."""
         for kind, frame in batch.relationships.items():
-            cleared = GraphBatch.cleared(frame)
-            until = (frame["until"].astype(object).where(frame["until"].notna(), None)
-                     .tolist() if "until" in frame.columns else repeat(None))
-            props = props_json(frame.drop(columns=[c for c in (*_IDENTITY, "until", ROW,
-                                                               SOURCE) if c in frame]),
-                               cleared)
-            reopen = [1 if "until" in fields else None for fields in cleared]
-            self._reopens = self._reopens or any(reopen)
-            self._db.executemany(
-                "INSERT INTO temp.staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                zip(repeat(kind.value), *(texts(frame, c) for c in _IDENTITY), until, props,
-                    reopen, texts(frame, SOURCE), frame[ROW].tolist()))
-            self.written[kind.value] = self.written.get(kind.value, 0) + len(frame)
+            if len(frame):
+                self._add(kind.value, self._table(frame))
+                self.written[kind.value] = self.written.get(kind.value, 0) + len(frame)
 
-    def report_duplicates(self, problems: Problems) -> None:
-        """Add a problem for each row that repeats an earlier row's identity."""
-        room = max(problems.cap - len(problems.items), 1)
-        found = self._db.execute(_DUPLICATES, (room,)).fetchall()
-        for kind, source, file, row, first_file, first_row, _ in found:
-            where = f"row {first_row}" + ("" if first_file == file else f" of {first_file}")
+    def _table(self, frame: pd.DataFrame) -> pa.Table:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        cleared = GraphBatch.cleared(frame)
+        props = props_json(frame.drop(columns=[c for c in (*_IDENTITY, "until", ROW, SOURCE)
+                                               if c in frame]), cleared)
+        until = (frame["until"].astype(object).where(frame["until"].notna(), None).tolist()
+                 if "until" in frame.columns else [None] * len(frame))
+        columns = {c: pa.array(texts(frame, c), pa.string()) for c in _IDENTITY}
+        files = [self._files.setdefault(str(f), len(self._files)) for f in texts(frame, SOURCE)]
+        # one text whose order is the key's order: no id holds a NUL (validation refuses it)
+        order = pc.binary_join_element_wise(*columns.values(), "\x00")
+        return pa.table({
+            "order": order, **columns,
+            "until": pa.array(until, pa.string()), "props": pa.array(props, pa.string()),
+            "reopen": pa.array(["until" in fields for fields in cleared], pa.bool_()),
+            "file": pa.array(files, pa.int32()),
+            "row": pa.array(frame[ROW].to_numpy(dtype=np.int64)),
+            "seq": pa.array(np.arange(self._seq, self._seq + len(frame), dtype=np.int64)),
+        })
+
+    def _add(self, kind: str, table: pa.Table) -> None:
+        self._seq += table.num_rows
+        ranges = self._ranges.get(kind)
+        if ranges is None:
+            ranges = self._ranges[kind] = self._split_ranges(_sample(table["order"]),
+                                                            _FIRST_BUCKETS)
+        for bucket, part in zip(ranges.buckets, _partition(table, ranges.bounds),
+                                strict=True):
+            if part.num_rows:
+                bucket.append(part)
+
+    def _split_ranges(self, sample: list[str], parts: int) -> _Ranges:
+        sample = sorted(sample)
+        step = len(sample) / parts
+        bounds = sorted({sample[int(i * step)] for i in range(1, parts)} - {sample[0]}
+                        ) if sample else []
+        ranges = _Ranges(bounds)
+        for _ in range(len(bounds) + 1):
+            self._made += 1
+            ranges.buckets.append(_Bucket(self._folder / f"{self._made:06d}.arrow"))
+        return ranges
+
+    def write(self, *, fresh: bool, problems: Problems) -> None:
+        """Write the staged rows, kind by kind and bucket by bucket in key order;
+        ``fresh``: the store holds no relationship of their kinds, so a plain insert does.
+        A key met twice is reported (every such row, up to the cap) and nothing more is
+        written; the caller rolls the transaction back."""
+        duplicates = _Duplicates(room=max(problems.cap - len(problems.items), 1))
+        sql = _INSERT if fresh else _UPSERT
+        for kind in sorted(self._ranges):
+            for table in self._sorted_buckets(self._ranges[kind].buckets):
+                repeats, firsts = _repeats(table["order"])
+                if len(repeats):
+                    duplicates.add(kind, table, repeats, firsts)
+                if not duplicates.total:
+                    self._insert(sql, kind, table)
+        files = list(self._files)
+        for _, kind, source, file, row, first_file, first_row in duplicates.found:
+            where = f"row {first_row}" + ("" if first_file == file else
+                                          f" of {files[first_file]}")
             if len(problems.items) < problems.cap:
                 problems.items.append(Problem(
-                    file=file, row=row, column="source", value=source,
+                    file=files[file], row=row, column="source", value=source,
                     message=f"duplicate '{kind}' relationship (same source, target and "
                     "since)",
                     fix="Keep one row, or tell parallel rows apart with the 'key' column. "
                     f"First seen in {where}."))
-        problems.total += int(found[0][-1]) if found else 0
+        problems.total += duplicates.total
 
-    def write(self, *, fresh: bool, problems: Problems) -> None:
-        """Write the staged rows; ``fresh``: the store holds no relationship of their
-        kinds, so a plain insert does, and a key met twice fails it (a duplicate)."""
-        if fresh:
-            try:
-                self._db.execute(_INSERT)
-            except sqlite3.IntegrityError:
-                self.report_duplicates(problems)
-                return
-        else:
-            self.report_duplicates(problems)
-            if problems.total:
-                return
-            self._db.execute(_UPSERT)
-        if self._reopens:
-            self._db.execute(_REOPEN)
+    def _sorted_buckets(self, buckets: Sequence[_Bucket]) -> Iterator[pa.Table]:
+        """Each bucket's rows sorted by key (then by their order in the input); a bucket
+        too large to read whole is split first."""
+        for bucket in buckets:
+            if bucket.rows > BUCKET_ROWS:
+                parts = self._split_bucket(bucket)
+                if parts is not None:
+                    yield from self._sorted_buckets(parts)
+                    continue
+            if bucket.rows:
+                table = bucket.read()
+                yield table.take(_sort_indices(table))
+
+    def _split_bucket(self, bucket: _Bucket) -> list[_Bucket] | None:
+        """``bucket``'s rows in smaller buckets, by the quantiles of a sample of its keys
+        (None when every key is the same and no split is possible)."""
+        every = max(bucket.rows // _SAMPLE, 1)
+        sample: list[str] = []
+        for batch in bucket.batches():
+            sample += _sample(batch.column(0), every)
+        ranges = self._split_ranges(sample, -(-bucket.rows // (BUCKET_ROWS // 2)))
+        if not ranges.bounds:
+            return None
+        for batch in bucket.batches():
+            for part_bucket, part in zip(ranges.buckets, _partition(batch, ranges.bounds),
+                                         strict=True):
+                if part.num_rows:
+                    part_bucket.append(part)
+        bucket.path.unlink(missing_ok=True)
+        return ranges.buckets
+
+    def _insert(self, sql: str, kind: str, table: pa.Table) -> None:
+        for start in range(0, table.num_rows, _INSERT_ROWS):
+            part = table.slice(start, _INSERT_ROWS)
+            values = [part.column(c).to_pylist() for c in _COLUMNS]
+            self._db.executemany(sql, zip(repeat(kind), *values))
+            reopen = part.column("reopen").to_numpy()
+            if reopen.any():
+                keys = [np.asarray(v, dtype=object)[reopen] for v in values[:4]]
+                self._db.executemany(_REOPEN, zip(repeat(kind), *keys))
 
     def drop(self) -> None:
-        self._db.execute("DROP TABLE IF EXISTS temp.staged")
+        """Remove the bucket files."""
+        for ranges in self._ranges.values():
+            for bucket in ranges.buckets:
+                bucket.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _sample(column: pa.ChunkedArray | pa.Array, every: int = 0) -> list[str]:
+    """Every ``every``-th value of ``column`` (by default, about :data:`_SAMPLE` of them)."""
+    every = every or max(len(column) // _SAMPLE, 1)
+    sample: list[str] = column.take(np.arange(0, len(column), every)).to_pylist()
+    return sample
+
+
+def _partition(table: pa.Table | pa.RecordBatch, bounds: Sequence[str]
+               ) -> Iterator[pa.Table | pa.RecordBatch]:
+    """The rows of ``table`` in ``len(bounds) + 1`` parts by their key (column 0)."""
+    import pyarrow.compute as pc
+
+    keys = table.column(0)
+    which = np.zeros(table.num_rows, dtype=np.int32)
+    for bound in bounds:
+        which += pc.greater_equal(keys, bound).to_numpy(zero_copy_only=False)
+    order = np.argsort(which, kind="stable")
+    table = table.take(order)
+    ends = np.cumsum(np.bincount(which, minlength=len(bounds) + 1))
+    start = 0
+    for end in ends:
+        yield table.slice(start, int(end) - start)
+        start = int(end)
+
+
+def _sort_indices(table: pa.Table) -> pa.Array:
+    import pyarrow.compute as pc
+
+    return pc.sort_indices(table, sort_keys=[("order", "ascending"), ("seq", "ascending")])
+
+
+def _repeats(keys: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """In sorted ``keys``: the positions that repeat the key before them, and for every
+    position the first position of its key."""
+    import pyarrow.compute as pc
+
+    if len(keys) < 2:
+        return np.array([], dtype=np.int64), np.arange(len(keys))
+    same = np.concatenate([[False], pc.equal(keys[1:], keys[:-1]).to_numpy(
+        zero_copy_only=False)])
+    positions = np.arange(len(keys))
+    firsts = np.maximum.accumulate(np.where(same, 0, positions))
+    return np.flatnonzero(same), firsts
 
 
 def texts(frame: pd.DataFrame, column: str) -> list[Any]:
@@ -154,4 +346,3 @@ def _drop_nulls(text: str, keys: list[str]) -> str:
     text = re.sub(rf"(?<=[{{,])(?:{names}):null,", "", text)  # first or middle member
     text = re.sub(rf",(?:{names}):null(?=}})", "", text)  # last member
     return re.sub(rf"{{(?:{names}):null}}", "{}", text)  # only member
-
