@@ -316,6 +316,9 @@ class PeriodHealthOut(BaseModel):
     components: _NUMBERS
     index: float | None
     band: str | None
+    survey_moves: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Per side, the survey dimensions' change since "
+        "its previous shown round and the one that moved most.")
 
 
 class PartnershipStatusOut(BaseModel):
@@ -348,6 +351,15 @@ class PartnershipOut(BaseModel):
     meetings: list[dict[str, Any]]
     incidents: list[dict[str, Any]]
     exit_steps: list[dict[str, Any]]
+    conflicts: list[dict[str, Any]] = Field(
+        description="Each incident's conflict log: why-chain, fishbone, responsibility "
+        "split and shared loss, remedial milestones, proposed clause update.")
+    agreement: dict[str, Any] = Field(
+        description="The agreement on the day: versions (their first days) and the "
+        "clauses in force.")
+    surveys: dict[str, Any] = Field(
+        description="Survey rounds (side and quarter; averages only for rounds of at least "
+        "min_group answers) and the dimension that moved most per side.")
     health: list[PeriodHealthOut]
     alerts: list[AlertOut]
 

@@ -27,6 +27,7 @@ from ecosystem.errors import UnknownKind
 K = TypeVar("K", bound=StrEnum)
 
 __all__ = [
+    "FISHBONE",
     "KPI_METRICS",
     "LEVELS",
     "LIFECYCLE_KINDS",
@@ -34,6 +35,7 @@ __all__ = [
     "ORG_TYPES",
     "RELATIONSHIP_SCHEMAS",
     "STAGES",
+    "SURVEY_DIMENSIONS",
     "TRANSITIONS",
     "Field",
     "FieldType",
@@ -71,6 +73,9 @@ class NodeKind(StrEnum):
     KPI_ACTUAL = "kpi_actual"
     MEETING = "meeting"
     INCIDENT = "incident"
+    WHY = "why"
+    CLAUSE = "clause"
+    SURVEY_RESPONSE = "survey_response"
     EXIT_STEP = "exit_step"
     # Entity resolution: one record per merge of two organisations (undone by unmerge).
     MERGE = "merge"
@@ -239,6 +244,13 @@ ORG_TYPES = ("company", "non_profit", "academic", "government", "project")
 #: The KPI metrics the method names (stage 4), and "other".
 KPI_METRICS = ("joint_revenue_share", "cost_saving_rate", "joint_patents", "time_to_market",
            "satisfaction", "user_experience", "rd_cycle_time", "other")
+#: The categories of a fishbone (Ishikawa) analysis of an incident's causes (stage 4.2).
+FISHBONE = ("people", "process", "technology", "resources", "contract", "environment")
+#: What can lead to a new version of an agreement clause.
+CLAUSE_CAUSES = ("signature", "incident", "health_review", "transformation", "renegotiation")
+#: What a two-sided satisfaction survey asks each side about (stage 4.1).
+SURVEY_DIMENSIONS = ("decision_speed", "resource_support", "communication",
+                     "value_delivered", "trust")
 
 _PARTNERSHIP_REF = Field("partnership", required=True, references=NodeKind.PARTNERSHIP,
                          doc="Id of the partnership.", example="voltra-lumen")
@@ -335,6 +347,8 @@ _LIFECYCLE_SCHEMAS = (
             Field("acceptance", doc="Acceptance criterion."),
             Field("delivered", FieldType.DATE,
                   doc="Day it was delivered and accepted; empty while it is not."),
+            Field("incident", references=NodeKind.INCIDENT,
+                  doc="The incident whose remedial project this milestone belongs to."),
         ),
         "One row of an agreement annex: milestone, resources and assessment.",
     ),
@@ -399,12 +413,84 @@ _LIFECYCLE_SCHEMAS = (
                            "strategy_change")),
             Field("severity", FieldType.ENUM, required=True,
                   choices=("minor", "major", "critical")),
-            Field("root_cause", doc="Root cause (5 whys)."),
-            Field("responsibility", doc="Agreed loss sharing, e.g. 60/40."),
-            Field("remedy", doc="Compensation or remedial project."),
+            Field("root_cause", doc="Root cause in one line (the chain is in `whys`)."),
+            Field("responsibility", doc="Agreed loss sharing in words, e.g. 60/40 "
+                  "(the numbers are company_share and partner_share)."),
+            Field("company_share", FieldType.FLOAT, minimum=0, maximum=100,
+                  doc="Our share of the responsibility in percent; with partner_share it "
+                  "sums to 100.", example="60"),
+            Field("partner_share", FieldType.FLOAT, minimum=0, maximum=100,
+                  doc="The partner's share of the responsibility in percent.",
+                  example="40"),
+            Field("loss", FieldType.FLOAT, minimum=0,
+                  doc="The loss the sides share by their responsibility."),
+            Field("currency", doc="ISO 4217 code of the loss.", example="EUR"),
+            Field("clause", doc="The agreement clause the incident bears on (its `clause` "
+                  "key in `clauses`); once resolved, a new version of it is proposed.",
+                  example="data-protection"),
+            Field("remedy", doc="Compensation or remedial project (its milestones name "
+                  "the incident)."),
             Field("resolved", FieldType.DATE, doc="Day it was resolved."),
         ),
         "An incident, conflict or change of direction on either side.",
+    ),
+    NodeSchema(
+        NodeKind.WHY,
+        "whys",
+        (
+            replace(_ID, example="voltra-lumen/why/1"),
+            _PARTNERSHIP_REF,
+            Field("incident", required=True, references=NodeKind.INCIDENT,
+                  doc="Id of the incident it explains.", example="voltra-lumen/inc/1"),
+            Field("step", FieldType.INT, required=True, minimum=1, maximum=10,
+                  doc="Place in the chain: 1 answers why the incident happened, each next "
+                  "step why the one before did.", example="1"),
+            Field("why", required=True, doc="The answer.",
+                  example="Test data held real customer records"),
+            Field("evidence", doc="What shows it: a document, a log, an interview."),
+            Field("cause", FieldType.ENUM, choices=FISHBONE,
+                  doc="Fishbone category of this cause."),
+        ),
+        "One step of an incident's five-whys chain, with its evidence and fishbone category.",
+    ),
+    NodeSchema(
+        NodeKind.CLAUSE,
+        "clauses",
+        (
+            replace(_ID, example="voltra-lumen/clause/1"),
+            _PARTNERSHIP_REF,
+            Field("clause", required=True, doc="Which clause: the same key in every "
+                  "version of it.", example="data-protection"),
+            Field("effective", FieldType.DATE, required=True,
+                  doc="Day this version takes effect."),
+            Field("text", doc="The clause as agreed from that day (required unless "
+                  "retired)."),
+            Field("reason", doc="Why it changed."),
+            Field("cause", FieldType.ENUM, choices=CLAUSE_CAUSES,
+                  doc="What led to this version; incident needs `incident`."),
+            Field("incident", references=NodeKind.INCIDENT,
+                  doc="The incident behind the change."),
+            Field("retired", FieldType.BOOL, doc="The clause ends on `effective`."),
+        ),
+        "One version of one clause of the agreement (the dynamic contract): clauses with "
+        "effective days, each change with its reason.",
+    ),
+    NodeSchema(
+        NodeKind.SURVEY_RESPONSE,
+        "survey_responses",
+        (
+            replace(_ID, example="voltra-lumen/survey/1"),
+            _PARTNERSHIP_REF,
+            Field("side", FieldType.ENUM, required=True, choices=("company", "partner"),
+                  doc="Which side answered."),
+            Field("date", FieldType.DATE, required=True, doc="Day it was answered."),
+            *(Field(d, FieldType.FLOAT, doc=f"Answer on {d.replace('_', ' ')}, from 1 to "
+                    "scale_max.") for d in SURVEY_DIMENSIONS),
+            Field("scale_max", FieldType.FLOAT, minimum=1,
+                  doc="Top of the answer scale; default 5."),
+        ),
+        "One anonymous answer to a two-sided satisfaction survey; shown only as averages of "
+        "groups large enough (`survey --min-group`).",
     ),
     NodeSchema(
         NodeKind.EXIT_STEP,

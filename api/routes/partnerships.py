@@ -37,7 +37,7 @@ Id = Annotated[str, Path(min_length=1, max_length=500, examples=["voltra-cortex"
 Stage = Literal[STAGES]  # type: ignore[valid-type]
 Value = CellValue
 RecordTable = Literal["risks", "milestones", "kpis", "kpi_actuals", "meetings", "incidents",
-                      "exit_steps"]
+                      "whys", "clauses", "survey_responses", "exit_steps"]
 
 
 class PartnershipIn(RequestModel):
@@ -175,6 +175,26 @@ def partnership_health(store: StoreDep, partnership: Id, as_of: AsOfOrToday,
     periods = lc.diagnose(lc.load_partnership(store, partnership), as_of=as_of,
                           months=months, weights=chosen)
     return [h.as_dict() for h in periods]
+
+
+@router.get("/partnerships/{partnership}/agreement/diff")
+def partnership_agreement_diff(
+        store: StoreDep, partnership: Id,
+        start: Annotated[str, Query(alias="from", max_length=10, pattern=r"^[0-9-]+$",
+                                    examples=["1", "2025-01-01"])],
+        end: Annotated[str, Query(alias="to", max_length=10, pattern=r"^[0-9-]+$",
+                                  examples=["2", "2026-06-30"])]) -> list[dict[str, Any]]:
+    """What changed in the agreement from one version (number) or day to another: clauses
+    added, changed (with a line diff) and retired, each with its reason and cause."""
+    from ecosystem.dates import parse_day
+    from ecosystem.lifecycle.agreement import agreement_diff
+
+    def version(value: str, name: str) -> Any:
+        return int(value) if value.isdigit() else parse_day(value, field=name)
+
+    changes = agreement_diff(lc.load_partnership(store, partnership),
+                             version(start, "from"), version(end, "to"))
+    return [c.as_dict() for c in changes]
 
 
 @router.get("/alerts", response_model=list[AlertOut])

@@ -167,6 +167,25 @@ def show(obj: Context, id: str, as_of: dt.date, rules: Path | None, as_json: boo
             f"{k['name']} {k['actual']:g} vs {k['target']:g}" for k in h["kpis"]
             if k["target"] is not None) or "-")
         for h in report["health"]])
+    _section("Conflict log", [
+        f"{c['incident']['date']}  {c['incident']['name'] or c['incident']['id']}: "
+        f"root cause {c['root_cause'] or '-'}"
+        + ("; split " + ", ".join(f"{s['side']} {s['percent']:g}%" for s in c["shares"])
+           if c["shares"] else "")
+        + (f"; {len(c['remedial'])} remedial milestone(s)" if c["remedial"] else "")
+        + (f"; proposed: update clause {c['proposal']['clause']!r}" if c["proposal"] else "")
+        for c in report["conflicts"]])
+    _section(f"Agreement (version {len(report['agreement']['versions'])})", [
+        f"[{c['clause']}] since {c['effective']}: {c['text']}"
+        for c in report["agreement"]["clauses"]])
+    _section("Survey rounds", [
+        f"{r['quarter']}  {r['side']:<8} "
+        + (f"{r['answers']} answers, overall {r['overall']:.0%}" if r["shown"]
+           else f"{r['answers']} answer(s), not shown (fewer than "
+                f"{report['surveys']['min_group']})")
+        for r in report["surveys"]["rounds"]] + [
+        f"{side}: {m['most'].replace('_', ' ')} moved most ({m['by']:+.0%})"
+        for side, m in report["surveys"]["moves"].items()])
     _section("Alerts", [_alert_line(a) for a in report["alerts"]])
 
 
@@ -232,8 +251,9 @@ def transform(obj: Context, id: str, form: str, date: dt.date | None, reason: st
 def add(obj: Context, id: str, table: str, fields: tuple[str, ...]) -> None:
     """Add (or update, giving its id) one record of partnership ID.
 
-    TABLE is one of risks, milestones, kpis, kpi_actuals, meetings, incidents,
-    exit_steps (or stage_changes); fields as in docs/tabular-format.md.
+    TABLE is one of risks, milestones, kpis, kpi_actuals, meetings, incidents, whys,
+    clauses, survey_responses, exit_steps (or stage_changes); fields as in
+    docs/tabular-format.md.
     """
     from ecosystem.lifecycle.editing import record_table
 
@@ -294,6 +314,219 @@ def health(obj: Context, id: str, as_of: dt.date, months: int | None,
             if gap.target is not None:
                 click.echo(f"    KPI {gap.name}: {gap.actual:g} vs target {gap.target:g} "
                            f"(gap {gap.gap:+g})")
+
+
+@partnership.command()
+@click.argument("id")
+@click.argument("incident", required=False)
+@AS_OF
+@JSON
+@click.pass_obj
+@handle_errors
+def conflicts(obj: Context, id: str, incident: str | None, as_of: dt.date,
+              as_json: bool) -> None:
+    """The conflict log of partnership ID (or of one INCIDENT): the five-whys chain with
+    evidence, the fishbone, the responsibility split and the loss each side carries, the
+    remedial milestones and, once resolved, the proposed clause update.
+
+    \b
+    ecosystem partnership add voltra-lumen whys incident=voltra-lumen/incident/1 step=1 \\
+        why="Test data held real records" evidence="audit log" cause=process
+    ecosystem partnership conflicts voltra-lumen
+    """
+    from ecosystem.lifecycle.conflicts import conflict
+    from ecosystem.lifecycle.conflicts import conflicts as all_conflicts
+
+    with obj.open() as store:
+        p = lc.load_partnership(store, id)
+    found = ([conflict(p, incident, as_of=as_of)] if incident
+             else all_conflicts(p, as_of=as_of))
+    if as_json:
+        echo_json([c.as_dict() for c in found])
+        return
+    if not found:
+        click.echo(f"{id}: no incident by {as_of}.")
+    for c in found:
+        i = c.incident
+        click.echo(f"{i.date}  {i.name or i.id} ({i.category}, {i.severity}) "
+                   + (f"resolved {i.resolved}" if i.resolved else "OPEN"))
+        for why in c.chain:
+            click.echo(f"  why {why.step}: {why.why}"
+                       + (f"  [{why.cause}]" if why.cause else "")
+                       + (f"\n         evidence: {why.evidence}" if why.evidence else ""))
+        if c.root_cause:
+            click.echo(f"  root cause: {c.root_cause}")
+        if c.fishbone:
+            click.echo("  fishbone: " + "; ".join(f"{bone}: {len(items)}"
+                                                  for bone, items in c.fishbone.items()))
+        for share in c.shares:
+            amount = (f", {share.amount:,.2f} {i.currency or ''}".rstrip()
+                      if share.amount is not None else "")
+            click.echo(f"  responsibility {share.side}: {share.percent:g}%{amount}")
+        for m, state in c.remedial:
+            click.echo(f"  remedial: {m.due}  {m.name or m.id}  {state}")
+        if c.proposal:
+            click.echo(f"  proposed: update clause {c.proposal['clause']!r} "
+                       f"({c.proposal['reason']})\n    {c.proposal['command']}")
+        click.echo("")
+
+
+@partnership.group()
+def agreement() -> None:
+    """The agreement as a dynamic contract: clauses with effective days, versions and
+    what changed between them, and why.
+
+    \b
+    ecosystem partnership agreement update voltra-lumen data-protection \\
+        --effective 2025-07-01 --text "..." --cause incident --incident voltra-lumen/incident/1
+    ecosystem partnership agreement show voltra-lumen --as-of 2025-12-31
+    ecosystem partnership agreement diff voltra-lumen 1 2
+    """
+
+
+@agreement.command("show")
+@click.argument("id")
+@AS_OF
+@JSON
+@click.pass_obj
+@handle_errors
+def agreement_show(obj: Context, id: str, as_of: dt.date, as_json: bool) -> None:
+    """The clauses of partnership ID's agreement in force on the day, and its versions."""
+    from ecosystem.lifecycle.agreement import agreement_on, agreement_versions
+
+    with obj.open() as store:
+        p = lc.load_partnership(store, id)
+    clauses = agreement_on(p, as_of)
+    versions = [v for v in agreement_versions(p) if v <= as_of]
+    if as_json:
+        echo_json({"versions": [v.isoformat() for v in versions],
+                   "clauses": {k: {"text": c.text, "effective": c.effective.isoformat(),
+                                   "reason": c.reason, "cause": c.cause}
+                               for k, c in clauses.items()}})
+        return
+    click.echo(f"{id}: agreement version {len(versions)} on {as_of}"
+               + (f" (since {versions[-1]})" if versions else " (no clauses yet)"))
+    for key, c in clauses.items():
+        click.echo(f"\n[{key}] effective {c.effective}"
+                   + (f", {c.cause}" if c.cause else "")
+                   + (f": {c.reason}" if c.reason else ""))
+        click.echo(f"  {c.text}")
+
+
+def _version(value: str) -> dt.date | int:
+    return int(value) if value.isdigit() else DAY.convert(value, None, None)
+
+
+@agreement.command("diff")
+@click.argument("id")
+@click.argument("start", metavar="FROM")
+@click.argument("end", metavar="TO")
+@JSON
+@click.pass_obj
+@handle_errors
+def agreement_diff_(obj: Context, id: str, start: str, end: str, as_json: bool) -> None:
+    """What changed in partnership ID's agreement from FROM to TO (version numbers or
+    days): clauses added, changed (line by line) and retired, each with its reason."""
+    from ecosystem.lifecycle.agreement import agreement_diff
+
+    with obj.open() as store:
+        p = lc.load_partnership(store, id)
+    changes = agreement_diff(p, _version(start), _version(end))
+    if as_json:
+        echo_json([c.as_dict() for c in changes])
+        return
+    if not changes:
+        click.echo(f"{id}: no clause changed from {start} to {end}.")
+    for c in changes:
+        why = ", ".join(x for x in (c.cause, c.incident, c.reason) if x)
+        click.echo(f"{c.change.upper():<8} [{c.clause}] effective {c.effective}"
+                   + (f"  ({why})" if why else ""))
+        for line in c.diff_lines():
+            click.echo(f"    {line}")
+
+
+@agreement.command("update")
+@click.argument("id")
+@click.argument("clause")
+@click.option("--text", default=None, help="The clause as agreed from the effective day.")
+@click.option("--effective", type=DAY, default=today, show_default="today", metavar="DATE")
+@click.option("--reason", default=None, help="Why it changed.")
+@click.option("--cause", type=click.Choice(["signature", "incident", "health_review",
+                                           "transformation", "renegotiation"]),
+              default=None)
+@click.option("--incident", default=None, help="The incident behind the change.")
+@click.option("--retire", is_flag=True, help="End the clause on the effective day.")
+@click.pass_obj
+@handle_errors
+def agreement_update(obj: Context, id: str, clause: str, text: str | None,
+                     effective: dt.date, reason: str | None, cause: str | None,
+                     incident: str | None, retire: bool) -> None:
+    """Record a new version of CLAUSE of partnership ID (or its first one)."""
+    row: dict[str, Any] = {"clause": clause, "effective": effective.isoformat(),
+                           "text": text, "reason": reason,
+                           "cause": cause or ("incident" if incident else None),
+                           "incident": incident, "retired": "true" if retire else None}
+    with obj.open() as store:
+        lc.add_records(store, "clauses", [{k: v for k, v in row.items() if v is not None}],
+                       partnership=id, source="command line")
+    click.echo(f"{id}: clause {clause!r} " + ("retired" if retire else "recorded")
+               + f" from {effective}.")
+
+
+@partnership.command()
+@click.argument("id")
+@AS_OF
+@click.option("--min-group", type=click.IntRange(1), default=3, show_default=True,
+              help="Fewest answers a round needs to be shown (anonymity).")
+@click.option("--import", "path", type=click.Path(path_type=Path), default=None,
+              metavar="FILE", help="First import one side's answers from a form export "
+              "(CSV or Excel; needs --side).")
+@click.option("--side", type=click.Choice(["company", "partner"]), default=None,
+              help="Which side answered the form imported.")
+@click.option("--scale", "scale_max", type=click.FloatRange(min=1), default=None,
+              help="Top of the form's answer scale (default 5).")
+@JSON
+@click.pass_obj
+@handle_errors
+def survey(obj: Context, id: str, as_of: dt.date, min_group: int, path: Path | None,
+           side: str | None, scale_max: float | None, as_json: bool) -> None:
+    """Two-sided satisfaction survey of partnership ID: each side's rounds (quarters) by
+    dimension as shares of the scale, withheld below --min-group answers, and the
+    dimension that moved most since the side's previous round.
+
+    \b
+    ecosystem partnership survey voltra-lumen --import answers.csv --side partner
+    """
+    from ecosystem.lifecycle.editing import import_survey
+    from ecosystem.lifecycle.surveys import dimension_moves, survey_rounds
+
+    if path is not None and side is None:
+        raise click.UsageError("--import needs --side company or --side partner.")
+    with obj.open() as store:
+        if path is not None:
+            summary = import_survey(store, id, path, side=side or "", scale_max=scale_max)
+            written = summary.nodes_written.get("survey_response", 0)
+            click.echo(f"{id}: {written} answer(s) imported ({side}).", err=as_json)
+        p = lc.load_partnership(store, id)
+    rounds = survey_rounds(p, as_of=as_of, min_group=min_group)
+    moves = dimension_moves(p, as_of=as_of, min_group=min_group)
+    if as_json:
+        echo_json({"min_group": min_group, "rounds": [r.as_dict() for r in rounds],
+                   "moves": moves})
+        return
+    if not rounds:
+        click.echo(f"{id}: no survey answers before {as_of}.")
+    for r in rounds:
+        if not r.shown:
+            click.echo(f"{r.quarter}  {r.side:<8} {r.answers} answer(s): fewer than "
+                       f"{min_group}, not shown")
+            continue
+        dims = "  ".join(f"{d.replace('_', ' ')} {v:.0%}" for d, v in r.means.items())
+        click.echo(f"{r.quarter}  {r.side:<8} {r.answers} answers  overall "
+                   f"{r.overall:.0%}  {dims}")
+    for who, move in moves.items():
+        click.echo(f"{who}: {move['most'].replace('_', ' ')} moved most, "
+                   f"{move['by']:+.0%} of the scale from {move['from']} to {move['to']}")
 
 
 @partnership.command("exit-plan")

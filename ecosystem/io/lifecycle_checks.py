@@ -19,14 +19,25 @@ import pandas as pd
 
 from ecosystem.errors import Problem
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch
-from ecosystem.model import Node, NodeKind, check_transition
+from ecosystem.model import SURVEY_DIMENSIONS, Node, NodeKind, check_transition
 
-__all__ = ["StoredNodes", "check_lifecycle", "metric_bounds"]
+__all__ = ["CURRENCIES", "StoredNodes", "check_lifecycle", "metric_bounds"]
 
 #: Reads every stored node of one kind (inside the write's transaction).
 StoredNodes = Callable[[NodeKind], list[Node]]
 _SOURCE = "__source__"
 
+#: ISO 4217 codes of the currencies in use (losses and budgets name one of them).
+_ISO_4217 = """
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
+BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
+GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR
+KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK
+MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR
+SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS
+UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
+"""
+CURRENCIES = frozenset(_ISO_4217.split())
 #: (lowest, highest, whole numbers only) for each metric; None: open.
 _BOUNDS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "joint_revenue_share": (0.0, 1.0, False, "a share from 0 to 1 (0.25 for 25%)"),
@@ -110,7 +121,7 @@ def check_lifecycle(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
     """Every problem the lifecycle rules find with ``batch`` written over the store."""
     touched = set(batch.nodes).intersection(
         {NodeKind.PARTNERSHIP, NodeKind.STAGE_CHANGE, NodeKind.KPI, NodeKind.KPI_ACTUAL,
-         NodeKind.INCIDENT})
+         NodeKind.INCIDENT, NodeKind.WHY, NodeKind.CLAUSE, NodeKind.SURVEY_RESPONSE})
     if not touched:
         return []
     problems: list[Problem] = []
@@ -120,8 +131,15 @@ def check_lifecycle(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
         problems += _check_stages(batch, stored)
     if touched & {NodeKind.KPI, NodeKind.KPI_ACTUAL}:
         problems += _check_figures(batch, stored)
+    if NodeKind.WHY in touched:
+        problems += _check_whys(batch, stored)
+    if NodeKind.CLAUSE in touched:
+        problems += _check_clauses(batch, stored)
+    if NodeKind.SURVEY_RESPONSE in touched:
+        problems += _check_surveys(batch, stored)
     if NodeKind.INCIDENT in touched:
         _, incidents = _merged(batch, stored, NodeKind.INCIDENT)
+        problems += _check_shares(incidents)
         problems += [
             _problem(row, "resolved", f"the incident is resolved ({_day(row['resolved'])}) "
                      f"before it happened ({_day(row['date'])})",
@@ -130,6 +148,115 @@ def check_lifecycle(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
             if row.get("resolved") and row.get("date")
             and _day(row["resolved"]) < _day(row["date"])  # type: ignore[operator]
         ]
+    return problems
+
+
+def _check_shares(incidents: list[dict[str, Any]]) -> list[Problem]:
+    """Responsibility in percent: both shares given, summing to 100; a loss has a known
+    currency."""
+    problems = []
+    for row in incidents:
+        ours, theirs = row.get("company_share"), row.get("partner_share")
+        if ours is None and theirs is None:
+            pass
+        elif ours is None or theirs is None:
+            given = "company_share" if ours is not None else "partner_share"
+            missing = "partner_share" if ours is not None else "company_share"
+            problems.append(_problem(row, missing, f"'{given}' is given but '{missing}' is "
+                                     "not", f"Give both shares (in percent, summing to 100); "
+                                     f"e.g. {missing}={100 - float(ours or theirs or 0):g}."))
+        elif abs(float(ours) + float(theirs) - 100) > 1e-6:
+            problems.append(_problem(
+                row, "partner_share", f"the responsibility split {float(ours):g}% + "
+                f"{float(theirs):g}% sums to {float(ours) + float(theirs):g}%, not 100%",
+                f"Make the shares sum to 100, e.g. partner_share={100 - float(ours):g}."))
+        currency = row.get("currency")
+        if currency is not None and str(currency).upper() not in CURRENCIES:
+            problems.append(_problem(row, "currency", f"unknown currency {currency!r}",
+                                     "Give an ISO 4217 code such as EUR, USD, JPY or CNY."))
+        elif row.get("loss") is not None and currency is None:
+            problems.append(_problem(row, "currency", "a loss is given without its currency",
+                                     "Give the currency as an ISO 4217 code, e.g. EUR."))
+    return problems
+
+
+def _check_whys(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
+    """Each incident's why-chain numbered 1, 2, 3 ... with no gap and no step twice."""
+    before, rows = _merged(batch, stored, NodeKind.WHY)
+    new_ids = {str(r["id"]) for r in rows}
+    chains: dict[str, list[dict[str, Any]]] = {}
+    for record in [*(r for i, r in before.items() if i not in new_ids), *rows]:
+        chains.setdefault(str(record.get("incident")), []).append(record)
+    problems = []
+    for incident, chain in chains.items():
+        given = [r for r in chain if ROW in r]
+        if not given:
+            continue
+        steps: dict[int, dict[str, Any]] = {}
+        for record in sorted(chain, key=lambda r: ROW in r):
+            step = int(record["step"])
+            if step in steps and ROW in record:
+                problems.append(_problem(
+                    record, "step", f"step {step} of the why-chain of {incident!r} is "
+                    "given twice", "Number the whys 1, 2, 3 ... once each; to change a "
+                    "step, give its id."))
+            steps[step] = record
+        for gap in sorted(set(range(1, max(steps) + 1)) - set(steps)):
+            after = min((r for s, r in steps.items() if s > gap), key=lambda r: r["step"])
+            blame = after if ROW in after else given[0]
+            problems.append(_problem(
+                blame, "step", f"the why-chain of {incident!r} has a gap: step {gap} is "
+                f"missing before step {int(after['step'])}",
+                f"Add step {gap} (each why answers the one before), or renumber."))
+    return problems
+
+
+def _check_clauses(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
+    """A version has a text unless it retires the clause; an incident as its cause is
+    named; one version per clause and day."""
+    before, rows = _merged(batch, stored, NodeKind.CLAUSE)
+    problems = []
+    for row in rows:
+        if not row.get("text") and not row.get("retired"):
+            problems.append(_problem(row, "text", f"version of clause {row.get('clause')!r} "
+                                     "has no text", "Give the clause's text, or "
+                                     "retired=true to end the clause."))
+        if row.get("cause") == "incident" and not row.get("incident"):
+            problems.append(_problem(row, "incident", "the cause is an incident but no "
+                                     "incident is named", "Give the incident's id."))
+    new_ids = {str(r["id"]) for r in rows}
+    seen: dict[tuple[str, str, str | None], dict[str, Any]] = {
+        (str(r.get("partnership")), str(r.get("clause")), _day(r.get("effective"))): r
+        for i, r in before.items() if i not in new_ids}
+    for row in rows:
+        key = (str(row.get("partnership")), str(row.get("clause")), _day(row.get("effective")))
+        if key in seen:
+            problems.append(_problem(
+                row, "effective", f"clause {key[1]!r} already has a version effective "
+                f"{key[2]} ({seen[key]['id']!r})",
+                "Give that version's id to change it, or another effective day."))
+        seen[key] = row
+    return problems
+
+
+def _check_surveys(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
+    """Every answer on its scale (1 to scale_max); a response answers something."""
+    _, rows = _merged(batch, stored, NodeKind.SURVEY_RESPONSE)
+    problems = []
+    for row in rows:
+        top = float(row.get("scale_max") or 5)
+        answered = [d for d in SURVEY_DIMENSIONS if row.get(d) is not None]
+        if not answered:
+            problems.append(_problem(row, SURVEY_DIMENSIONS[0], "the response answers no "
+                                     "question", "Give at least one of "
+                                     f"{', '.join(SURVEY_DIMENSIONS)}, or leave the row "
+                                     "out."))
+        for d in answered:
+            value = float(row[d])
+            if not 1 <= value <= top:
+                problems.append(_problem(row, d, f"answer {value:g} is out of range for "
+                                         f"a 1-{top:g} scale", f"Give a number from 1 to "
+                                         f"{top:g}, or set scale_max to the form's scale."))
     return problems
 
 

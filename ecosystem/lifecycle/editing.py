@@ -33,6 +33,7 @@ from ecosystem.lifecycle.records import (
 from ecosystem.model import (
     LIFECYCLE_KINDS,
     NODE_SCHEMAS,
+    SURVEY_DIMENSIONS,
     NodeKind,
     RelKind,
     Stage,
@@ -41,7 +42,8 @@ from ecosystem.model import (
 from ecosystem.stores.base import Store, WriteSummary
 
 __all__ = ["RECORD_TABLES", "TIE_KINDS", "add_records", "change_stage", "create_partnership",
-           "delete_partnership", "exit_plan", "import_records", "node_table", "record_table",
+           "delete_partnership", "exit_plan", "import_records", "import_survey", "node_table",
+           "record_table",
            "save_exit_plan", "transform"]
 
 #: The record tables that can be added to a partnership, by table name.
@@ -50,7 +52,8 @@ RECORD_TABLES: Mapping[str, NodeKind] = {
 _PREFIX = {NodeKind.STAGE_CHANGE: "stage", NodeKind.RISK: "risk",
            NodeKind.MILESTONE: "milestone", NodeKind.KPI: "kpi",
            NodeKind.MEETING: "meeting", NodeKind.INCIDENT: "incident",
-           NodeKind.EXIT_STEP: "exit"}
+           NodeKind.EXIT_STEP: "exit", NodeKind.WHY: "why", NodeKind.CLAUSE: "clause",
+           NodeKind.SURVEY_RESPONSE: "survey"}
 #: The relationship kinds that draw a partnership on the graph.
 TIE_KINDS: tuple[RelKind, ...] = (RelKind.PARTNERS_WITH, RelKind.JOINT_VENTURE)
 
@@ -267,6 +270,61 @@ def import_records(store: Store, path: str | Path, *, table: str | None = None,
     return store.write(tables)
 
 
+#: Form-export headers taken as the day a response was given.
+_SURVEY_DAY = ("date", "timestamp", "submitted", "submitted_at", "submission_date",
+               "completed", "end_date", "response_date")
+
+
+def import_survey(store: Store, partnership: str, path: str | Path, *, side: str,
+                  scale_max: float | None = None) -> WriteSummary:
+    """Import one side's answers from a survey form export (CSV or Excel: one row per
+    respondent), all or nothing.
+
+    Columns are matched by name, ignoring case, spaces and punctuation: one per survey
+    dimension (``Decision speed``, ``resource support`` ...; a header that contains the
+    dimension's words counts too) and the day answered (``Timestamp``, ``Date``,
+    ``Submitted at`` ...; a time of day is dropped). Every other column (names, e-mail
+    addresses, comments) is left out: nothing that identifies a respondent is stored.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ImportRefused([Problem(file=str(path), message="no such file",
+                                     fix="Check the path.")])
+    (raw, *_) = list(read_table_file(path, name="survey_responses"))
+    frame = raw.frame
+    names = {c: re.sub(r"[^a-z0-9]+", "_", str(c).lower()).strip("_") for c in frame.columns}
+    chosen: dict[str, str] = {}
+    for column, name in names.items():
+        for d in SURVEY_DIMENSIONS:
+            if d not in chosen.values() and (name == d or f"_{d}_" in f"_{name}_"):
+                chosen[column] = d
+        if name in _SURVEY_DAY and "date" not in chosen.values():
+            chosen[column] = "date"
+    problems = []
+    if "date" not in chosen.values():
+        problems.append(Problem(file=raw.source, row=1, message="no column gives the day "
+                                "answered", fix="Add a 'date' column (or keep the form's "
+                                "'Timestamp' column)."))
+    if not set(chosen.values()) & set(SURVEY_DIMENSIONS):
+        problems.append(Problem(
+            file=raw.source, row=1, message="no column answers a survey dimension",
+            fix="Name the answer columns after the dimensions: "
+            + ", ".join(d.replace("_", " ") for d in SURVEY_DIMENSIONS) + "."))
+    if problems:
+        raise ImportRefused(problems)
+    kept = frame[[c for c in frame.columns if c in chosen or str(c).startswith("__")]]
+    kept = kept.rename(columns=chosen)
+    day = kept["date"].astype("string").str.strip()
+    parsed = pd.to_datetime(day, errors="coerce", format="mixed")
+    kept["date"] = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), day)
+    kept["side"] = side
+    if scale_max is not None:
+        kept["scale_max"] = scale_max
+    table = RawTable("survey_responses", raw.source, kept.reset_index(drop=True))
+    return store.write([_completed(store, NodeKind.SURVEY_RESPONSE, table, partnership,
+                                   set())])
+
+
 def _completed(store: Store, kind: NodeKind, table: RawTable, partnership: str | None,
                taken: set[str]) -> RawTable:
     frame = table.frame.copy()
@@ -362,7 +420,9 @@ def delete_partnership(store: Store, id: str) -> int:
     for kind, items in ((NodeKind.STAGE_CHANGE, p.stages), (NodeKind.RISK, p.risks),
                         (NodeKind.MILESTONE, p.milestones), (NodeKind.KPI, p.kpis),
                         (NodeKind.MEETING, p.meetings), (NodeKind.INCIDENT, p.incidents),
-                        (NodeKind.EXIT_STEP, p.exit_steps)):
+                        (NodeKind.EXIT_STEP, p.exit_steps), (NodeKind.WHY, p.whys),
+                        (NodeKind.CLAUSE, p.clauses),
+                        (NodeKind.SURVEY_RESPONSE, p.surveys)):
         records += [(kind, r.id) for r in items]
     store.delete_nodes([*records, (NodeKind.PARTNERSHIP, p.id)])
     return len(records)

@@ -9,7 +9,9 @@ diagnosis reports
   day), the share delivered on or before their due day; the **delivery-delay rate** is the
   rest (delivered late, or overdue), and the mean delay in days;
 * **satisfaction**: the latest partner-satisfaction score as a share of its scale, and its
-  change from the previous score (the trend);
+  change from the previous score (the trend); the scores are those of satisfaction KPIs and
+  the quarterly means of two-sided surveys (:mod:`ecosystem.lifecycle.surveys`, rounds
+  large enough to be shown), and each period names the survey dimension that moved most;
 * **communication**: meetings held per tracked level against the cadence, counting only
   the days the partnership was operating (active, under review, in a buffer period,
   transformed or exiting).
@@ -35,6 +37,7 @@ from typing import Any
 from ecosystem.dates import add_months, checked_day
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.records import Partnership
+from ecosystem.lifecycle.surveys import dimension_moves, survey_series
 
 __all__ = ["BANDS", "HealthWeights", "KpiGap", "PeriodHealth", "band", "diagnose",
            "period_start"]
@@ -117,6 +120,7 @@ class PeriodHealth:
     communication: dict[str, tuple[int, float]] = field(default_factory=dict)
     components: dict[str, float] = field(default_factory=dict)
     index: float | None = None
+    survey_moves: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def band(self) -> str | None:
@@ -184,7 +188,8 @@ def diagnose(partnership: Partnership, *, as_of: dt.date,
                         *(m.date for m in partnership.meetings)) if d < day]
     if not days:
         return []
-    scores = satisfaction_series(partnership, day)
+    scores = sorted([*satisfaction_series(partnership, day),
+                     *survey_series(partnership, as_of=day)], key=lambda s: s[0])
     out = []
     start = period_start(min(days), months)
     while start < day:
@@ -239,7 +244,8 @@ def _period(p: Partnership, start: dt.date, end: dt.date, as_of: dt.date,
         mean_delay_days=sum(late_days) / len(late_days) if late_days else None,
         satisfaction=satisfaction, satisfaction_trend=trend,
         communication=communication, components=components,
-        index=None if index is None else round(index, 1))
+        index=None if index is None else round(index, 1),
+        survey_moves=dimension_moves(p, as_of=cut) if p.surveys else {})
 
 
 def _kpi_gaps(p: Partnership, start: dt.date, end: dt.date, as_of: dt.date

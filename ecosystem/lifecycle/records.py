@@ -18,13 +18,23 @@ from typing import Any, TypeVar
 
 from ecosystem.dates import add_months
 from ecosystem.errors import InvalidValue
-from ecosystem.model import LEVELS, TRANSITIONS, Node, NodeKind, Stage, check_transition
+from ecosystem.model import (
+    LEVELS,
+    LIFECYCLE_KINDS,
+    SURVEY_DIMENSIONS,
+    TRANSITIONS,
+    Node,
+    NodeKind,
+    Stage,
+    check_transition,
+)
 from ecosystem.stores.base import Store
 
 __all__ = [
     "DEFAULT_CADENCE_DAYS",
     "OPERATING_STAGES",
     "TRANSITIONS",
+    "Clause",
     "ExitStep",
     "Incident",
     "Kpi",
@@ -34,6 +44,8 @@ __all__ = [
     "Partnership",
     "Risk",
     "StageChange",
+    "SurveyResponse",
+    "Why",
     "add_months",
     "check_transition",
     "load_partnership",
@@ -118,6 +130,7 @@ class Milestone:
     resources: str | None = None
     acceptance: str | None = None
     delivered: dt.date | None = None
+    incident: str | None = None
 
     @property
     def is_on_time(self) -> bool:
@@ -190,8 +203,59 @@ class Incident:
     name: str = ""
     root_cause: str | None = None
     responsibility: str | None = None
+    company_share: float | None = None
+    partner_share: float | None = None
+    loss: float | None = None
+    currency: str | None = None
+    clause: str | None = None
     remedy: str | None = None
     resolved: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Why:
+    """Step ``step`` of an incident's five-whys chain."""
+
+    id: str
+    incident: str
+    step: int
+    why: str
+    evidence: str | None = None
+    cause: str | None = None
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One version of one agreement clause, in force from ``effective``."""
+
+    id: str
+    clause: str
+    effective: dt.date
+    text: str | None = None
+    reason: str | None = None
+    cause: str | None = None
+    incident: str | None = None
+    retired: bool | None = None
+
+
+@dataclass(frozen=True)
+class SurveyResponse:
+    """One side's anonymous answer to a satisfaction survey, per dimension."""
+
+    id: str
+    side: str
+    date: dt.date
+    decision_speed: float | None = None
+    resource_support: float | None = None
+    communication: float | None = None
+    value_delivered: float | None = None
+    trust: float | None = None
+    scale_max: float | None = None
+
+    def answers(self) -> dict[str, float]:
+        """The dimensions answered, with their answers."""
+        return {d: float(v) for d in SURVEY_DIMENSIONS
+                if (v := getattr(self, d)) is not None}
 
 
 @dataclass(frozen=True)
@@ -222,6 +286,9 @@ class Partnership:
     meetings: tuple[Meeting, ...] = ()
     incidents: tuple[Incident, ...] = ()
     exit_steps: tuple[ExitStep, ...] = ()
+    whys: tuple[Why, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+    surveys: tuple[SurveyResponse, ...] = ()
 
     def stage_on(self, day: dt.date | None = None) -> str | None:
         """The stage on ``day`` (None: the latest); None before the first change."""
@@ -315,6 +382,9 @@ def partnership_from_nodes(node: Node, records: Mapping[NodeKind, Iterable[Node]
         meetings=_sorted(build(NodeKind.MEETING, Meeting), "date", "id"),
         incidents=_sorted(build(NodeKind.INCIDENT, Incident), "date", "id"),
         exit_steps=_sorted(build(NodeKind.EXIT_STEP, ExitStep), "date", "id"),
+        whys=_sorted(build(NodeKind.WHY, Why), "incident", "step", "id"),
+        clauses=_sorted(build(NodeKind.CLAUSE, Clause), "clause", "effective", "id"),
+        surveys=_sorted(build(NodeKind.SURVEY_RESPONSE, SurveyResponse), "date", "id"),
     )
 
 
@@ -339,9 +409,7 @@ def _with_records(store: Store, nodes: list[Node]) -> list[Partnership]:
     kpi_owner = {n.id: str(n.properties.get("partnership"))
                  for n in store.nodes(NodeKind.KPI)}
     grouped: dict[str, dict[NodeKind, list[Node]]] = {n.id: {} for n in nodes}
-    for kind in (NodeKind.STAGE_CHANGE, NodeKind.RISK, NodeKind.MILESTONE, NodeKind.KPI,
-                 NodeKind.KPI_ACTUAL, NodeKind.MEETING, NodeKind.INCIDENT,
-                 NodeKind.EXIT_STEP):
+    for kind in LIFECYCLE_KINDS[1:]:
         for record in store.nodes(kind):
             if kind is NodeKind.KPI_ACTUAL:
                 owner = kpi_owner.get(str(record.properties.get("kpi")))

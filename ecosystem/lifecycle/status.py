@@ -10,9 +10,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ecosystem.dates import checked_day
+from ecosystem.lifecycle.agreement import agreement_on, agreement_versions
+from ecosystem.lifecycle.conflicts import conflicts
 from ecosystem.lifecycle.health import HealthWeights, PeriodHealth, diagnose
 from ecosystem.lifecycle.records import Partnership, load_partnerships
 from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate
+from ecosystem.lifecycle.surveys import MIN_GROUP, dimension_moves, survey_rounds
 from ecosystem.model import NodeKind
 from ecosystem.stores.base import Store
 
@@ -120,6 +123,13 @@ def partnership_report(p: Partnership, *, as_of: dt.date,
         "meetings": [plain(m) for m in p.meetings if m.date <= day],
         "incidents": [plain(i) for i in p.incidents if i.date <= day],
         "exit_steps": [plain(s) for s in p.exit_steps],
+        "conflicts": [c.as_dict() for c in conflicts(p, as_of=day)],
+        "agreement": {
+            "versions": [v.isoformat() for v in agreement_versions(p) if v <= day],
+            "clauses": [plain(c) for c in agreement_on(p, day).values()]},
+        "surveys": {"min_group": MIN_GROUP,
+                    "rounds": [r.as_dict() for r in survey_rounds(p, as_of=day)],
+                    "moves": dimension_moves(p, as_of=day)},
         "health": [h.as_dict() for h in periods],
         "alerts": [a.as_dict() for a in alerts],
     }

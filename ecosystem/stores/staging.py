@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["BUCKET_ROWS", "StagedRelationships", "props_json", "texts"]
 
 #: The most rows a bucket holds when it is read to be sorted and written.
-BUCKET_ROWS = 200_000
-_FIRST_BUCKETS = 32  # ranges of a kind's key, from the quantiles of its first chunk
+BUCKET_ROWS = 50_000
+_FIRST_BUCKETS = 64  # ranges of a kind's key, from the quantiles of its first chunk
 _SAMPLE = 4_096  # keys sampled to split a bucket
 _INSERT_ROWS = 50_000  # rows per executemany
 _IDENTITY = ("source", "target", "since", "key")
