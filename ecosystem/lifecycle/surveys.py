@@ -40,7 +40,8 @@ class SurveyRound:
     def as_dict(self) -> dict[str, Any]:
         return {"side": self.side, "quarter": self.quarter.isoformat(),
                 "answers": self.answers, "shown": self.shown,
-                "means": self.means, "overall": self.overall}
+                "means": {d: round(v, 4) for d, v in self.means.items()},
+                "overall": None if self.overall is None else round(self.overall, 4)}
 
 
 def _quarter(day: dt.date) -> dt.date:
@@ -63,8 +64,8 @@ def survey_rounds(p: Partnership, *, as_of: dt.date, min_group: int = MIN_GROUP
                 values = [v / float(r.scale_max or 5) for r in answers
                           if (v := r.answers().get(d)) is not None]
                 if values:
-                    means[d] = round(sum(values) / len(values), 4)
-        overall = round(sum(means.values()) / len(means), 4) if means else None
+                    means[d] = sum(values) / len(values)
+        overall = sum(means.values()) / len(means) if means else None
         rounds.append(SurveyRound(side, quarter, len(answers), shown, means, overall))
     return rounds
 
