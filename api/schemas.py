@@ -360,6 +360,19 @@ class PartnershipOut(BaseModel):
     surveys: dict[str, Any] = Field(
         description="Survey rounds (side and quarter; averages only for rounds of at least "
         "min_group answers) and the dimension that moved most per side.")
+    budget: list[dict[str, Any]] = Field(
+        description="Per milestone, side and currency: planned, moved by reallocations, "
+        "budget, actual, variance, people.")
+    reallocations: list[dict[str, Any]]
+    pool: list[dict[str, Any]] = Field(description="Resource pool entries.")
+    pool_warnings: list[dict[str, Any]] = Field(
+        description="Pool entries touching a protected item of either side.")
+    attribution: list[dict[str, Any]] = Field(
+        description="Shared customers' orders split by each side's contribution.")
+    rotations: list[dict[str, Any]]
+    evaluation: dict[str, Any] | None = Field(
+        description="From the graph: joint patents, PageRank with and without the "
+        "partnership, third parties that tied to either side since the start.")
     health: list[PeriodHealthOut]
     alerts: list[AlertOut]
 

@@ -76,7 +76,14 @@ class NodeKind(StrEnum):
     WHY = "why"
     CLAUSE = "clause"
     SURVEY_RESPONSE = "survey_response"
+    BUDGET_LINE = "budget_line"
+    REALLOCATION = "reallocation"
+    POOL_ENTRY = "pool_entry"
+    SHARED_CUSTOMER = "shared_customer"
+    ROTATION = "rotation"
     EXIT_STEP = "exit_step"
+    # What a company does not share in partnerships (resource-pool rules, stage 3.2).
+    PROTECTED_ITEM = "protected_item"
     # Entity resolution: one record per merge of two organisations (undone by unmerge).
     MERGE = "merge"
     # Alerts that reached people: one record per alert accepted by one channel.
@@ -493,6 +500,110 @@ _LIFECYCLE_SCHEMAS = (
         "groups large enough (`survey --min-group`).",
     ),
     NodeSchema(
+        NodeKind.BUDGET_LINE,
+        "budget_lines",
+        (
+            replace(_ID, example="voltra-lumen/budget/1"),
+            _PARTNERSHIP_REF,
+            Field("side", FieldType.ENUM, required=True, choices=("company", "partner"),
+                  doc="Whose money and people."),
+            Field("milestone", references=NodeKind.MILESTONE,
+                  doc="The milestone it funds; empty for the partnership as a whole."),
+            Field("currency", required=True, doc="ISO 4217 code.", example="EUR"),
+            Field("planned", FieldType.FLOAT, minimum=0, doc="Planned spend."),
+            Field("actual", FieldType.FLOAT, minimum=0, doc="Actual spend so far."),
+            Field("people_planned", FieldType.FLOAT, minimum=0,
+                  doc="Planned people (full-time equivalents)."),
+            Field("people_actual", FieldType.FLOAT, minimum=0,
+                  doc="People actually working on it (full-time equivalents)."),
+            Field("date", FieldType.DATE, doc="Day the figures were known."),
+            Field("note"),
+        ),
+        "Planned and actual spend and people of one side, for one milestone or the whole "
+        "partnership.",
+    ),
+    NodeSchema(
+        NodeKind.REALLOCATION,
+        "reallocations",
+        (
+            replace(_ID, example="voltra-lumen/realloc/1"),
+            _PARTNERSHIP_REF,
+            Field("meeting", required=True, references=NodeKind.MEETING,
+                  doc="The executive meeting that decided it."),
+            Field("side", FieldType.ENUM, required=True, choices=("company", "partner"),
+                  doc="Whose resources move."),
+            Field("from_milestone", references=NodeKind.MILESTONE,
+                  doc="Where they come from (empty: the partnership's reserve)."),
+            Field("to_milestone", references=NodeKind.MILESTONE,
+                  doc="Where they go (empty: back to the reserve)."),
+            Field("amount", FieldType.FLOAT, minimum=0, doc="Money moved."),
+            Field("currency", doc="ISO 4217 code of the amount."),
+            Field("people", FieldType.FLOAT, minimum=0, doc="People moved (FTE)."),
+            Field("reason"),
+        ),
+        "Resources moved between milestones by an executive meeting (stage 3.1).",
+    ),
+    NodeSchema(
+        NodeKind.POOL_ENTRY,
+        "pool_entries",
+        (
+            replace(_ID, example="voltra-lumen/pool/1"),
+            _PARTNERSHIP_REF,
+            Field("pool", FieldType.ENUM, required=True,
+                  choices=("shared_scope", "joint_lab", "patent_pool"),
+                  doc="Which part of the resource pool."),
+            Field("side", FieldType.ENUM, required=True, choices=("company", "partner",
+                                                                   "joint"),
+                  doc="Who contributes it."),
+            replace(_NAME, required=False, doc="What it is."),
+            Field("technology_class", references=NodeKind.TECHNOLOGY_CLASS,
+                  doc="The technology class shared."),
+            Field("capability", references=NodeKind.CAPABILITY, doc="The capability shared."),
+            Field("patent", references=NodeKind.PATENT, doc="The patent shared."),
+            Field("date", FieldType.DATE, doc="Day it entered the pool."),
+        ),
+        "One entry of a partnership's resource pool (shared scope, joint lab, patent pool), "
+        "checked against both sides' protected items.",
+    ),
+    NodeSchema(
+        NodeKind.SHARED_CUSTOMER,
+        "shared_customers",
+        (
+            replace(_ID, example="voltra-lumen/customer/1"),
+            _PARTNERSHIP_REF,
+            Field("customer", required=True, references=NodeKind.COMPANY,
+                  doc="The customer served together."),
+            Field("date", FieldType.DATE, required=True, doc="Day of the order."),
+            Field("order_value", FieldType.FLOAT, required=True, minimum=0),
+            Field("currency", required=True, doc="ISO 4217 code.", example="EUR"),
+            Field("company_contribution", FieldType.FLOAT, required=True, minimum=0,
+                  maximum=100, doc="Our contribution to the order, in percent."),
+            Field("partner_contribution", FieldType.FLOAT, required=True, minimum=0,
+                  maximum=100, doc="The partner's contribution, in percent (the two sum "
+                  "to 100)."),
+        ),
+        "An order of a shared customer and each side's contribution, for attribution.",
+    ),
+    NodeSchema(
+        NodeKind.ROTATION,
+        "rotations",
+        (
+            replace(_ID, example="voltra-lumen/rotation/1"),
+            _PARTNERSHIP_REF,
+            Field("person", required=True, doc="Who rotates (a name or staff number)."),
+            Field("home_side", FieldType.ENUM, required=True, choices=("company", "partner"),
+                  doc="The side the person comes from."),
+            Field("start", FieldType.DATE, required=True),
+            Field("end", FieldType.DATE),
+            Field("non_compete_until", FieldType.DATE,
+                  doc="Last day of the non-compete term."),
+            Field("now_at", references=NodeKind.COMPANY,
+                  doc="Where the person works now, when known."),
+            Field("now_at_since", FieldType.DATE, doc="Since when."),
+        ),
+        "A talent rotation between the sides, with its non-compete term.",
+    ),
+    NodeSchema(
         NodeKind.EXIT_STEP,
         "exit_steps",
         (
@@ -574,6 +685,25 @@ NODE_SCHEMAS: Mapping[NodeKind, NodeSchema] = {
             ),
             "An organisation: a firm, a non-profit, a university, a public body (see "
             "`org_type`).",
+        ),
+        NodeSchema(
+            NodeKind.PROTECTED_ITEM,
+            "protected_items",
+            (
+                replace(_ID, example="voltra/protected/1"),
+                Field("company", required=True, references=NodeKind.COMPANY,
+                      doc="Whose core technology it is."),
+                Field("technology_class", references=NodeKind.TECHNOLOGY_CLASS,
+                      doc="A technology class the company does not share."),
+                Field("capability", references=NodeKind.CAPABILITY,
+                      doc="A capability the company does not share."),
+                Field("patent", references=NodeKind.PATENT,
+                      doc="A patent the company does not share."),
+                Field("reason"),
+            ),
+            "One item of a company's protected core-technology list (exactly one of "
+            "technology_class, capability, patent): partnerships' resource pools are "
+            "checked against it.",
         ),
         NodeSchema(
             NodeKind.INDUSTRY,

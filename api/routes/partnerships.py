@@ -37,7 +37,9 @@ Id = Annotated[str, Path(min_length=1, max_length=500, examples=["voltra-cortex"
 Stage = Literal[STAGES]  # type: ignore[valid-type]
 Value = CellValue
 RecordTable = Literal["risks", "milestones", "kpis", "kpi_actuals", "meetings", "incidents",
-                      "whys", "clauses", "survey_responses", "exit_steps"]
+                      "whys", "clauses", "survey_responses", "budget_lines",
+                      "reallocations", "pool_entries", "shared_customers", "rotations",
+                      "exit_steps"]
 
 
 class PartnershipIn(RequestModel):
@@ -92,8 +94,10 @@ def create_partnership(store: StoreDep, body: PartnershipIn) -> dict[str, Any]:
 @router.get("/partnerships/{partnership}", response_model=PartnershipOut)
 def get_partnership(store: StoreDep, partnership: Id, as_of: AsOfOrToday) -> dict[str, Any]:
     """Everything about one partnership: stages, risks, milestones, KPIs, meetings,
-    incidents, exit steps, health per period and alerts."""
-    return lc.partnership_report(lc.load_partnership(store, partnership), as_of=as_of)
+    incidents and their conflict log, agreement, surveys, budget, resource pool, exit steps,
+    health per period, alerts, and the evaluation from the graph."""
+    return lc.partnership_report(lc.load_partnership(store, partnership), as_of=as_of,
+                                 store=store)
 
 
 @router.patch("/partnerships/{partnership}", dependencies=[WriteAccess],
@@ -195,6 +199,47 @@ def partnership_agreement_diff(
     changes = agreement_diff(lc.load_partnership(store, partnership),
                              version(start, "from"), version(end, "to"))
     return [c.as_dict() for c in changes]
+
+
+_Text = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/cases")
+def list_cases(store: StoreDep, category: _Text = None, stage: _Text = None,
+               cause: _Text = None, kpi_gap: _Text = None, words: _Text = None
+               ) -> list[dict[str, Any]]:
+    """The case library: resolved incidents, transformations and exits with their context
+    (stage, fishbone causes, KPI gaps) and what was done, filtered by what is given."""
+    from ecosystem.lifecycle.cases import case_library
+
+    return [c.as_dict() for c in case_library(store, category=category, stage=stage,
+                                               cause=cause, kpi_gap=kpi_gap, words=words)]
+
+
+@router.get("/cases/similar")
+def similar_cases(store: StoreDep,
+                  partnership: Annotated[str, Query(min_length=1, max_length=500)],
+                  incident: Annotated[str, Query(min_length=1, max_length=500)],
+                  top: Annotated[int, Query(ge=1, le=50)] = 3) -> dict[str, Any]:
+    """The past cases most like an incident, and the action the decision tree learned
+    from the cases recommends (with the cases behind it and the rules as text)."""
+    from ecosystem.lifecycle.cases import advise
+    from ecosystem.lifecycle.cases import similar_cases as similar
+
+    found = similar(store, partnership, incident, top=top)
+    advice = advise(store, partnership, incident)
+    return {"similar": [{**c.as_dict(), "similarity": score} for c, score in found],
+            "recommended": advice.action, "behind": [c.id for c in advice.behind],
+            "rules": advice.rules or None}
+
+
+@router.get("/playbook", response_class=Response,
+            responses={200: {"content": {"text/markdown": {}}}})
+def get_playbook(store: StoreDep) -> Response:
+    """The case library and the decision rules as a Markdown document."""
+    from ecosystem.lifecycle.cases import playbook
+
+    return Response(playbook(store), media_type="text/markdown; charset=utf-8")
 
 
 @router.get("/alerts", response_model=list[AlertOut])

@@ -135,7 +135,7 @@ def show(obj: Context, id: str, as_of: dt.date, rules: Path | None, as_json: boo
     meetings, incidents, exit steps, health per period and alerts."""
     with obj.open() as store:
         report = lc.partnership_report(lc.load_partnership(store, id), as_of=as_of,
-                                       config=_config(rules))
+                                       config=_config(rules), store=store)
     if as_json:
         echo_json(report)
         return
@@ -175,7 +175,8 @@ def show(obj: Context, id: str, as_of: dt.date, rules: Path | None, as_json: boo
         + (f"; {len(c['remedial'])} remedial milestone(s)" if c["remedial"] else "")
         + (f"; proposed: update clause {c['proposal']['clause']!r}" if c["proposal"] else "")
         for c in report["conflicts"]])
-    _section(f"Agreement (version {len(report['agreement']['versions'])})", [
+    versions = len(report["agreement"]["versions"])
+    _section(f"Agreement (version {versions})" if versions else "Agreement", [
         f"[{c['clause']}] since {c['effective']}: {c['text']}"
         for c in report["agreement"]["clauses"]])
     _section("Survey rounds", [
@@ -186,6 +187,22 @@ def show(obj: Context, id: str, as_of: dt.date, rules: Path | None, as_json: boo
         for r in report["surveys"]["rounds"]] + [
         f"{side}: {m['most'].replace('_', ' ')} moved most ({m['by']:+.0%})"
         for side, m in report["surveys"]["moves"].items()])
+    _section("Budget (planned after reallocations; actual; variance)", [
+        f"{r['milestone'] or '(partnership)':<28} {r['side']:<8} {r['budget']:>12,.0f} "
+        f"{r['currency']}  actual " + ("-" if r["actual"] is None else
+                                       f"{r['actual']:,.0f} ({r['variance']:+,.0f})")
+        for r in report["budget"]])
+    _section("Resource pool warnings", [
+        f"{w['pool']} entry {w['entry']} ({w['side']}) {w['how']}: {w['protected']} is "
+        f"protected by {w['owner']}" for w in report["pool_warnings"]])
+    if report["evaluation"] is not None:
+        ev = report["evaluation"]
+        share = ev["influence"]["share_from_partnership"]
+        _section(f"Evaluation from the graph (since {ev['start']})", [
+            f"joint patents: {len(ev['joint_patents'])}",
+            "PageRank of the company owed to the partnership: "
+            + ("-" if share is None else f"{share:.0%}"),
+            f"third parties that tied to either side: {ev['third_parties_count']}"])
     _section("Alerts", [_alert_line(a) for a in report["alerts"]])
 
 
@@ -288,7 +305,8 @@ def import_(obj: Context, path: Path, table: str | None, partnership_id: str | N
               help="Period length (default: the partnership's review_months, else 6).")
 @click.option("--weights", default=None, metavar="NAME=W,...",
               help="Index weights, e.g. kpis=0.5,milestones=0.3,satisfaction=0.2 "
-              "(components not named get 0; default 0.4/0.3/0.2/0.1 with communication).")
+              "(components not named get 0; default 0.4/0.3/0.2/0.1/0.1 with communication and "
+              "budget).")
 @JSON
 @click.pass_obj
 @handle_errors
@@ -729,4 +747,224 @@ def digest(obj: Context, as_of: dt.date, days: int, send: bool, rules: Path | No
         click.echo(digest_text(entry, data["as_of"], data["since"]))
 
 
-COMMANDS = [partnership, alerts, dashboard, digest]
+@partnership.command("budget")
+@click.argument("id")
+@AS_OF
+@JSON
+@click.pass_obj
+@handle_errors
+def budget_(obj: Context, id: str, as_of: dt.date, as_json: bool) -> None:
+    """Budget of partnership ID per milestone and side: planned spend and people after the
+    executive meetings' reallocations, actual, variance (never summed across currencies).
+
+    \b
+    ecosystem partnership add voltra-lumen budget_lines side=company currency=EUR \\
+        milestone=voltra-lumen/milestone/001 planned=200000 actual=230000
+    ecosystem partnership add voltra-lumen reallocations meeting=voltra-lumen/meeting/004 \\
+        side=company from_milestone=... to_milestone=... amount=50000 currency=EUR
+    """
+    from ecosystem.lifecycle.resources import budget
+
+    with obj.open() as store:
+        p = lc.load_partnership(store, id)
+    rows = budget(p, as_of=as_of)
+    if as_json:
+        echo_json([r.as_dict() for r in rows])
+        return
+    if not rows:
+        click.echo(f"{id}: no budget recorded.")
+    names = {m.id: m.name or m.id for m in p.milestones}
+    for r in rows:
+        where = names.get(r.milestone or "", r.milestone or "(partnership)")
+        moved = f" ({r.moved:+,.0f} moved)" if r.moved else ""
+        actual = ("actual -" if r.actual is None else
+                  f"actual {r.actual:,.0f}, variance {r.variance:+,.0f}")
+        people = ""
+        if r.people_planned is not None or r.people_actual is not None:
+            people = (f"; people {_figure(r.people_planned)} planned, "
+                      f"{_figure(r.people_actual)} actual")
+        click.echo(f"{where:<36} {r.side:<8} budget {r.budget:,.0f} {r.currency}{moved}; "
+                   f"{actual}{people}")
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+@partnership.command()
+@click.argument("id")
+@AS_OF
+@JSON
+@click.pass_obj
+@handle_errors
+def resources(obj: Context, id: str, as_of: dt.date, as_json: bool) -> None:
+    """Resource pool of partnership ID: shared scope, joint lab and patent-pool entries
+    with a warning for each protected item they touch, shared customers' orders attributed
+    by contribution, and talent rotations with their non-compete terms.
+
+    \b
+    ecosystem partnership protect cortex --class uspc-704
+    ecosystem partnership add voltra-cortex pool_entries pool=patent_pool side=partner \\
+        patent=US1234567
+    """
+    from ecosystem.lifecycle.resources import attribution, pool_warnings, rotations
+
+    with obj.open() as store:
+        p = lc.load_partnership(store, id)
+    warnings, orders, people = pool_warnings(p), attribution(p, as_of=as_of), \
+        rotations(p, as_of=as_of)
+    if as_json:
+        echo_json({"pool": [{"id": e.id, "pool": e.pool, "side": e.side, "name": e.name,
+                             "technology_class": e.technology_class,
+                             "capability": e.capability, "patent": e.patent}
+                            for e in p.pool],
+                   "warnings": [w.as_dict() for w in warnings],
+                   "attribution": orders, "rotations": people})
+        return
+    _section("Resource pool", [
+        f"{e.pool:<12} {e.side:<8} {e.name or e.technology_class or e.capability or e.patent}"
+        for e in p.pool])
+    _section("Warnings", [f"! {w}" for w in warnings])
+    _section("Shared customers (attribution by contribution)", [
+        f"{o['customer']:<24} {o['orders']} order(s) {o['value']:,.2f} {o['currency']}: "
+        f"{p.company} {o['company']:,.2f}, {p.partner} {o['partner']:,.2f}" for o in orders])
+    _section("Rotations", [
+        f"{r['person']} from {r['home']} since {r['start']}: non-compete {r['non_compete']}"
+        + (f" (until {r['non_compete_until']})" if r["non_compete_until"] else "")
+        + (f"; now at {r['now_at']}" + (" (a COMPETITOR)" if r["at_competitor"] else "")
+           if r["now_at"] else "") for r in people])
+
+
+@partnership.command()
+@click.argument("company")
+@click.option("--class", "technology_class", default=None, metavar="ID",
+              help="A technology class it does not share.")
+@click.option("--capability", default=None, metavar="ID")
+@click.option("--patent", default=None, metavar="ID")
+@click.option("--reason", default=None)
+@click.pass_obj
+@handle_errors
+def protect(obj: Context, company: str, technology_class: str | None,
+            capability: str | None, patent: str | None, reason: str | None) -> None:
+    """Add an item to COMPANY's protected core-technology list (give exactly one of
+    --class, --capability, --patent); every partnership's resource pool is checked
+    against it."""
+    from ecosystem.lifecycle.editing import protect_item
+
+    with obj.open() as store:
+        item = protect_item(store, company, technology_class=technology_class,
+                            capability=capability, patent=patent, reason=reason)
+    click.echo(f"{company}: {item} protected.")
+
+
+@partnership.command()
+@click.argument("id")
+@AS_OF
+@JSON
+@click.pass_obj
+@handle_errors
+def evaluate(obj: Context, id: str, as_of: dt.date, as_json: bool) -> None:
+    """Evaluation of partnership ID from the graph: joint patents (co-held, filed since the
+    start; also the actuals of a joint_patents KPI), the company's PageRank with and
+    without the partnership, and the third parties that tied to either side since."""
+    from ecosystem.lifecycle.evaluation import evaluation
+
+    with obj.open() as store:
+        result = evaluation(store, lc.load_partnership(store, id), as_of=as_of)
+    if as_json:
+        echo_json(result)
+        return
+    influence = result["influence"]
+    click.echo(f"{id} from {result['start']} to {result['as_of']}:")
+    click.echo(f"  joint patents: {len(result['joint_patents'])}"
+               + "".join(f"\n    {j['day']}  {j['patent']}" for j in result["joint_patents"]))
+    if influence["pagerank_with"] is not None:
+        click.echo(f"  PageRank with the partnership {influence['pagerank_with']:.4f}, "
+                   f"without {influence['pagerank_without']:.4f} "
+                   f"({influence['share_from_partnership']:.0%} owed to it)")
+    click.echo(f"  third parties that tied to either side: {result['third_parties_count']}")
+    for t in result["third_parties"]:
+        click.echo(f"    {t['since']}  {t['third_party']:<20} {t['kind']} ({t['side']})")
+
+
+@click.command()
+@click.option("--category", default=None, help="Incident category, transformation or exit.")
+@click.option("--stage", default=None, help="The stage the case happened in.")
+@click.option("--cause", type=click.Choice(["people", "process", "technology", "resources",
+                                           "contract", "environment"]), default=None,
+              help="A fishbone cause of its why-chain.")
+@click.option("--kpi-gap", default=None, metavar="METRIC",
+              help="A KPI metric below target before it.")
+@click.option("--words", default=None, help="Words in its title, root cause or remedy.")
+@click.option("--like", nargs=2, default=None, metavar="PARTNERSHIP INCIDENT",
+              help="Instead: the past cases most like this incident, and the action the "
+                   "decision tree recommends.")
+@JSON
+@click.pass_obj
+@handle_errors
+def cases(obj: Context, category: str | None, stage: str | None, cause: str | None,
+          kpi_gap: str | None, words: str | None, like: tuple[str, str] | None,
+          as_json: bool) -> None:
+    """The case library: resolved incidents, transformations and exits of every
+    partnership, with their context and what was done (docs/method.md, stage 4.3).
+
+    \b
+    ecosystem cases --cause contract
+    ecosystem cases --like voltra-cortex voltra-cortex/incident/002
+    """
+    from ecosystem.lifecycle.cases import advise, case_library, similar_cases
+
+    with obj.open() as store:
+        if like is not None:
+            similar = similar_cases(store, *like)
+            advice = advise(store, *like)
+            if as_json:
+                echo_json({"similar": [{**c.as_dict(), "similarity": s} for c, s in similar],
+                           "recommended": advice.action,
+                           "behind": [c.id for c in advice.behind],
+                           "rules": advice.rules or None})
+                return
+            _section(f"Past cases like {like[1]}", [
+                f"{s:.2f}  {c.date}  {c.title}: {c.action} ({c.done})" for c, s in similar])
+            if advice.action is not None:
+                click.echo(f"\nThe decision tree recommends: {advice.action} (learned from "
+                           f"{advice.cases} case(s); behind it: "
+                           + ", ".join(c.title for c in advice.behind) + ")")
+                click.echo(advice.rules)
+            return
+        found = case_library(store, category=category, stage=stage, cause=cause,
+                             kpi_gap=kpi_gap, words=words)
+    if as_json:
+        echo_json([c.as_dict() for c in found])
+        return
+    if not found:
+        click.echo("No case matches.")
+    for c in found:
+        click.echo(f"{c.date}  {c.kind:<14} {c.title}\n    stage {c.stage or '-'}; "
+                   f"causes {', '.join(c.causes) or '-'}; KPI gaps "
+                   f"{', '.join(c.kpi_gaps) or '-'}\n    action {c.action}: {c.done}")
+
+
+@click.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE.md", help="Write it here (default: print it).")
+@click.pass_obj
+@handle_errors
+def playbook(obj: Context, out: Path | None) -> None:
+    """The case library and the decision rules learned from it, as a Markdown document."""
+    from ecosystem.lifecycle.cases import playbook as write_playbook
+
+    with obj.open() as store:
+        text = write_playbook(store)
+    if out is None:
+        click.echo(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidValue(f"cannot write {out}: {exc.strerror or exc}", field="out",
+                           value=str(out)) from exc
+    click.echo(f"Playbook written to {out}")
+
+
+COMMANDS = [partnership, alerts, dashboard, digest, cases, playbook]

@@ -121,7 +121,9 @@ def check_lifecycle(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
     """Every problem the lifecycle rules find with ``batch`` written over the store."""
     touched = set(batch.nodes).intersection(
         {NodeKind.PARTNERSHIP, NodeKind.STAGE_CHANGE, NodeKind.KPI, NodeKind.KPI_ACTUAL,
-         NodeKind.INCIDENT, NodeKind.WHY, NodeKind.CLAUSE, NodeKind.SURVEY_RESPONSE})
+         NodeKind.INCIDENT, NodeKind.WHY, NodeKind.CLAUSE, NodeKind.SURVEY_RESPONSE,
+         NodeKind.BUDGET_LINE, NodeKind.REALLOCATION, NodeKind.POOL_ENTRY,
+         NodeKind.SHARED_CUSTOMER, NodeKind.ROTATION, NodeKind.PROTECTED_ITEM})
     if not touched:
         return []
     problems: list[Problem] = []
@@ -137,6 +139,47 @@ def check_lifecycle(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
         problems += _check_clauses(batch, stored)
     if NodeKind.SURVEY_RESPONSE in touched:
         problems += _check_surveys(batch, stored)
+    if NodeKind.BUDGET_LINE in touched:
+        _, lines = _merged(batch, stored, NodeKind.BUDGET_LINE)
+        problems += [p for row in lines for p in _currency(row, required=True)]
+    if NodeKind.REALLOCATION in touched:
+        problems += _check_reallocations(batch, stored)
+    if NodeKind.POOL_ENTRY in touched:
+        _, entries = _merged(batch, stored, NodeKind.POOL_ENTRY)
+        problems += [_problem(row, "technology_class", "the entry names nothing shared",
+                              "Give a technology_class, capability or patent (or a name).")
+                     for row in entries if not any(row.get(k) for k in (
+                         "technology_class", "capability", "patent", "name"))]
+    if NodeKind.PROTECTED_ITEM in touched:
+        _, items = _merged(batch, stored, NodeKind.PROTECTED_ITEM)
+        for row in items:
+            given = [k for k in ("technology_class", "capability", "patent") if row.get(k)]
+            if len(given) != 1:
+                problems.append(_problem(
+                    row, "technology_class", "a protected item names "
+                    + ("nothing" if not given else " and ".join(given)),
+                    "Give exactly one of technology_class, capability, patent per row."))
+    if NodeKind.SHARED_CUSTOMER in touched:
+        _, orders = _merged(batch, stored, NodeKind.SHARED_CUSTOMER)
+        for row in orders:
+            problems += _currency(row, required=True)
+            ours, theirs = row.get("company_contribution"), row.get("partner_contribution")
+            if ours is not None and theirs is not None and \
+                    abs(float(ours) + float(theirs) - 100) > 1e-6:
+                problems.append(_problem(
+                    row, "partner_contribution", f"the contributions {float(ours):g}% + "
+                    f"{float(theirs):g}% sum to {float(ours) + float(theirs):g}%, not 100%",
+                    f"Make them sum to 100, e.g. partner_contribution={100 - float(ours):g}."))
+    if NodeKind.ROTATION in touched:
+        _, rotations = _merged(batch, stored, NodeKind.ROTATION)
+        for row in rotations:
+            for column in ("end", "non_compete_until"):
+                if row.get(column) and row.get("start") and \
+                        (_day(row[column]) or "") < (_day(row["start"]) or ""):
+                    problems.append(_problem(
+                        row, column, f"'{column}' ({_day(row[column])}) is before the "
+                        f"rotation starts ({_day(row['start'])})",
+                        f"Dates out of order: make '{column}' on or after 'start'."))
     if NodeKind.INCIDENT in touched:
         _, incidents = _merged(batch, stored, NodeKind.INCIDENT)
         problems += _check_shares(incidents)
@@ -170,13 +213,44 @@ def _check_shares(incidents: list[dict[str, Any]]) -> list[Problem]:
                 row, "partner_share", f"the responsibility split {float(ours):g}% + "
                 f"{float(theirs):g}% sums to {float(ours) + float(theirs):g}%, not 100%",
                 f"Make the shares sum to 100, e.g. partner_share={100 - float(ours):g}."))
-        currency = row.get("currency")
-        if currency is not None and str(currency).upper() not in CURRENCIES:
-            problems.append(_problem(row, "currency", f"unknown currency {currency!r}",
-                                     "Give an ISO 4217 code such as EUR, USD, JPY or CNY."))
-        elif row.get("loss") is not None and currency is None:
-            problems.append(_problem(row, "currency", "a loss is given without its currency",
-                                     "Give the currency as an ISO 4217 code, e.g. EUR."))
+        problems += _currency(row, required=row.get("loss") is not None)
+    return problems
+
+
+def _currency(row: dict[str, Any], *, required: bool) -> list[Problem]:
+    """A row's currency is an ISO 4217 code (and given, when ``required``)."""
+    currency = row.get("currency")
+    if currency is not None and str(currency).strip().upper() not in CURRENCIES:
+        return [_problem(row, "currency", f"unknown currency {currency!r}",
+                         "Give an ISO 4217 code such as EUR, USD, JPY or CNY.")]
+    if currency is None and required:
+        return [_problem(row, "currency", "an amount is given without its currency",
+                         "Give the currency as an ISO 4217 code, e.g. EUR.")]
+    return []
+
+
+def _check_reallocations(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
+    """A reallocation is decided by an executive meeting, moves something, from one place
+    to another, in a known currency."""
+    _, rows = _merged(batch, stored, NodeKind.REALLOCATION)
+    meetings = {n.id: n.properties for n in stored(NodeKind.MEETING)}
+    if NodeKind.MEETING in batch.nodes:
+        meetings |= {str(r["id"]): r for r in _rows(batch.nodes[NodeKind.MEETING])}
+    problems = []
+    for row in rows:
+        level = meetings.get(str(row.get("meeting")), {}).get("level")
+        if level is not None and level != "executive":
+            problems.append(_problem(
+                row, "meeting", f"meeting {row.get('meeting')!r} is a {level} meeting",
+                "Resources are reallocated at an executive meeting (docs/method.md, 3.1): "
+                "name one."))
+        if row.get("amount") is None and row.get("people") is None:
+            problems.append(_problem(row, "amount", "the reallocation moves nothing",
+                                     "Give an amount (with its currency) or people."))
+        if row.get("from_milestone") and row.get("from_milestone") == row.get("to_milestone"):
+            problems.append(_problem(row, "to_milestone", "resources move to the milestone "
+                                     "they come from", "Name two different milestones."))
+        problems += _currency(row, required=row.get("amount") is not None)
     return problems
 
 

@@ -43,7 +43,7 @@ from ecosystem.stores.base import Store, WriteSummary
 
 __all__ = ["RECORD_TABLES", "TIE_KINDS", "add_records", "change_stage", "create_partnership",
            "delete_partnership", "exit_plan", "import_records", "import_survey", "node_table",
-           "record_table",
+           "protect_item", "record_table",
            "save_exit_plan", "transform"]
 
 #: The record tables that can be added to a partnership, by table name.
@@ -53,7 +53,9 @@ _PREFIX = {NodeKind.STAGE_CHANGE: "stage", NodeKind.RISK: "risk",
            NodeKind.MILESTONE: "milestone", NodeKind.KPI: "kpi",
            NodeKind.MEETING: "meeting", NodeKind.INCIDENT: "incident",
            NodeKind.EXIT_STEP: "exit", NodeKind.WHY: "why", NodeKind.CLAUSE: "clause",
-           NodeKind.SURVEY_RESPONSE: "survey"}
+           NodeKind.SURVEY_RESPONSE: "survey", NodeKind.BUDGET_LINE: "budget",
+           NodeKind.REALLOCATION: "realloc", NodeKind.POOL_ENTRY: "pool",
+           NodeKind.SHARED_CUSTOMER: "customer", NodeKind.ROTATION: "rotation"}
 #: The relationship kinds that draw a partnership on the graph.
 TIE_KINDS: tuple[RelKind, ...] = (RelKind.PARTNERS_WITH, RelKind.JOINT_VENTURE)
 
@@ -412,6 +414,30 @@ def save_exit_plan(store: Store, partnership: str, steps: Sequence[Mapping[str, 
                        partnership=partnership, source=source)
 
 
+def protect_item(store: Store, company: str, *, technology_class: str | None = None,
+                 capability: str | None = None, patent: str | None = None,
+                 reason: str | None = None) -> str:
+    """Add one item (exactly one of the three) to ``company``'s protected core-technology
+    list; returns its id. Items that do not exist are refused by name."""
+    given = {k: v for k, v in (("technology_class", technology_class),
+                               ("capability", capability), ("patent", patent)) if v}
+    if len(given) != 1:
+        raise InvalidValue("give exactly one of a technology class, a capability or a "
+                           f"patent to protect (given: {', '.join(given) or 'none'})",
+                           field="item", value=", ".join(given.values()) or None)
+    store.node(NodeKind.COMPANY, company)  # NodeNotFound with suggestions
+    prefix = f"{company}/protected/"
+    taken = store.ids(NodeKind.PROTECTED_ITEM)
+    number = max((int(i.removeprefix(prefix)) for i in taken
+                  if i.startswith(prefix) and i.removeprefix(prefix).isdigit()), default=0)
+    row = {"id": f"{prefix}{number + 1:03d}", "company": company, **given}
+    if reason:
+        row["reason"] = reason
+    store.write([node_table(NodeKind.PROTECTED_ITEM, [row], "command line")])
+    kind, value = next(iter(given.items()))
+    return f"{kind.replace('_', ' ')} {value}"
+
+
 def delete_partnership(store: Store, id: str) -> int:
     """Delete a partnership and every record of it, in one transaction; returns how many
     records went. Its ``partners_with`` relationships stay: they are graph history."""
@@ -422,7 +448,12 @@ def delete_partnership(store: Store, id: str) -> int:
                         (NodeKind.MEETING, p.meetings), (NodeKind.INCIDENT, p.incidents),
                         (NodeKind.EXIT_STEP, p.exit_steps), (NodeKind.WHY, p.whys),
                         (NodeKind.CLAUSE, p.clauses),
-                        (NodeKind.SURVEY_RESPONSE, p.surveys)):
+                        (NodeKind.SURVEY_RESPONSE, p.surveys),
+                        (NodeKind.BUDGET_LINE, p.budget),
+                        (NodeKind.REALLOCATION, p.reallocations),
+                        (NodeKind.POOL_ENTRY, p.pool),
+                        (NodeKind.SHARED_CUSTOMER, p.customers),
+                        (NodeKind.ROTATION, p.rotations)):
         records += [(kind, r.id) for r in items]
     store.delete_nodes([*records, (NodeKind.PARTNERSHIP, p.id)])
     return len(records)

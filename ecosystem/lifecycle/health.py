@@ -16,15 +16,17 @@ diagnosis reports
   the days the partnership was operating (active, under review, in a buffer period,
   transformed or exiting).
 
-The **health index** (0-100) is the weighted mean of four component scores in [0, 1]:
+The **health index** (0-100) is the weighted mean of five component scores in [0, 1]:
 
     index = 100 * sum(w_c * s_c) / sum(w_c)   over the components c with data
 
 with ``s_kpi`` = the KPI-weighted mean of ``min(attainment, 1)``, ``s_milestones`` = the hit
 rate, ``s_satisfaction`` = the latest score / scale, ``s_communication`` = the mean over
-levels of ``min(held / expected, 1)``. Default weights (:class:`HealthWeights`) are 0.4,
-0.3, 0.2 and 0.1; a component without data in the period is left out and the others
-renormalised. Bands: ``healthy`` (>= 70), ``watch`` (>= 50), ``critical`` (< 50).
+levels of ``min(held / expected, 1)`` and ``s_budget`` = one minus the mean overspend
+share of the budget lines of the period (:func:`~ecosystem.lifecycle.resources.budget_score`).
+Default weights (:class:`HealthWeights`) are 0.4, 0.3, 0.2, 0.1 and 0.1; a component without
+data in the period is left out and the others renormalised. Bands: ``healthy`` (>= 70),
+``watch`` (>= 50), ``critical`` (< 50).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from typing import Any
 from ecosystem.dates import add_months, checked_day
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.records import Partnership
+from ecosystem.lifecycle.resources import budget_score
 from ecosystem.lifecycle.surveys import dimension_moves, survey_series
 
 __all__ = ["BANDS", "HealthWeights", "KpiGap", "PeriodHealth", "band", "diagnose",
@@ -55,6 +58,7 @@ class HealthWeights:
     milestones: float = 0.3
     satisfaction: float = 0.2
     communication: float = 0.1
+    budget: float = 0.1
 
     @classmethod
     def parse(cls, text: str) -> HealthWeights:
@@ -63,7 +67,7 @@ class HealthWeights:
         Examples
         --------
         >>> HealthWeights.parse("kpis=2,milestones=1")
-        HealthWeights(kpis=2.0, milestones=1.0, satisfaction=0.0, communication=0.0)
+        HealthWeights(kpis=2.0, milestones=1.0, satisfaction=0.0, communication=0.0, budget=0.0)
         """
         values = dict.fromkeys(asdict(cls()), 0.0)
         for part in filter(None, (p.strip() for p in text.split(","))):
@@ -233,6 +237,9 @@ def _period(p: Partnership, start: dt.date, end: dt.date, as_of: dt.date,
     if communication:
         components["communication"] = sum(min(h / e, 1.0) for h, e in
                                           communication.values()) / len(communication)
+    spent = budget_score(p, start, end, as_of) if p.budget else None
+    if spent is not None:
+        components["budget"] = spent
     w = asdict(weights)
     used = {c: w[c] for c in components if w[c] > 0}
     index = (100 * sum(components[c] * w[c] for c in used) / sum(used.values())

@@ -25,6 +25,7 @@ from ecosystem.model import (
     TRANSITIONS,
     Node,
     NodeKind,
+    RelKind,
     Stage,
     check_transition,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_CADENCE_DAYS",
     "OPERATING_STAGES",
     "TRANSITIONS",
+    "BudgetLine",
     "Clause",
     "ExitStep",
     "Incident",
@@ -42,7 +44,12 @@ __all__ = [
     "Meeting",
     "Milestone",
     "Partnership",
+    "PoolEntry",
+    "ProtectedItem",
+    "Reallocation",
     "Risk",
+    "Rotation",
+    "SharedCustomer",
     "StageChange",
     "SurveyResponse",
     "Why",
@@ -225,6 +232,100 @@ class Why:
 
 
 @dataclass(frozen=True)
+class BudgetLine:
+    """One side's planned and actual spend and people, for a milestone or (``milestone``
+    None) the whole partnership."""
+
+    id: str
+    side: str
+    currency: str
+    milestone: str | None = None
+    planned: float | None = None
+    actual: float | None = None
+    people_planned: float | None = None
+    people_actual: float | None = None
+    date: dt.date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Reallocation:
+    """Resources one side moves between milestones, decided by an executive meeting."""
+
+    id: str
+    meeting: str
+    side: str
+    from_milestone: str | None = None
+    to_milestone: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    people: float | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PoolEntry:
+    """One entry of the resource pool: a shared scope, a joint lab or a pooled patent."""
+
+    id: str
+    pool: str
+    side: str
+    name: str = ""
+    technology_class: str | None = None
+    capability: str | None = None
+    patent: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class SharedCustomer:
+    """An order of a customer served together, with each side's contribution in percent."""
+
+    id: str
+    customer: str
+    date: dt.date
+    order_value: float
+    currency: str
+    company_contribution: float
+    partner_contribution: float
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """A person rotated from ``home_side`` to the other side, with a non-compete term."""
+
+    id: str
+    person: str
+    home_side: str
+    start: dt.date
+    end: dt.date | None = None
+    non_compete_until: dt.date | None = None
+    now_at: str | None = None
+    now_at_since: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ProtectedItem:
+    """An item of a company's protected core-technology list."""
+
+    id: str
+    company: str
+    technology_class: str | None = None
+    capability: str | None = None
+    patent: str | None = None
+    reason: str | None = None
+
+    @property
+    def item(self) -> tuple[str, str]:
+        """``(kind, id)`` of what is protected."""
+        for kind in ("technology_class", "capability", "patent"):
+            value = getattr(self, kind)
+            if value:
+                return kind, str(value)
+        return "nothing", ""
+
+
+@dataclass(frozen=True)
 class Clause:
     """One version of one agreement clause, in force from ``effective``."""
 
@@ -289,6 +390,16 @@ class Partnership:
     whys: tuple[Why, ...] = ()
     clauses: tuple[Clause, ...] = ()
     surveys: tuple[SurveyResponse, ...] = ()
+    budget: tuple[BudgetLine, ...] = ()
+    reallocations: tuple[Reallocation, ...] = ()
+    pool: tuple[PoolEntry, ...] = ()
+    customers: tuple[SharedCustomer, ...] = ()
+    rotations: tuple[Rotation, ...] = ()
+    #: What each side protects, and each side's competitors on the graph (by company id).
+    protected: tuple[ProtectedItem, ...] = ()
+    competitors: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: The technology classes of the patents its pool entries and protected items name.
+    patent_classes: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def stage_on(self, day: dt.date | None = None) -> str | None:
         """The stage on ``day`` (None: the latest); None before the first change."""
@@ -359,9 +470,12 @@ def _sorted(records: Iterable[R], *keys: str) -> tuple[R, ...]:
     return tuple(sorted(records, key=attrgetter(*keys)))
 
 
-def partnership_from_nodes(node: Node, records: Mapping[NodeKind, Iterable[Node]]
+def partnership_from_nodes(node: Node, records: Mapping[NodeKind, Iterable[Node]],
+                           competitors: Mapping[str, frozenset[str]] | None = None,
+                           patent_classes: Mapping[str, frozenset[str]] | None = None
                            ) -> Partnership:
-    """Assemble a :class:`Partnership` from its node and its record nodes by kind."""
+    """Assemble a :class:`Partnership` from its node and its record nodes by kind (the
+    protected items of both sides under :attr:`NodeKind.PROTECTED_ITEM`)."""
     def props(n: Node) -> dict[str, Any]:
         return {**n.properties, "id": n.id}
 
@@ -385,6 +499,14 @@ def partnership_from_nodes(node: Node, records: Mapping[NodeKind, Iterable[Node]
         whys=_sorted(build(NodeKind.WHY, Why), "incident", "step", "id"),
         clauses=_sorted(build(NodeKind.CLAUSE, Clause), "clause", "effective", "id"),
         surveys=_sorted(build(NodeKind.SURVEY_RESPONSE, SurveyResponse), "date", "id"),
+        budget=_sorted(build(NodeKind.BUDGET_LINE, BudgetLine), "id"),
+        reallocations=_sorted(build(NodeKind.REALLOCATION, Reallocation), "id"),
+        pool=_sorted(build(NodeKind.POOL_ENTRY, PoolEntry), "id"),
+        customers=_sorted(build(NodeKind.SHARED_CUSTOMER, SharedCustomer), "date", "id"),
+        rotations=_sorted(build(NodeKind.ROTATION, Rotation), "start", "id"),
+        protected=_sorted(build(NodeKind.PROTECTED_ITEM, ProtectedItem), "company", "id"),
+        competitors=competitors or {},
+        patent_classes=patent_classes or {},
     )
 
 
@@ -417,4 +539,29 @@ def _with_records(store: Store, nodes: list[Node]) -> list[Partnership]:
                 owner = str(record.properties.get("partnership"))
             if owner in grouped:
                 grouped[owner].setdefault(kind, []).append(record)
-    return [partnership_from_nodes(n, grouped[n.id]) for n in nodes]
+    sides = {str(n.properties.get(k)) for n in nodes for k in ("company", "partner")}
+    protected: dict[str, list[Node]] = {}
+    for item in store.nodes(NodeKind.PROTECTED_ITEM):
+        protected.setdefault(str(item.properties.get("company")), []).append(item)
+    rivals: dict[str, set[str]] = {side: set() for side in sides}
+    for tie in store.relationships(RelKind.COMPETES_WITH):
+        for one, other in ((tie.source, tie.target), (tie.target, tie.source)):
+            if one in rivals:
+                rivals[one].add(other)
+    patents = {str(r.properties["patent"]) for r in (
+        *(x for g in grouped.values() for x in g.get(NodeKind.POOL_ENTRY, ())),
+        *(x for items in protected.values() for x in items)) if r.properties.get("patent")}
+    classes: dict[str, set[str]] = {}
+    if patents:
+        for tie in store.relationships(RelKind.CLASSIFIED_IN):
+            if tie.source in patents:
+                classes.setdefault(tie.source, set()).add(tie.target)
+    frozen = {k: frozenset(v) for k, v in classes.items()}
+    out = []
+    for n in nodes:
+        both = [str(n.properties.get(k)) for k in ("company", "partner")]
+        records = {**grouped[n.id], NodeKind.PROTECTED_ITEM: [
+            item for side in both for item in protected.get(side, [])]}
+        out.append(partnership_from_nodes(n, records, {s: frozenset(rivals[s])
+                                                       for s in both}, frozen))
+    return out

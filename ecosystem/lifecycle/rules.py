@@ -17,6 +17,10 @@ satisfaction_decline   partner satisfaction falls 2 periods in a row         war
 strategy_change        a major change of direction on either side            warning
 cadence                a tracked meeting level is past its cadence           reminder
 buffer_expired         a buffer period has lasted 6 months undecided         warning
+non_compete_lapse      a rotated person's non-compete term ends within 60    reminder
+                       days
+rotation_at_competitor a rotated person works at a competitor of their home  executive
+                       side while the non-compete term runs
 =====================  ====================================================  =============
 
 A milestone is *late* on a day when it was due before that day and not delivered on or
@@ -24,7 +28,9 @@ before its due day. Warnings open a buffer period of ``buffer_months`` (``buffer
 What resolves an alert: an executive meeting on or after it (delivery_delay); a stage
 change to exiting, ended or transformed (hard triggers); a change to buffer_period,
 transformed, exiting or ended (warnings); the overdue meeting (cadence); any stage change
-(buffer_expired). Alerts are not raised after a partnership has ended.
+(buffer_expired); the term's last day (non_compete_lapse); an executive meeting on or
+after it (rotation_at_competitor). Alerts are not raised after a partnership has ended.
+Competitors are the companies joined to the home side by ``competes_with`` on the graph.
 """
 
 from __future__ import annotations
@@ -63,6 +69,10 @@ RECOMMENDATIONS: Mapping[str, str] = {
     "cadence": "Hold the overdue meeting (docs/method.md, stage 3: three-level communication).",
     "buffer_expired": "The buffer period is over: decide to transform the relationship or "
     "to exit stepwise (docs/method.md, stage 5).",
+    "non_compete_lapse": "Review what the person knows and whether to extend the term or "
+    "protect the items concerned (docs/method.md, stage 3.2: talent rotation).",
+    "rotation_at_competitor": "Raise it at the executive meeting: check the non-compete "
+    "clause and what core technology may be exposed (docs/method.md, stage 3.2).",
 }
 _RESOLVING_STAGES: Mapping[str, frozenset[str]] = {
     "missed_milestones": frozenset({Stage.EXITING, Stage.ENDED, Stage.TRANSFORMED}),
@@ -89,6 +99,7 @@ class RuleConfig:
     satisfaction_falls: int = 2
     buffer_months: int = 6
     cadence_grace_days: int = 0
+    non_compete_notice_days: int = 60
     compliance_severities: tuple[str, ...] = ("major", "critical")
     strategy_severities: tuple[str, ...] = ("major", "critical")
     disabled: tuple[str, ...] = ()
@@ -107,6 +118,7 @@ class RuleConfig:
         need(self.missed_periods >= 1, "missed_periods", "a whole number of 1 or more")
         need(self.satisfaction_falls >= 1, "satisfaction_falls", "a whole number of 1 or more")
         need(self.cadence_grace_days >= 0, "cadence_grace_days", "0 or more days")
+        need(self.non_compete_notice_days >= 0, "non_compete_notice_days", "0 or more days")
         unknown = [r for r in self.disabled if r not in RULES]
         if unknown:
             raise InvalidValue(f"unknown rule {unknown[0]!r} in disabled; rules: "
@@ -213,6 +225,12 @@ def _alert(p: Partnership, rule: str, level: str, date: dt.date, message: str,
 def _resolve(p: Partnership, alert: Alert, as_of: dt.date) -> Alert:
     resolved: dt.date | None = None
     if alert.rule == "delivery_delay":
+        resolved = next((m.date for m in p.meetings if m.level == "executive"
+                         and alert.date <= m.date <= as_of), None)
+    elif alert.rule == "non_compete_lapse":
+        last = dt.date.fromisoformat(alert.evidence["non_compete_until"])
+        resolved = last if last <= as_of else None
+    elif alert.rule == "rotation_at_competitor":
         resolved = next((m.date for m in p.meetings if m.level == "executive"
                          and alert.date <= m.date <= as_of), None)
     elif alert.rule == "cadence":
@@ -353,6 +371,36 @@ def _buffer_expired(p: Partnership, as_of: dt.date, config: RuleConfig) -> list[
     return alerts
 
 
+def _non_compete_lapse(p: Partnership, as_of: dt.date, config: RuleConfig) -> list[Alert]:
+    notice = dt.timedelta(days=config.non_compete_notice_days)
+    return [_alert(p, "non_compete_lapse", "reminder",
+                   max(r.non_compete_until - notice, r.start),
+                   f"the non-compete term of {r.person} (rotated from the "
+                   f"{r.home_side} side) ends on {r.non_compete_until}",
+                   {"rotation": r.id, "non_compete_until": r.non_compete_until.isoformat()},
+                   config)
+            for r in p.rotations if r.non_compete_until is not None
+            and max(r.non_compete_until - notice, r.start) <= as_of]
+
+
+def _rotation_at_competitor(p: Partnership, as_of: dt.date, config: RuleConfig
+                            ) -> list[Alert]:
+    alerts = []
+    for r in p.rotations:
+        home = p.company if r.home_side == "company" else p.partner
+        if not r.now_at or r.now_at not in p.competitors.get(home, frozenset()):
+            continue
+        day = max(r.now_at_since or r.start, r.start)
+        if day <= as_of and (r.non_compete_until is None or day <= r.non_compete_until):
+            alerts.append(_alert(
+                p, "rotation_at_competitor", "executive", day,
+                f"{r.person} (rotated from {home}) works at {r.now_at}, a competitor of "
+                f"{home}" + (f", before the non-compete term ends ({r.non_compete_until})"
+                             if r.non_compete_until else ", with no non-compete term"),
+                {"rotation": r.id, "now_at": r.now_at}, config))
+    return alerts
+
+
 _CHECKS = {
     "delivery_delay": _delivery_delay,
     "missed_milestones": _missed_milestones,
@@ -365,4 +413,6 @@ _CHECKS = {
                                   "change of strategic direction"),
     "cadence": _cadence,
     "buffer_expired": _buffer_expired,
+    "non_compete_lapse": _non_compete_lapse,
+    "rotation_at_competitor": _rotation_at_competitor,
 }

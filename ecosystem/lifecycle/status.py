@@ -14,6 +14,7 @@ from ecosystem.lifecycle.agreement import agreement_on, agreement_versions
 from ecosystem.lifecycle.conflicts import conflicts
 from ecosystem.lifecycle.health import HealthWeights, PeriodHealth, diagnose
 from ecosystem.lifecycle.records import Partnership, load_partnerships
+from ecosystem.lifecycle.resources import attribution, budget, pool_warnings, rotations
 from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate
 from ecosystem.lifecycle.surveys import MIN_GROUP, dimension_moves, survey_rounds
 from ecosystem.model import NodeKind
@@ -94,9 +95,24 @@ def _latest_health(periods: list[PeriodHealth]) -> PeriodHealth | None:
 
 def partnership_report(p: Partnership, *, as_of: dt.date,
                        config: RuleConfig | None = None,
-                       weights: HealthWeights | None = None) -> dict[str, Any]:
-    """Everything about ``p`` on ``as_of`` as plain data (JSON-ready)."""
+                       weights: HealthWeights | None = None,
+                       store: Store | None = None) -> dict[str, Any]:
+    """Everything about ``p`` on ``as_of`` as plain data (JSON-ready); with ``store``, the
+    evaluation from the graph too (joint patents as KPI actuals, ecosystem influence:
+    :mod:`ecosystem.lifecycle.evaluation`)."""
     day = checked_day(as_of)
+    evaluated: dict[str, Any] | None = None
+    if store is not None:
+        from ecosystem.lifecycle.evaluation import (
+            evaluation,
+            partnership_start,
+            with_graph_kpis,
+        )
+
+        p = with_graph_kpis(store, p, as_of=day)
+        start = partnership_start(p)
+        if start is not None and start <= day:
+            evaluated = evaluation(store, p, as_of=day)
 
     def plain(record: Any) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, dt.date) else v)
@@ -127,6 +143,13 @@ def partnership_report(p: Partnership, *, as_of: dt.date,
         "agreement": {
             "versions": [v.isoformat() for v in agreement_versions(p) if v <= day],
             "clauses": [plain(c) for c in agreement_on(p, day).values()]},
+        "budget": [r.as_dict() for r in budget(p, as_of=day)],
+        "reallocations": [plain(r) for r in p.reallocations],
+        "pool": [plain(e) for e in p.pool],
+        "pool_warnings": [w.as_dict() for w in pool_warnings(p)],
+        "attribution": attribution(p, as_of=day),
+        "rotations": rotations(p, as_of=day),
+        "evaluation": evaluated,
         "surveys": {"min_group": MIN_GROUP,
                     "rounds": [r.as_dict() for r in survey_rounds(p, as_of=day)],
                     "moves": dimension_moves(p, as_of=day)},

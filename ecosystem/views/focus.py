@@ -13,6 +13,7 @@ import networkx as nx
 from ecosystem.dates import AsOf, today
 from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue
+from ecosystem.lifecycle.records import load_partnerships
 from ecosystem.lifecycle.status import statuses
 from ecosystem.model import (
     NodeKind,
@@ -26,7 +27,11 @@ from ecosystem.views.common import (
 )
 from ecosystem.views.kinds import FOCUS_KINDS
 from ecosystem.views.layout import SEED, SPACING, rings
-from ecosystem.views.partnership_health import company_alerts, show_partnership_health
+from ecosystem.views.partnership_health import (
+    company_alerts,
+    partnership_lines,
+    show_partnership_health,
+)
 from ecosystem.views.style import EDGE_STYLES, FOCAL, GREY, SHAPES, edge_legend, palette
 from ecosystem.views.view import LegendEntry, View, ViewEdge, ViewNode
 
@@ -140,9 +145,15 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
     found = statuses(store, as_of=as_of or today())
     if alerts is None:
         alerts = company_alerts(found, split_node_key(focal)[1])
+    panels = {"Open alerts": list(alerts)} if alerts else {}
+    company = split_node_key(focal)[1]
+    records = [line for p in load_partnerships(store, company=company)
+               for line in partnership_lines(p, as_of or today())]
+    if records:
+        panels["Partnerships"] = records
     view = View(f"{name}: neighbourhood", nodes, edges,
                 legend + edge_legend({e.kind for e in edges}), notes, timeline=as_of is None,
-                panels={"Open alerts": list(alerts)} if alerts else {})
+                panels=panels)
     return show_partnership_health(view, found)
 
 
