@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
@@ -377,6 +377,53 @@ class PartnershipOut(BaseModel):
     alerts: list[AlertOut]
 
 
+class ClauseChangeOut(BaseModel):
+    """What happened to one agreement clause between two versions."""
+
+    clause: str
+    change: Literal["added", "changed", "retired"]
+    before: str | None
+    after: str | None
+    effective: str
+    reason: str | None
+    cause: str | None
+    incident: str | None
+    diff: list[str] = Field(description="The text's line diff: '-' removed, '+' added.")
+
+
+class CaseOut(BaseModel):
+    """A past incident, transformation or exit: its context and what was done."""
+
+    id: str
+    partnership: str
+    kind: Literal["incident", "transformation", "exit"]
+    date: str
+    title: str
+    category: str
+    severity: str | None
+    stage: str | None
+    causes: list[str] = Field(description="Fishbone causes of its why-chain.")
+    root_cause: str | None
+    kpi_gaps: list[str] = Field(description="KPI metrics below target before it.")
+    action: str = Field(description="What followed: a stage, clause_update, "
+                        "remedial_project or continue.")
+    done: str
+    outcome: str
+
+
+class SimilarCaseOut(CaseOut):
+    similarity: float = Field(description="Jaccard overlap of the two contexts.")
+
+
+class SimilarCasesOut(BaseModel):
+    """Past cases like an incident and the action the decision tree recommends."""
+
+    similar: list[SimilarCaseOut]
+    recommended: str | None
+    behind: list[str] = Field(description="Ids of the past cases behind the advice.")
+    rules: str | None = Field(description="The decision tree's rules as text.")
+
+
 class MethodScoreOut(BaseModel):
     """One predictor's scores (with ``hits_at_K`` and ``recall_at_K`` for the k asked)."""
 
@@ -523,7 +570,8 @@ class PortfolioOut(BaseModel):
     due_days: int = Field(description="Milestones due within this many days are 'due soon'")
     rows: list[dict[str, Any]] = Field(description="One per partnership: stage, health, "
                                        "trend per quarter, alerts by level, due and late "
-                                       "milestones, top risk, KPIs")
+                                       "milestones, top risk, KPIs, budget used per "
+                                       "currency")
     heat: list[list[int]] = Field(description="Risk counts, heat[severity-1][likelihood-1]")
     levels: list[str]
     totals: dict[str, Any]

@@ -42,8 +42,10 @@ from ecosystem import lifecycle as lc
 from ecosystem.demo import build_worked_case, worked_case_folder
 from ecosystem.editing import upsert_node, upsert_relationship
 from ecosystem.lifecycle.agreement import agreement_diff
+from ecosystem.lifecycle.cases import advise, case_library, playbook, similar_cases
 from ecosystem.lifecycle.conflicts import conflict
 from ecosystem.lifecycle.editing import import_survey
+from ecosystem.lifecycle.resources import budget
 from ecosystem.lifecycle.surveys import dimension_moves, survey_rounds
 from ecosystem.scanning.scan import scan_partners
 from ecosystem.views import ecosystem_map, focus_view, partner_radar
@@ -125,6 +127,31 @@ lc.add_records(store, "incidents", [{
     "resolved": "2025-01-20"}], partnership=PID)
 pd.DataFrame(lc.evaluate(lc.load_partnership(store, PID), as_of=dt.date(2025, 3, 1)))[
     ["date", "rule", "level", "message", "resolved"]]
+
+# %% [markdown]
+# ### Budget: the executive meeting reallocates
+#
+# Each side plans spend and people per milestone. Version 2 runs over; the executive
+# meeting of mid-December moves 40,000 EUR and one engineer from version 3 to version 2,
+# and the variance feeds the health index (its budget component).
+
+# %%
+lc.add_records(store, "budget_lines", [
+    {"side": "company", "milestone": f"{PID}/m/v2", "currency": "EUR", "planned": 200000,
+     "actual": 260000, "people_planned": 4, "people_actual": 5},
+    {"side": "partner", "milestone": f"{PID}/m/v2", "currency": "EUR", "planned": 100000,
+     "actual": 100000},
+    {"side": "company", "milestone": f"{PID}/m/v3", "currency": "EUR", "planned": 150000,
+     "actual": 100000, "people_planned": 3}], partnership=PID)
+december = [m for m in lc.load_partnership(store, PID).meetings
+            if m.level == "executive" and m.date < dt.date(2024, 12, 31)][-1]
+lc.add_records(store, "reallocations", [{
+    "meeting": december.id, "side": "company", "from_milestone": f"{PID}/m/v3",
+    "to_milestone": f"{PID}/m/v2", "amount": 40000, "currency": "EUR", "people": 1,
+    "reason": "version 2 is late"}], partnership=PID)
+pd.DataFrame([r.as_dict() for r in budget(lc.load_partnership(store, PID))])[
+    ["milestone", "side", "currency", "planned", "moved", "budget", "actual", "variance",
+     "people_planned", "people_actual"]]
 
 # %% [markdown]
 # The late version 2 raised the method's smart alert (delivery-delay rate above 20%:
@@ -256,6 +283,25 @@ pd.DataFrame([{"since": r.since, "until": r.until, "scope": r.properties.get("sc
 # %%
 pd.DataFrame(lc.exit_plan(lc.load_partnership(store, PID), dt.date(2026, 3, 2),
                           after_sales_owner="Voltra service"))
+
+# %% [markdown]
+# ### Knowledge capture
+#
+# Resolved incidents, the transformation and any exit become cases in a library: their
+# context (stage, fishbone causes, KPIs below target) and what was done. For a new incident
+# the tool finds the most similar past cases, and a decision tree learned from the cases
+# recommends an action with the cases behind it; `ecosystem playbook` writes it all as a
+# document.
+
+# %%
+pd.DataFrame([c.as_dict() for c in case_library(store)])[
+    ["date", "kind", "title", "stage", "causes", "kpi_gaps", "action"]]
+
+# %%
+pivot = lc.load_partnership(store, PID).incidents[1].id
+print(similar_cases(store, PID, pivot))
+print("recommended:", advise(store, PID, pivot).action)
+print(playbook(store)[:1200])
 
 # %%
 status = lc.status(lc.load_partnership(store, PID), as_of=dt.date(2026, 6, 30))

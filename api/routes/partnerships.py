@@ -16,7 +16,9 @@ from ecosystem.api.errors import ApiError, ErrorType
 from ecosystem.api.params import AsOfOrToday, BodyDay
 from ecosystem.api.schemas import (
     AlertOut,
+    CaseOut,
     CellValue,
+    ClauseChangeOut,
     DigestOut,
     ImportOut,
     PartnershipOut,
@@ -24,6 +26,7 @@ from ecosystem.api.schemas import (
     PeriodHealthOut,
     PortfolioOut,
     RequestModel,
+    SimilarCasesOut,
 )
 from ecosystem.api.uploads import named_for_client, save_uploads
 from ecosystem.dates import today
@@ -181,7 +184,8 @@ def partnership_health(store: StoreDep, partnership: Id, as_of: AsOfOrToday,
     return [h.as_dict() for h in periods]
 
 
-@router.get("/partnerships/{partnership}/agreement/diff")
+@router.get("/partnerships/{partnership}/agreement/diff",
+            response_model=list[ClauseChangeOut])
 def partnership_agreement_diff(
         store: StoreDep, partnership: Id,
         start: Annotated[str, Query(alias="from", max_length=10, pattern=r"^[0-9-]+$",
@@ -204,7 +208,7 @@ def partnership_agreement_diff(
 _Text = Annotated[str | None, Query(max_length=200)]
 
 
-@router.get("/cases")
+@router.get("/cases", response_model=list[CaseOut])
 def list_cases(store: StoreDep, category: _Text = None, stage: _Text = None,
                cause: _Text = None, kpi_gap: _Text = None, words: _Text = None
                ) -> list[dict[str, Any]]:
@@ -216,7 +220,7 @@ def list_cases(store: StoreDep, category: _Text = None, stage: _Text = None,
                                                cause=cause, kpi_gap=kpi_gap, words=words)]
 
 
-@router.get("/cases/similar")
+@router.get("/cases/similar", response_model=SimilarCasesOut)
 def similar_cases(store: StoreDep,
                   partnership: Annotated[str, Query(min_length=1, max_length=500)],
                   incident: Annotated[str, Query(min_length=1, max_length=500)],

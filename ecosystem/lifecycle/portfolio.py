@@ -4,7 +4,9 @@ milestones due soon and late ones, risks, and KPIs against their targets; and th
 map of the whole portfolio.
 
 Only records known on the day are used, so a past day replays what the dashboard showed
-then. Budget use is not tracked yet (no budget records), and the dashboard says so.
+then. Budget use is the actual spend against the budget after reallocations
+(:func:`~ecosystem.lifecycle.resources.budget`), per currency, over the lines that have an
+actual figure.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from ecosystem.dates import checked_day
 from ecosystem.lifecycle.health import HealthWeights, diagnose
 from ecosystem.lifecycle.records import Partnership
+from ecosystem.lifecycle.resources import budget
 from ecosystem.lifecycle.rules import LEVEL_ORDER, RuleConfig, evaluate
 from ecosystem.lifecycle.status import drawn_band, status_from
 
@@ -61,7 +64,7 @@ def portfolio(partnerships: Iterable[Partnership], *, as_of: dt.date,
             "risk_max": max((r.score for r in risks), default=None),
             "risks": len(risks),
             "kpis": _kpis(periods),
-            "budget": None,
+            "budget": _budget_use(p, day),
         })
     return {
         "as_of": day.isoformat(), "due_days": due_days, "rows": rows, "heat": heat,
@@ -75,6 +78,21 @@ def portfolio(partnerships: Iterable[Partnership], *, as_of: dt.date,
                       for band in ("critical", "watch", "healthy", "unknown")},
         },
     }
+
+
+def _budget_use(p: Partnership, day: dt.date) -> list[dict[str, Any]] | None:
+    """Per currency: the budget and actual spend of the lines with an actual figure, and
+    the share used; None without budget records."""
+    if not p.budget:
+        return None
+    by_currency: dict[str, list[float]] = {}
+    for r in budget(p, as_of=day):
+        if r.actual is not None:
+            totals = by_currency.setdefault(r.currency, [0.0, 0.0])
+            totals[0] += r.budget
+            totals[1] += r.actual
+    return [{"currency": c, "budget": b, "actual": a, "used": a / b if b else None}
+            for c, (b, a) in sorted(by_currency.items())]
 
 
 def _delivered(delivered: dt.date | None, day: dt.date) -> bool:

@@ -54,8 +54,32 @@ def test_the_worked_case_dashboard(browser: Any, tmp_path: Path) -> None:
     cells = page.eval_on_selector_all("#heat td", "tds => tds.map(t => Number(t.textContent "
                                       "|| 0)).reduce((a, b) => a + b, 0)")
     assert cells == 5
+    assert "not recorded" in row  # no budget lines in the replayed case
     assert opened.external == [] and opened.errors == [] and opened.dialogs == []
     page.close()
+
+
+def test_budget_use_in_the_dashboard_by_hand(browser: Any, tmp_path: Path) -> None:
+    from ecosystem.lifecycle.portfolio import portfolio
+    from ecosystem.lifecycle.records import load_partnerships
+    from tests.lifecycle.test_resources import _budget_recorded
+
+    with EmbeddedStore(tmp_path / "case.db") as store:
+        replay(store)
+        _budget_recorded(store)
+        # lines with an actual figure: version 2 (company: budget 240,000 after the
+        # reallocation, actual 260,000; partner 100,000 and 100,000), version 3 (company:
+        # 110,000 and 100,000); the partnership-wide line has no actual yet
+        (row,) = portfolio(load_partnerships(store), as_of=dt.date(2025, 6, 30))["rows"]
+        assert row["budget"] == [{"currency": "EUR", "budget": 450000.0,
+                                  "actual": 460000.0, "used": pytest.approx(460 / 450)}]
+        path = portfolio_dashboard(store, as_of=dt.date(2025, 6, 30)).save(
+            tmp_path / "d.html")
+    opened = open_page(browser, path)
+    cell = opened.page.inner_text(f"#rows tr[data-id='{PID}']")
+    assert "EUR 460,000 of 450,000 (102%)" in cell
+    assert opened.errors == []
+    opened.page.close()
 
 
 @pytest.fixture(scope="module")

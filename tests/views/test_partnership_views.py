@@ -38,13 +38,18 @@ def test_map_colours_partnerships_by_health_and_focus_lists_alerts(
         focus = focus_view(store, "voltra", as_of=dt.date(2025, 11, 18))
         (focus_edge,) = [e for e in focus.edges if e.kind.startswith("partnership-")]
         assert focus_edge.kind == "partnership-critical"
-        (alerts,) = focus.panels.values()
+        assert list(focus.panels) == ["Open alerts", "Partnerships"]
+        alerts = focus.panels["Open alerts"]
         assert len(alerts) == 1 and "late" in alerts[0] and "executive" in alerts[0]
+        assert focus.panels["Partnerships"] == [  # the hostile name is drawn as text
+            "<img src=x onerror=alert(1)> Cockpit: open conflict since 2025-09-15: Cortex "
+            "pivots to enterprise AI platforms"]
         path = focus.save(tmp_path / "focus.html")
     opened = open_page(browser, path)
     page = opened.page
     assert opened.errors == [] and opened.dialogs == []
     assert "Open alerts" in page.inner_text("body")
+    assert "open conflict since 2025-09-15" in page.inner_text("body")
     assert "1 of 1 milestones" in page.inner_text("body")
     assert page.evaluate("document.querySelectorAll('img').length") == 0
     drawn = page.evaluate("ecosystemView.edges.get().filter(e => "

@@ -26,7 +26,7 @@
   var t = data.totals;
   $("summary").textContent = t.partnerships + " partnerships; milestones due in the next " +
     data.due_days + " days and late ones counted as of " + data.as_of +
-    ". Budget use: not tracked yet (no budget records).";
+    "; budget used: actual spend against the budget after reallocations, per currency.";
   [["partnerships", t.partnerships], ["critical", t.bands.critical], ["watch", t.bands.watch],
    ["open hard triggers", t.open_alerts.hard_trigger],
    ["open executive alerts", t.open_alerts.executive], ["open warnings", t.open_alerts.warning],
@@ -70,7 +70,7 @@
     ["name", "Partnership"], ["partner", "Companies"], ["stage", "Stage"],
     ["health", "Health"], ["trend", "Trend (quarters)"], ["severity", "Open alerts"],
     ["due", "Due soon"], ["late", "Late"], ["risk", "Top risk"], ["kpis", "KPIs on target"],
-    ["lead", "Lead"]
+    ["budget", "Budget used"], ["lead", "Lead"]
   ];
   var VALUE = {
     name: function (r) { return r.name.toLowerCase(); },
@@ -83,11 +83,18 @@
     late: function (r) { return r.late.length; },
     risk: function (r) { return r.risk_max === null ? -1 : r.risk_max; },
     kpis: function (r) { return kpiShare(r); },
+    budget: function (r) { return budgetUsed(r); },
     lead: function (r) { return (r.lead || "").toLowerCase(); }
   };
   function trendChange(r) {
     var known = r.trend.filter(function (q) { return q.index !== null; });
     return known.length > 1 ? known[known.length - 1].index - known[known.length - 2].index : 0;
+  }
+  function budgetUsed(r) {
+    if (!r.budget || !r.budget.length) return -1;
+    return Math.max.apply(null, r.budget.map(function (b) {
+      return b.used === null ? -1 : b.used;
+    }));
   }
   function kpiShare(r) {
     if (!r.kpis.length) return -1;
@@ -207,6 +214,19 @@
       kpis.appendChild(el("span", "none yet", "muted"));
     }
     tr.appendChild(kpis);
+    var spend = el("td");
+    if (r.budget && r.budget.length) {
+      r.budget.forEach(function (b) {
+        var line = el("div", b.currency + " " + Math.round(b.actual).toLocaleString("en") +
+          " of " + Math.round(b.budget).toLocaleString("en") +
+          (b.used === null ? "" : " (" + Math.round(100 * b.used) + "%)"),
+          b.used !== null && b.used > 1 ? "late" : null);
+        spend.appendChild(line);
+      });
+    } else {
+      spend.appendChild(el("span", "not recorded", "muted"));
+    }
+    tr.appendChild(spend);
     tr.appendChild(el("td", r.lead || ""));
     return tr;
   }
