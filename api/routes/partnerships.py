@@ -171,6 +171,29 @@ async def import_records(store: StoreDep, settings: SettingsDep, partnership: Id
     return ImportOut(**summary.as_dict())
 
 
+@router.post("/partnerships/{partnership}/surveys", response_model=ImportOut,
+             dependencies=[WriteAccess])
+async def import_survey(store: StoreDep, settings: SettingsDep, partnership: Id,
+                        file: Annotated[UploadFile, File(
+                            description="A survey form export (CSV or .xlsx), one row per "
+                            "answer")],
+                        side: Annotated[Literal["company", "partner"], Query()],
+                        scale_max: Annotated[float | None, Query(ge=1, le=100)] = None
+                        ) -> ImportOut:
+    """Import one side's answers from a survey form export, all or nothing: columns found
+    by name (the five dimensions and the timestamp); names, e-mail addresses and comments
+    are never stored."""
+    from ecosystem.lifecycle.editing import import_survey as read_survey
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (path,) = await save_uploads([file], FilePath(tmp), allowed=(".csv", ".xlsx"),
+                                     max_bytes=settings.max_upload_bytes)
+        with named_for_client(FilePath(tmp)):
+            summary = await run_in_threadpool(read_survey, store, partnership, path,
+                                              side=side, scale_max=scale_max)
+    return ImportOut(**summary.as_dict())
+
+
 @router.get("/partnerships/{partnership}/health", response_model=list[PeriodHealthOut])
 def partnership_health(store: StoreDep, partnership: Id, as_of: AsOfOrToday,
                        months: Annotated[int | None, Query(ge=1, le=24)] = None,

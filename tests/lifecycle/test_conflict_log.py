@@ -295,6 +295,23 @@ def test_the_api_reports_conflicts_agreement_and_surveys(tmp_path: Path) -> None
             ("cost-share", "retired"), ("interface-spec", "changed"), ("licence", "added")]
         bad = client.get(f"/v1/partnerships/{PID}/agreement/diff?from=1&to=9")
         assert bad.status_code == 422 and "versions 1 to 3, not 9" in bad.text
+        key = {"X-API-Key": "k" * 24}
+        form = _form(tmp_path / "form.csv", [("2025/06/02", "ann", 4, 4, 5, 4, 5),
+                                             ("2025/06/03", "bo", 4, 3, 4, 4, 5),
+                                             ("2025/06/05", "cy", 5, 4, 4, 4, 5)])
+        uploaded = client.post(f"/v1/partnerships/{PID}/surveys?side=partner", headers=key,
+                               files={"file": ("form.csv", form.read_bytes(), "text/csv")})
+        assert uploaded.status_code == 200, uploaded.text
+        assert uploaded.json()["nodes_created"] == {"survey_response": 3}
+        rounds = client.get(f"/v1/partnerships/{PID}?as_of=2025-12-31").json()["surveys"]
+        assert [(r["side"], r["answers"], r["shown"]) for r in rounds["rounds"]] == [
+            ("partner", 3, True)]
+        bad = _form(tmp_path / "bad.csv", [("2025/09/02", "ann", 4, 9, 5, 4, 5)])
+        refused = client.post(f"/v1/partnerships/{PID}/surveys?side=partner", headers=key,
+                              files={"file": ("bad.csv", bad.read_bytes(), "text/csv")})
+        assert refused.status_code == 422
+        assert "answer 9 is out of range" in refused.text and "bad.csv" in refused.text
+        assert str(tmp_path) not in refused.text  # the file is named as the client sent it
         added = client.post(f"/v1/partnerships/{PID}/records/whys",
                             headers={"X-API-Key": "k" * 24},
                             json=[{"incident": INCIDENT, "step": 5, "why": "gap"}])
