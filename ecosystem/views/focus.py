@@ -13,6 +13,7 @@ import networkx as nx
 from ecosystem.dates import AsOf, today
 from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue
+from ecosystem.lifecycle.evaluation import joint_patents, partnership_start
 from ecosystem.lifecycle.records import load_partnerships
 from ecosystem.lifecycle.status import statuses
 from ecosystem.model import (
@@ -147,8 +148,14 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
         alerts = company_alerts(found, split_node_key(focal)[1])
     panels = {"Open alerts": list(alerts)} if alerts else {}
     company = split_node_key(focal)[1]
-    records = [line for p in load_partnerships(store, company=company)
-               for line in partnership_lines(p, as_of or today())]
+    day = as_of or today()
+    records = []
+    for p in load_partnerships(store, company=company):
+        records += partnership_lines(p, day)
+        start, patents = partnership_start(p), joint_patents(store, p, as_of=day)
+        if patents and start is not None:
+            records.append(f"{p.name or p.id}: {len(patents)} joint patent(s) filed since "
+                           f"{start}")
     if records:
         panels["Partnerships"] = records
     view = View(f"{name}: neighbourhood", nodes, edges,

@@ -228,6 +228,21 @@ def test_a_survey_form_export_becomes_anonymous_rounds_by_hand(
     assert pair.overall == pytest.approx(0.9)
 
 
+def test_a_survey_export_from_excel_reads_the_same(case: Store, tmp_path: Path) -> None:
+    import pandas as pd
+
+    rows = [("2025/06/02", "ann", 4, 4, 5, 4, 5), ("2025/06/03", "bo", 4, 3, 4, 4, 5),
+            ("2025/06/05", "cy", 5, 4, 4, 4, 5)]
+    csv = pd.read_csv(_form(tmp_path / "form.csv", rows))
+    csv["Timestamp"] = pd.to_datetime(csv["Timestamp"])  # Excel holds real timestamps
+    book = tmp_path / "form.xlsx"
+    csv.to_excel(book, index=False)
+    import_survey(case, PID, book, side="company", scale_max=5)
+    (shown,) = survey_rounds(lc.load_partnership(case, PID), as_of=dt.date(2025, 12, 31))
+    assert (shown.side, shown.quarter, shown.answers) == ("company", dt.date(2025, 4, 1), 3)
+    assert shown.means["trust"] == 1.0
+
+
 def test_a_bad_survey_export_is_refused_whole(case: Store, tmp_path: Path) -> None:
     before = _snapshot(case)
     path = _form(tmp_path / "bad.csv", [("2025/06/02", "ann", 4, 4, 5, 4, 5),

@@ -333,6 +333,7 @@ def test_the_focus_view_shows_what_stands_out_in_each_partnership(case: Store) -
     assert ("Smart cockpit: Fusion algorithm version 2 overspent by 20,000 EUR (company)"
             in lines)
     assert any("is protected by voltra" in line for line in lines)
+    assert "Smart cockpit: 1 joint patent(s) filed since 2024-06-03" in lines  # US-3
     # the partner's focus view shows the same partnership
     assert focus_view(case, "cortex", as_of=dt.date(2025, 2, 1)).panels["Partnerships"] == \
         lines
