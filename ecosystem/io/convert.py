@@ -94,6 +94,9 @@ def _convert_number(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]
         numbers = cells.astype("float64")
     else:
         numbers = pd.to_numeric(_as_text(cells), errors="coerce")
+        if isinstance(numbers.dtype, pd.api.extensions.ExtensionDtype):
+            # nullable Float64 (from text held in Arrow): NA as NaN, like every other input
+            numbers = numbers.astype("float64")
     bad = numbers.isna() | ~np.isfinite(numbers.fillna(0))
     if fld.type is FieldType.INT:
         bad |= numbers.notna() & (numbers.fillna(0) % 1 != 0)
@@ -114,7 +117,48 @@ def _date_text(value: object) -> object:
     return _text(value)
 
 
+def _is_arrow_text(cells: pd.Series) -> bool:
+    return isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow"
+
+
+def _convert_date_arrow(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """:func:`_convert_date` for text held in Arrow (every CSV read), in Arrow's kernels."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(pa.array(cells, pa.string(), from_pandas=True))
+    length = pc.utf8_length(text)
+    year, month_only = pc.equal(length, 4), pc.equal(length, 7)
+    padded = text
+    if pc.any(pc.or_(year, month_only)).as_py():  # a year or a month means its first day
+        padded = pc.if_else(year, pc.binary_join_element_wise(text, "01-01", "-"),
+                            pc.if_else(month_only,
+                                       pc.binary_join_element_wise(text, "01", "-"), text))
+    shaped = pc.fill_null(pc.match_substring_regex(padded, _DAY_SHAPE), False)
+    every = pc.all(shaped).as_py()
+    safe = padded if every else pc.if_else(shaped, padded, "2000-01-01")  # numeric below
+    parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # Arrow rolls a day past the month's end over (2024-02-30 into March): a real day
+    # keeps the month and day written
+    month = pc.cast(pc.utf8_slice_codeunits(safe, 5, 7), pa.int64())
+    day = pc.cast(pc.utf8_slice_codeunits(safe, 8, 10), pa.int64())
+    real = pc.fill_null(pc.and_(pc.equal(pc.month(parsed), month),
+                                pc.equal(pc.day(parsed), day)), False)
+    bad = pc.or_(pc.invert(shaped), pc.invert(real))
+    values = padded if not pc.any(bad).as_py() else pc.if_else(
+        bad, pa.scalar(None, pa.string()), padded)
+    return (pd.Series(values.to_numpy(zero_copy_only=False), index=cells.index,
+                      dtype=object),
+            pd.Series(bad.to_numpy(zero_copy_only=False), index=cells.index))
+
+
+#: A day written YYYY-MM-DD in ASCII digits (other digits would not sort as dates do).
+_DAY_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
 def _convert_date(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
+    if _is_arrow_text(cells):
+        return _convert_date_arrow(cells)
     if pd.api.types.is_datetime64_any_dtype(cells):
         text = cells.dt.strftime("%Y-%m-%d")
     elif pd.api.types.infer_dtype(cells, skipna=True) == "string":
@@ -124,7 +168,7 @@ def _convert_date(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
     lengths = text.str.len()
     padded = text.where(lengths != 4, text + "-01-01")
     padded = padded.where(lengths != 7, text + "-01")
-    shaped = padded.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    shaped = padded.str.fullmatch(_DAY_SHAPE[1:-1]).fillna(False).astype(bool)
     parsed = pd.to_datetime(padded.where(shaped), format="%Y-%m-%d", errors="coerce")
     bad = ~shaped | parsed.isna()
     return padded.where(~bad), bad
@@ -173,6 +217,17 @@ def convert_column(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
         a non-blank cell could not be converted.
     """
     blank = blank_mask(cells)
+    if not blank.any() and len(cells):  # every cell given: no cell to put back in place
+        converted, bad_all = _CONVERTERS[fld.type](cells, fld)
+        values: pd.Series
+        if fld.type is FieldType.INT:
+            values = converted.astype("Int64")
+        elif fld.type is FieldType.FLOAT:
+            values = converted.astype("float64")
+        else:
+            values = pd.Series(converted.to_numpy(dtype=object), index=cells.index,
+                               dtype=object)
+        return values, pd.Series(bad_all.to_numpy(dtype=bool), index=cells.index)
     present = cells[~blank]
     values = pd.Series(None, index=cells.index, dtype="object")
     bad = pd.Series(False, index=cells.index)

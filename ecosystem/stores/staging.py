@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["BUCKET_ROWS", "StagedRelationships", "props_json", "texts"]
 
 #: The most rows a bucket holds when it is read to be sorted and written.
-BUCKET_ROWS = 50_000
-_FIRST_BUCKETS = 64  # ranges of a kind's key, from the quantiles of its first chunk
+BUCKET_ROWS = 100_000
+_FIRST_BUCKETS = 16  # ranges of a kind's key, from the quantiles of its first chunk
 _SAMPLE = 4_096  # keys sampled to split a bucket
 _INSERT_ROWS = 50_000  # rows per executemany
 _IDENTITY = ("source", "target", "since", "key")
@@ -153,17 +153,21 @@ class StagedRelationships:
         cleared = GraphBatch.cleared(frame)
         props = props_json(frame.drop(columns=[c for c in (*_IDENTITY, "until", ROW, SOURCE)
                                                if c in frame]), cleared)
-        until = (frame["until"].astype(object).where(frame["until"].notna(), None).tolist()
-                 if "until" in frame.columns else [None] * len(frame))
-        columns = {c: pa.array(texts(frame, c), pa.string()) for c in _IDENTITY}
-        files = [self._files.setdefault(str(f), len(self._files)) for f in texts(frame, SOURCE)]
+        columns = {c: _strings(frame[c]) for c in _IDENTITY}
+        until = (_strings(frame["until"]) if "until" in frame.columns
+                 else pa.nulls(len(frame), pa.string()))
+        codes, names = pd.factorize(frame[SOURCE].astype(str))
+        ids = np.array([self._files.setdefault(str(n), len(self._files)) for n in names],
+                       dtype=np.int32)
+        reopen = (np.fromiter(("until" in fields for fields in cleared), dtype=bool,
+                              count=len(frame)) if CLEARED in frame.columns
+                  else np.zeros(len(frame), dtype=bool))
         # one text whose order is the key's order: no id holds a NUL (validation refuses it)
         order = pc.binary_join_element_wise(*columns.values(), "\x00")
         return pa.table({
             "order": order, **columns,
-            "until": pa.array(until, pa.string()), "props": pa.array(props, pa.string()),
-            "reopen": pa.array(["until" in fields for fields in cleared], pa.bool_()),
-            "file": pa.array(files, pa.int32()),
+            "until": until, "props": pa.array(props, pa.string()),
+            "reopen": pa.array(reopen), "file": pa.array(ids[codes]),
             "row": pa.array(frame[ROW].to_numpy(dtype=np.int64)),
             "seq": pa.array(np.arange(self._seq, self._seq + len(frame), dtype=np.int64)),
         })
@@ -264,6 +268,17 @@ class StagedRelationships:
             for bucket in ranges.buckets:
                 bucket.close()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _strings(column: pd.Series) -> pa.Array:
+    """A text column as an Arrow string array, without a round trip through Python
+    objects when pandas already holds it in Arrow; missing values are nulls."""
+    import pyarrow as pa
+
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        return pa.array(column, pa.string(), from_pandas=True)
+    values = column.astype(object).where(column.notna(), None)
+    return pa.array(values.to_numpy(dtype=object), pa.string(), from_pandas=True)
 
 
 def _sample(column: pa.ChunkedArray | pa.Array, every: int = 0) -> list[str]:

@@ -1,0 +1,39 @@
+"""Cell conversion: text held in Arrow (every CSV read) converts exactly as Python text
+does, days are real days in ASCII digits, and a bad number among blanks is flagged, not a
+crash."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ecosystem.io.convert import convert_column
+from ecosystem.model import Field, FieldType
+
+DAY = Field("since", FieldType.DATE)
+DAYS = ["2024", " 2024-06 ", "2024-06-30", "2024-02-29", "2023-02-29", "2024-02-30",
+        "2024-13-01", "2024-04-31", "2024-1-01", "2024-06-30T00:00", "१९९९-01-01",
+        "２０２４-01-01", "0000-01-01", "9999-12-31", "\u00a02024-01-01"]
+WANTED = ["2024-01-01", "2024-06-01", "2024-06-30", "2024-02-29", None, None, None, None,
+          None, None, None, None, "0000-01-01", "9999-12-31", "2024-01-01"]
+
+
+@pytest.mark.parametrize("dtype", [object, "string[pyarrow]", "str"])
+@pytest.mark.parametrize("index", [None, list(range(3, 3 + 2 * len(DAYS), 2))])
+def test_days_convert_alike_whatever_holds_the_text(dtype: object, index: object) -> None:
+    cells = pd.Series(DAYS, dtype=dtype, index=index)  # type: ignore[call-overload]
+    values, bad = convert_column(cells, DAY)
+    assert list(values.index) == list(cells.index) == list(bad.index)
+    assert [None if pd.isna(v) else v for v in values] == WANTED
+    # a day that is not in its month, or not written in ASCII digits, is refused (other
+    # digits would not sort as days do)
+    assert list(bad) == [w is None for w in WANTED]
+
+
+@pytest.mark.parametrize("dtype", [object, "string[pyarrow]", "str"])
+def test_bad_numbers_among_blanks_are_flagged(dtype: object) -> None:
+    cells = pd.Series(["1.5", "", None, "inf", "x", " 2 "], dtype=dtype)  # type: ignore[call-overload]
+    values, bad = convert_column(cells, Field("weight", FieldType.FLOAT))
+    assert values.dtype == "float64"
+    assert [None if pd.isna(v) else v for v in values] == [1.5, None, None, None, None, 2.0]
+    assert list(bad) == [False, False, False, True, True, False]
