@@ -15,6 +15,7 @@ from ecosystem.errors import InvalidValue
 from ecosystem.model import NODE_SCHEMAS, STAGES
 
 if TYPE_CHECKING:
+    from ecosystem.lifecycle.records import Partnership
     from ecosystem.lifecycle.rules import RuleConfig
 
 __all__ = ["COMMANDS"]
@@ -33,6 +34,12 @@ _LEVEL_MARK = {"hard_trigger": "!!", "executive": "! ", "warning": "~ ", "remind
 def _config(path: Path | None) -> RuleConfig | None:
 
     return lc.load_rule_config(path) if path is not None else None
+
+
+def _partnership(obj: Context, id: str) -> Partnership:
+    """Partnership ID with its records (NodeNotFound, with close ids, if there is none)."""
+    with obj.open() as store:
+        return lc.load_partnership(store, id)
 
 
 def _pairs(values: tuple[str, ...], what: str) -> dict[str, Any]:
@@ -355,8 +362,7 @@ def conflicts(obj: Context, id: str, incident: str | None, as_of: dt.date,
     from ecosystem.lifecycle.conflicts import conflict
     from ecosystem.lifecycle.conflicts import conflicts as all_conflicts
 
-    with obj.open() as store:
-        p = lc.load_partnership(store, id)
+    p = _partnership(obj, id)
     found = ([conflict(p, incident, as_of=as_of)] if incident
              else all_conflicts(p, as_of=as_of))
     if as_json:
@@ -412,8 +418,7 @@ def agreement_show(obj: Context, id: str, as_of: dt.date, as_json: bool) -> None
     """The clauses of partnership ID's agreement in force on the day, and its versions."""
     from ecosystem.lifecycle.agreement import agreement_on, agreement_versions
 
-    with obj.open() as store:
-        p = lc.load_partnership(store, id)
+    p = _partnership(obj, id)
     clauses = agreement_on(p, as_of)
     versions = [v for v in agreement_versions(p) if v <= as_of]
     if as_json:
@@ -447,8 +452,7 @@ def agreement_diff_(obj: Context, id: str, start: str, end: str, as_json: bool) 
     days): clauses added, changed (line by line) and retired, each with its reason."""
     from ecosystem.lifecycle.agreement import agreement_diff
 
-    with obj.open() as store:
-        p = lc.load_partnership(store, id)
+    p = _partnership(obj, id)
     changes = agreement_diff(p, _version(start), _version(end))
     if as_json:
         echo_json([c.as_dict() for c in changes])
@@ -765,8 +769,7 @@ def budget_(obj: Context, id: str, as_of: dt.date, as_json: bool) -> None:
     """
     from ecosystem.lifecycle.resources import budget
 
-    with obj.open() as store:
-        p = lc.load_partnership(store, id)
+    p = _partnership(obj, id)
     rows = budget(p, as_of=as_of)
     if as_json:
         echo_json([r.as_dict() for r in rows])
@@ -809,8 +812,7 @@ def resources(obj: Context, id: str, as_of: dt.date, as_json: bool) -> None:
     """
     from ecosystem.lifecycle.resources import attribution, pool_warnings, rotations
 
-    with obj.open() as store:
-        p = lc.load_partnership(store, id)
+    p = _partnership(obj, id)
     warnings, orders, people = pool_warnings(p), attribution(p, as_of=as_of), \
         rotations(p, as_of=as_of)
     if as_json:
