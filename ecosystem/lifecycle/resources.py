@@ -88,10 +88,11 @@ def budget(p: Partnership, *, as_of: dt.date | None = None) -> list[BudgetRow]:
             row(move.to_milestone, move.side, move.currency)["moved"] += move.amount
         if move.people is not None:
             for milestone, sign in ((move.from_milestone, -1), (move.to_milestone, 1)):
-                for (m, side, _), r in rows.items():
-                    if m == milestone and side == move.side:
-                        r["people_planned"] = (r["people_planned"] or 0.0) + sign * move.people
-                        break
+                found = next((r for (m, side, _), r in rows.items()
+                              if m == milestone and side == move.side), None)
+                if found is None:  # people moved where no money is planned: XXX, no currency
+                    found = row(milestone, move.side, move.currency or "XXX")
+                found["people_planned"] = (found["people_planned"] or 0.0) + sign * move.people
     order = {m.id: (m.due, m.id) for m in p.milestones}
     return [BudgetRow(m, side, currency, **values) for (m, side, currency), values in
             sorted(rows.items(), key=lambda kv: (order.get(kv[0][0] or "", (dt.date.max, "")),
@@ -100,9 +101,9 @@ def budget(p: Partnership, *, as_of: dt.date | None = None) -> list[BudgetRow]:
 
 def budget_score(p: Partnership, start: dt.date, end: dt.date, as_of: dt.date
                  ) -> float | None:
-    """The budget component of the health index for the period ``[start, end)``: lines
-    of milestones due in it (and partnership-wide lines dated in it) with both figures;
-    None without such lines."""
+    """The budget component of the health index for the period ``[start, end)``: the rows
+    of milestones due in it (and the partnership-wide totals when a partnership-wide line is
+    dated in it) with both figures; None without such rows."""
     due = {m.id for m in p.milestones if start <= m.due < end}
     shares = []
     for r in budget(p, as_of=min(as_of, end)):

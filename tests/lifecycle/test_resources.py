@@ -337,3 +337,16 @@ def test_the_focus_view_shows_what_stands_out_in_each_partnership(case: Store) -
     # the partner's focus view shows the same partnership
     assert focus_view(case, "cortex", as_of=dt.date(2025, 2, 1)).panels["Partnerships"] == \
         lines
+
+
+def test_people_moved_to_a_milestone_without_money_are_kept(case: Store) -> None:
+    _budget_recorded(case)
+    meeting = _executive_before(case, "2025-03-01")
+    lc.add_records(case, "reallocations", [{
+        "meeting": meeting, "side": "partner", "from_milestone": V2,
+        "to_milestone": f"{PID}/m/v4", "people": 2}], partnership=PID)
+    rows = {(r.milestone, r.side): r for r in budget(lc.load_partnership(case, PID))}
+    # the partner's version 2 row had no people planned: -2; version 4 had no row: +2
+    assert rows[(V2, "partner")].people_planned == -2
+    v4 = rows[(f"{PID}/m/v4", "partner")]
+    assert (v4.currency, v4.budget, v4.people_planned, v4.actual) == ("XXX", 0, 2, None)
