@@ -339,6 +339,9 @@ def health(obj: Context, id: str, as_of: dt.date, months: int | None,
             if gap.target is not None:
                 click.echo(f"    KPI {gap.name}: {gap.actual:g} vs target {gap.target:g} "
                            f"(gap {gap.gap:+g})")
+        for side, move in h.survey_moves.items():
+            click.echo(f"    survey ({side}): {move['most'].replace('_', ' ')} moved most, "
+                       f"{move['by']:+.0%} of the scale since {move['from']}")
 
 
 @partnership.command()

@@ -192,8 +192,8 @@ def diagnose(partnership: Partnership, *, as_of: dt.date,
                         *(m.date for m in partnership.meetings)) if d < day]
     if not days:
         return []
-    scores = sorted([*satisfaction_series(partnership, day),
-                     *survey_series(partnership, as_of=day)], key=lambda s: s[0])
+    scores = _merged_scores([*satisfaction_series(partnership, day),
+                             *survey_series(partnership, as_of=day)])
     out = []
     start = period_start(min(days), months)
     while start < day:
@@ -277,6 +277,16 @@ def _kpi_gaps(p: Partnership, start: dt.date, end: dt.date, as_of: dt.date
                            None if target is None else actual - target,
                            None if attainment is None else max(attainment, 0.0)))
     return gaps
+
+
+def _merged_scores(scores: list[tuple[dt.date, float, Sequence[str]]]
+                   ) -> list[tuple[dt.date, float, Sequence[str]]]:
+    """Satisfaction KPI figures and survey rounds of one period averaged into one score."""
+    by_period: dict[dt.date, list[tuple[float, Sequence[str]]]] = {}
+    for period, share, ids in scores:
+        by_period.setdefault(period, []).append((share, ids))
+    return [(period, sum(v for v, _ in rows) / len(rows), [i for _, ids in rows for i in ids])
+            for period, rows in sorted(by_period.items())]
 
 
 def _satisfaction(scores: list[tuple[dt.date, float, Sequence[str]]], end: dt.date

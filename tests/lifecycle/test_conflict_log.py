@@ -283,6 +283,15 @@ def test_survey_rounds_feed_the_health_index_and_name_the_dimension_that_moved(
     assert by_start["2025-04-01"].satisfaction_trend == pytest.approx(-0.3)
     assert by_start["2025-04-01"].survey_moves["partner"]["most"] == "trust"
     assert by_start["2025-01-01"].survey_moves == {}
+    # a satisfaction KPI's figure of the same quarter is averaged with the survey's
+    lc.add_records(store, "kpis", [{"id": "a-b/sat", "name": "Satisfaction",
+                                    "metric": "satisfaction", "scale_max": 5}],
+                   partnership="a-b")
+    lc.add_records(store, "kpi_actuals", [{"kpi": "a-b/sat", "period": "2025-04-01",
+                                           "actual": 4, "reported": "2025-04-02"}])
+    again = {h.start.isoformat(): h for h in lc.diagnose(
+        lc.load_partnership(store, "a-b"), as_of=dt.date(2025, 7, 1), months=3)}
+    assert again["2025-04-01"].components["satisfaction"] == pytest.approx((0.6 + 0.8) / 2)
 
 
 def test_the_api_reports_conflicts_agreement_and_surveys(tmp_path: Path) -> None:
