@@ -217,14 +217,10 @@ def partnership_agreement_diff(
                                   examples=["2", "2026-06-30"])]) -> list[dict[str, Any]]:
     """What changed in the agreement from one version (number) or day to another: clauses
     added, changed (with a line diff) and retired, each with its reason and cause."""
-    from ecosystem.dates import parse_day
-    from ecosystem.lifecycle.agreement import agreement_diff
-
-    def version(value: str, name: str) -> Any:
-        return int(value) if value.isdigit() else parse_day(value, field=name)
+    from ecosystem.lifecycle.agreement import agreement_diff, parse_version
 
     changes = agreement_diff(lc.load_partnership(store, partnership),
-                             version(start, "from"), version(end, "to"))
+                             parse_version(start, "from"), parse_version(end, "to"))
     return [c.as_dict() for c in changes]
 
 
@@ -250,11 +246,9 @@ def similar_cases(store: StoreDep,
                   top: Annotated[int, Query(ge=1, le=50)] = 3) -> dict[str, Any]:
     """The past cases most like an incident, and the action the decision tree learned
     from the cases recommends (with the cases behind it and the rules as text)."""
-    from ecosystem.lifecycle.cases import advise
-    from ecosystem.lifecycle.cases import similar_cases as similar
+    from ecosystem.lifecycle.cases import consult
 
-    found = similar(store, partnership, incident, top=top)
-    advice = advise(store, partnership, incident)
+    found, advice = consult(store, partnership, incident, top=top)
     return {"similar": [{**c.as_dict(), "similarity": score} for c, score in found],
             "recommended": advice.action, "behind": [c.id for c in advice.behind],
             "rules": advice.rules or None}

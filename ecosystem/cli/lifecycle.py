@@ -439,10 +439,6 @@ def agreement_show(obj: Context, id: str, as_of: dt.date, as_json: bool) -> None
         click.echo(f"  {c.text}")
 
 
-def _version(value: str) -> dt.date | int:
-    return int(value) if value.isdigit() else DAY.convert(value, None, None)
-
-
 @agreement.command("diff")
 @click.argument("id")
 @click.argument("start", metavar="FROM")
@@ -453,10 +449,10 @@ def _version(value: str) -> dt.date | int:
 def agreement_diff_(obj: Context, id: str, start: str, end: str, as_json: bool) -> None:
     """What changed in partnership ID's agreement from FROM to TO (version numbers or
     days): clauses added, changed (line by line) and retired, each with its reason."""
-    from ecosystem.lifecycle.agreement import agreement_diff
+    from ecosystem.lifecycle.agreement import agreement_diff, parse_version
 
     p = _partnership(obj, id)
-    changes = agreement_diff(p, _version(start), _version(end))
+    changes = agreement_diff(p, parse_version(start, "from"), parse_version(end, "to"))
     if as_json:
         echo_json([c.as_dict() for c in changes])
         return
@@ -917,12 +913,11 @@ def cases(obj: Context, category: str | None, stage: str | None, cause: str | No
     ecosystem cases --cause contract
     ecosystem cases --like voltra-cortex voltra-cortex/incident/002
     """
-    from ecosystem.lifecycle.cases import advise, case_library, similar_cases
+    from ecosystem.lifecycle.cases import case_library, consult
 
     with obj.open() as store:
         if like is not None:
-            similar = similar_cases(store, *like)
-            advice = advise(store, *like)
+            similar, advice = consult(store, *like)
             if as_json:
                 echo_json({"similar": [{**c.as_dict(), "similarity": s} for c, s in similar],
                            "recommended": advice.action,

@@ -20,7 +20,7 @@ import pandas as pd
 from ecosystem.model import Field, FieldType
 
 __all__ = ["CLEAR", "blank_mask", "clear_mask", "convert_column", "expectation",
-           "invalid_text_mask"]
+           "invalid_text_mask", "is_arrow_text"]
 
 #: The cell text that clears a stored value (an empty cell leaves it alone).
 CLEAR = "#clear"
@@ -45,13 +45,18 @@ def clear_mask(cells: pd.Series) -> pd.Series:
     return cells.map(lambda v: isinstance(v, str) and v.strip().lower() == CLEAR).astype(bool)
 
 
+def is_arrow_text(cells: pd.Series) -> bool:
+    """Whether pandas holds ``cells`` as text in Arrow (every CSV read does)."""
+    return isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow"
+
+
 _NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def invalid_text_mask(cells: pd.Series) -> pd.Series:
     """True where a text cell holds a NUL or a lone surrogate (which no file or database
     can store as text; JSON can carry them)."""
-    if isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow":
+    if is_arrow_text(cells):
         # Arrow strings are valid UTF-8, so they hold no surrogate; only NUL is possible.
         return cells.str.contains("\x00", regex=False).fillna(False).astype(bool)
     return cells.map(lambda v: isinstance(v, str) and _NOT_TEXT.search(v) is not None
@@ -117,10 +122,6 @@ def _date_text(value: object) -> object:
     return _text(value)
 
 
-def _is_arrow_text(cells: pd.Series) -> bool:
-    return isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow"
-
-
 def _convert_date_arrow(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """:func:`_convert_date` for text held in Arrow (every CSV read), in Arrow's kernels."""
     import pyarrow as pa
@@ -157,7 +158,7 @@ _DAY_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 def _convert_date(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
-    if _is_arrow_text(cells):
+    if is_arrow_text(cells):
         return _convert_date_arrow(cells)
     if pd.api.types.is_datetime64_any_dtype(cells):
         text = cells.dt.strftime("%Y-%m-%d")

@@ -163,13 +163,8 @@ def check_lifecycle(batch: GraphBatch, stored: StoredNodes) -> list[Problem]:
         _, orders = _merged(batch, stored, NodeKind.SHARED_CUSTOMER)
         for row in orders:
             problems += _currency(row, required=True)
-            ours, theirs = row.get("company_contribution"), row.get("partner_contribution")
-            if ours is not None and theirs is not None and \
-                    abs(float(ours) + float(theirs) - 100) > 1e-6:
-                problems.append(_problem(
-                    row, "partner_contribution", f"the contributions {float(ours):g}% + "
-                    f"{float(theirs):g}% sum to {float(ours) + float(theirs):g}%, not 100%",
-                    f"Make them sum to 100, e.g. partner_contribution={100 - float(ours):g}."))
+            problems += _percent_split(row, "company_contribution", "partner_contribution",
+                                       ("the contributions", "sum", "them"))
     if NodeKind.ROTATION in touched:
         _, rotations = _merged(batch, stored, NodeKind.ROTATION)
         for row in rotations:
@@ -199,22 +194,31 @@ def _check_shares(incidents: list[dict[str, Any]]) -> list[Problem]:
     currency."""
     problems = []
     for row in incidents:
-        ours, theirs = row.get("company_share"), row.get("partner_share")
-        if ours is None and theirs is None:
-            pass
-        elif ours is None or theirs is None:
-            given = "company_share" if ours is not None else "partner_share"
-            missing = "partner_share" if ours is not None else "company_share"
-            problems.append(_problem(row, missing, f"'{given}' is given but '{missing}' is "
-                                     "not", f"Give both shares (in percent, summing to 100); "
-                                     f"e.g. {missing}={100 - float(ours or theirs or 0):g}."))
-        elif abs(float(ours) + float(theirs) - 100) > 1e-6:
-            problems.append(_problem(
-                row, "partner_share", f"the responsibility split {float(ours):g}% + "
-                f"{float(theirs):g}% sums to {float(ours) + float(theirs):g}%, not 100%",
-                f"Make the shares sum to 100, e.g. partner_share={100 - float(ours):g}."))
+        problems += _percent_split(row, "company_share", "partner_share",
+                                   ("the responsibility split", "sums", "the shares"))
         problems += _currency(row, required=row.get("loss") is not None)
     return problems
+
+
+def _percent_split(row: dict[str, Any], first: str, second: str,
+                   words: tuple[str, str, str]) -> list[Problem]:
+    """Two percentages of one whole (``first`` and ``second``): both or neither given, and
+    summing to 100. ``words``: what the pair is called, its verb, what to make sum."""
+    a, b = row.get(first), row.get(second)
+    if a is None and b is None:
+        return []
+    if a is None or b is None:
+        given, missing = (first, second) if a is not None else (second, first)
+        value = float(row[given])
+        return [_problem(row, missing, f"'{given}' is given but '{missing}' is not",
+                         f"Give both shares (in percent, summing to 100); e.g. "
+                         f"{missing}={100 - value:g}.")]
+    if abs(float(a) + float(b) - 100) <= 1e-6:
+        return []
+    name, verb, subject = words
+    return [_problem(row, second, f"{name} {float(a):g}% + {float(b):g}% {verb} to "
+                     f"{float(a) + float(b):g}%, not 100%",
+                     f"Make {subject} sum to 100, e.g. {second}={100 - float(a):g}.")]
 
 
 def _currency(row: dict[str, Any], *, required: bool) -> list[Problem]:

@@ -16,10 +16,12 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from ecosystem.dates import parse_day
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.records import Clause, Partnership
 
-__all__ = ["ClauseChange", "agreement_diff", "agreement_on", "agreement_versions"]
+__all__ = ["ClauseChange", "agreement_diff", "agreement_on", "agreement_versions",
+           "parse_version"]
 
 
 def agreement_on(p: Partnership, day: dt.date) -> dict[str, Clause]:
@@ -73,23 +75,27 @@ def agreement_diff(p: Partnership, start: dt.date | int, end: dt.date | int
         raise InvalidValue(f"the diff runs backwards ({start} to {end})", field="to",
                            value=end.isoformat())
     before, after = agreement_on(p, start), agreement_on(p, end)
+    latest: dict[str, Clause] = {}  # per clause changed in the span, its last version
+    for version in p.clauses:  # by clause, then effective day
+        if start < version.effective <= end:
+            latest[version.clause] = version
     changes = []
-    for key in sorted(set(before) | set(after) | {c.clause for c in p.clauses
-                                                  if start < c.effective <= end}):
+    for key, last in sorted(latest.items()):
         old, new = before.get(key), after.get(key)
-        latest = [c for c in p.clauses if c.clause == key and start < c.effective <= end]
-        if not latest or (old is not None and new is not None and old.id == new.id):
-            continue
-        last = latest[-1]
         if old is None and new is None:
             continue  # added and retired within the span
-        change = "added" if old is None else "retired" if new is None else "changed"
-        if change == "changed" and (old.text or "") == (new.text or ""):  # type: ignore[union-attr]
+        if old is not None and new is not None and (old.text or "") == (new.text or ""):
             continue
+        change = "added" if old is None else "retired" if new is None else "changed"
         changes.append(ClauseChange(key, change, old.text if old else None,
                                     new.text if new else None, last.effective, last.reason,
                                     last.cause, last.incident))
     return changes
+
+
+def parse_version(text: str, name: str) -> dt.date | int:
+    """A version number (``2``) or a day (``2025-01-20``, ``2025-01``), as typed."""
+    return int(text) if text.isdigit() else parse_day(text, field=name)
 
 
 def _day(p: Partnership, value: dt.date | int, name: str) -> dt.date:

@@ -32,8 +32,8 @@ from ecosystem.lifecycle.records import Incident, Partnership, load_partnerships
 from ecosystem.model import Stage
 from ecosystem.stores.base import Store
 
-__all__ = ["ACTION_DAYS", "Case", "TreeAdvice", "case_library", "cases_of", "decision_tree",
-           "playbook", "similar_cases"]
+__all__ = ["ACTION_DAYS", "Case", "TreeAdvice", "advise", "case_library", "cases_of",
+           "consult", "decision_tree", "playbook", "similar_cases"]
 
 #: A stage change within this many days of an incident counts as what was done about it.
 ACTION_DAYS = 183
@@ -168,7 +168,10 @@ def similar_cases(store: Store, partnership: str, incident: str, *, top: int = 3
                   ) -> list[tuple[Case, float]]:
     """The past cases most like the incident (Jaccard overlap of their context), with the
     overlap; cases sharing nothing are left out."""
-    query, past = _query(store, partnership, incident)
+    return _similar(*_query(store, partnership, incident), top)
+
+
+def _similar(query: Case, past: Sequence[Case], top: int) -> list[tuple[Case, float]]:
     want = query.features()
     scored = [(c, len(want & c.features()) / len(want | c.features())) for c in past]
     scored = [(c, round(s, 3)) for c, s in scored if s > 0]
@@ -217,8 +220,18 @@ def decision_tree(cases: Sequence[Case], *, query: Case | None = None,
 def advise(store: Store, partnership: str, incident: str) -> TreeAdvice:
     """The tree's recommendation for one incident, learned from the cases before it (no
     action when there is none)."""
-    query, past = _query(store, partnership, incident)
+    return _advice(*_query(store, partnership, incident))
+
+
+def _advice(query: Case, past: Sequence[Case]) -> TreeAdvice:
     return decision_tree(past, query=query) if past else TreeAdvice("", 0)
+
+
+def consult(store: Store, partnership: str, incident: str, *, top: int = 3
+            ) -> tuple[list[tuple[Case, float]], TreeAdvice]:
+    """:func:`similar_cases` and :func:`advise` at once, reading the cases once."""
+    query, past = _query(store, partnership, incident)
+    return _similar(query, past, top), _advice(query, past)
 
 
 def playbook(store: Store) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.agreement import agreement_on
-from ecosystem.lifecycle.records import Incident, Milestone, Partnership, Why
+from ecosystem.lifecycle.records import Incident, Milestone, Partnership, Why, plain
 from ecosystem.model import FISHBONE
 
 __all__ = ["Conflict", "ShareOfLoss", "conflict", "conflicts"]
@@ -50,13 +50,13 @@ class Conflict:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "incident": _plain(asdict(self.incident)),
+            "incident": plain(self.incident),
             "root_cause": self.root_cause,
-            "chain": [_plain(asdict(w)) for w in self.chain],
+            "chain": [plain(w) for w in self.chain],
             "fishbone": {k: list(v) for k, v in self.fishbone.items()},
             "shares": [asdict(s) for s in self.shares],
             "currency": self.incident.currency,
-            "remedial": [{**_plain(asdict(m)), "state": state} for m, state in self.remedial],
+            "remedial": [{**plain(m), "state": state} for m, state in self.remedial],
             "proposal": self.proposal,
         }
 
@@ -112,6 +112,3 @@ def _proposal(p: Partnership, incident: Incident, chain: tuple[Why, ...], as_of:
                    f"--incident {incident.id} --text '...'",
     }
 
-
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}

@@ -40,21 +40,18 @@ def joint_patents(store: Store, p: Partnership, *, as_of: dt.date) -> list[tuple
     """``(patent, day)`` of the patents both sides hold, filed (else granted) from the
     partnership's start to ``as_of``, by day."""
     start = partnership_start(p)
-    held: dict[str, set[str]] = {p.company: set(), p.partner: set()}
-    for tie in store.relationships(RelKind.HOLDS_PATENT, as_of=as_of):
-        if tie.source in held:
-            held[tie.source].add(tie.target)
-    both = held[p.company] & held[p.partner]
+    held = [{t.target for t in store.relationships(RelKind.HOLDS_PATENT, as_of=as_of,
+                                                   node=(NodeKind.COMPANY, side))}
+            for side in (p.company, p.partner)]
     out = []
-    for patent in store.nodes(NodeKind.PATENT):
-        if patent.id not in both:
-            continue
-        day = patent.properties.get("filed") or patent.properties.get("granted")
+    for patent in sorted(held[0] & held[1]):
+        properties = store.node(NodeKind.PATENT, patent).properties
+        day = properties.get("filed") or properties.get("granted")
         if day is None:
             continue
         when = dt.date.fromisoformat(str(day)[:10])
         if (start is None or when >= start) and when <= as_of:
-            out.append((patent.id, when))
+            out.append((patent, when))
     return sorted(out, key=lambda x: (x[1], x[0]))
 
 
@@ -96,38 +93,40 @@ def evaluation(store: Store, p: Partnership, *, as_of: dt.date) -> dict[str, Any
                            field="as_of", value=as_of.isoformat())
     sides = {p.company, p.partner}
     patents = joint_patents(store, p, as_of=as_of)
+    # every tie of either side, read once per side
+    touching = {side: store.relationships(as_of=as_of, node=(NodeKind.COMPANY, side))
+                for side in sorted(sides)}
     influence: dict[str, Any] = {"pagerank_with": None, "pagerank_without": None,
                                  "share_from_partnership": None}
-    tied = any(t.source in sides and t.target in sides
-               for kind in (RelKind.PARTNERS_WITH, RelKind.JOINT_VENTURE)
-               for t in store.relationships(kind, as_of=as_of))
-    if tied:
-        kind = next(k for k in (RelKind.PARTNERS_WITH, RelKind.JOINT_VENTURE)
-                    if any(t.source in sides and t.target in sides
-                           for t in store.relationships(k, as_of=as_of)))
+    kind = next((k for k in (RelKind.PARTNERS_WITH, RelKind.JOINT_VENTURE)
+                 if any(t.kind is k and {t.source, t.target} == sides
+                        for t in touching[p.company])), None)
+    if kind is not None:
         tried = what_if(store, p.company, remove=[Change(kind, p.partner)], as_of=as_of)
         with_tie, without = tried.before["pagerank"], tried.after["pagerank"]
         influence = {"pagerank_with": with_tie, "pagerank_without": without,
                      "share_from_partnership": (with_tie - without) / with_tie
                      if with_tie else None}
+
+    def new_since_start(since: str | None) -> bool:
+        return bool(since) and start <= dt.date.fromisoformat(str(since)) <= as_of
+
     third: list[dict[str, Any]] = []
-    for kind in _THIRD_PARTY_KINDS:
-        for t in store.relationships(kind, as_of=as_of):
+    for side, ties in touching.items():
+        for t in ties:
             ends = {t.source, t.target}
-            if len(ends & sides) == 1 and t.since and start <= dt.date.fromisoformat(
-                    t.since) <= as_of:
-                third.append({"kind": kind.value, "side": next(iter(ends & sides)),
+            if t.kind in _THIRD_PARTY_KINDS and len(ends & sides) == 1 and \
+                    new_since_start(t.since):
+                third.append({"kind": t.kind.value, "side": side,
                               "third_party": next(iter(ends - sides)), "since": t.since})
-    members: dict[str, dict[str, str]] = {}
-    for t in store.relationships(RelKind.MEMBER_OF, as_of=as_of):
-        members.setdefault(t.target, {})[t.source] = t.since or ""
-    for programme, joined in sorted(members.items()):
-        if sides <= set(joined):
-            for member, since in sorted(joined.items()):
-                if member not in sides and since and start <= dt.date.fromisoformat(
-                        since) <= as_of:
-                    third.append({"kind": "member_of", "side": "programme " + programme,
-                                  "third_party": member, "since": since})
+    programmes = [{t.target for t in ties if t.kind is RelKind.MEMBER_OF}
+                  for ties in touching.values()]
+    for programme in sorted(programmes[0] & programmes[1]):
+        for t in store.relationships(RelKind.MEMBER_OF, as_of=as_of,
+                                     node=(NodeKind.PROGRAMME, programme)):
+            if t.source not in sides and new_since_start(t.since):
+                third.append({"kind": "member_of", "side": "programme " + programme,
+                              "third_party": t.source, "since": t.since})
     return {"start": start.isoformat(), "as_of": as_of.isoformat(),
             "joint_patents": [{"patent": pat, "day": day.isoformat()} for pat, day in patents],
             "influence": influence,

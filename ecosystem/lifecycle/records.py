@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import typing
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -57,6 +57,7 @@ __all__ = [
     "check_transition",
     "load_partnership",
     "load_partnerships",
+    "plain",
 ]
 
 #: Stages in which the partnership runs: meetings are due and milestones count.
@@ -76,6 +77,12 @@ def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def plain(record: Any) -> dict[str, Any]:
+    """A record (a dataclass) as JSON-ready data: its fields, days as ISO text."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v
+            for k, v in asdict(record).items()}
 
 
 def _build(cls: type[R], values: Mapping[str, Any]) -> R:
@@ -401,6 +408,10 @@ class Partnership:
     #: The technology classes of the patents its pool entries and protected items name.
     patent_classes: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
+    def company_of(self, side: str) -> str:
+        """The company on ``side`` (``company`` or ``partner``)."""
+        return self.company if side == "company" else self.partner
+
     def stage_on(self, day: dt.date | None = None) -> str | None:
         """The stage on ``day`` (None: the latest); None before the first change."""
         current = None
@@ -551,12 +562,8 @@ def _with_records(store: Store, nodes: list[Node]) -> list[Partnership]:
     patents = {str(r.properties["patent"]) for r in (
         *(x for g in grouped.values() for x in g.get(NodeKind.POOL_ENTRY, ())),
         *(x for items in protected.values() for x in items)) if r.properties.get("patent")}
-    classes: dict[str, set[str]] = {}
-    if patents:
-        for tie in store.relationships(RelKind.CLASSIFIED_IN):
-            if tie.source in patents:
-                classes.setdefault(tie.source, set()).add(tie.target)
-    frozen = {k: frozenset(v) for k, v in classes.items()}
+    frozen = {patent: frozenset(t.target for t in store.relationships(
+        RelKind.CLASSIFIED_IN, node=(NodeKind.PATENT, patent))) for patent in sorted(patents)}
     out = []
     for n in nodes:
         both = [str(n.properties.get(k)) for k in ("company", "partner")]

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ecosystem.lifecycle.records import Partnership, ProtectedItem
+from ecosystem.lifecycle.records import Partnership, ProtectedItem, plain
 
 __all__ = ["BudgetRow", "PoolWarning", "attribution", "budget", "budget_score",
            "pool_warnings", "rotations"]
@@ -192,11 +192,10 @@ def rotations(p: Partnership, *, as_of: dt.date) -> list[dict[str, Any]]:
     for r in p.rotations:
         if r.start > as_of:
             continue
-        home = p.company if r.home_side == "company" else p.partner
+        home = p.company_of(r.home_side)
         term = ("none" if r.non_compete_until is None
                 else "running" if r.non_compete_until >= as_of else "lapsed")
-        out.append({**{k: v.isoformat() if isinstance(v, dt.date) else v
-                       for k, v in asdict(r).items()},
+        out.append({**plain(r),
                     "home": home, "non_compete": term,
                     "at_competitor": bool(r.now_at and r.now_at in
                                           p.competitors.get(home, frozenset()))})

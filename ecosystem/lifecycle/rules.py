@@ -387,7 +387,7 @@ def _rotation_at_competitor(p: Partnership, as_of: dt.date, config: RuleConfig
                             ) -> list[Alert]:
     alerts = []
     for r in p.rotations:
-        home = p.company if r.home_side == "company" else p.partner
+        home = p.company_of(r.home_side)
         if not r.now_at or r.now_at not in p.competitors.get(home, frozenset()):
             continue
         day = max(r.now_at_since or r.start, r.start)

@@ -13,7 +13,7 @@ from ecosystem.dates import checked_day
 from ecosystem.lifecycle.agreement import agreement_on, agreement_versions
 from ecosystem.lifecycle.conflicts import conflicts
 from ecosystem.lifecycle.health import HealthWeights, PeriodHealth, diagnose
-from ecosystem.lifecycle.records import Partnership, load_partnerships
+from ecosystem.lifecycle.records import Partnership, load_partnerships, plain
 from ecosystem.lifecycle.resources import attribution, budget, pool_warnings, rotations
 from ecosystem.lifecycle.rules import Alert, RuleConfig, evaluate
 from ecosystem.lifecycle.surveys import MIN_GROUP, dimension_moves, survey_rounds
@@ -113,10 +113,6 @@ def partnership_report(p: Partnership, *, as_of: dt.date,
         start = partnership_start(p)
         if start is not None and start <= day:
             evaluated = evaluation(store, p, as_of=day)
-
-    def plain(record: Any) -> dict[str, Any]:
-        return {k: (v.isoformat() if isinstance(v, dt.date) else v)
-                for k, v in asdict(record).items()}
 
     periods = diagnose(p, as_of=day, weights=weights)
     alerts = evaluate(p, as_of=day, config=config)

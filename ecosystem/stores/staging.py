@@ -31,6 +31,7 @@ import pandas as pd
 
 from ecosystem.errors import Problem
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch
+from ecosystem.io.convert import is_arrow_text
 from ecosystem.io.validate import SOURCE, Problems
 
 if TYPE_CHECKING:
@@ -275,7 +276,7 @@ def _strings(column: pd.Series) -> pa.Array:
     objects when pandas already holds it in Arrow; missing values are nulls."""
     import pyarrow as pa
 
-    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+    if is_arrow_text(column):
         return pa.array(column, pa.string(), from_pandas=True)
     values = column.astype(object).where(column.notna(), None)
     return pa.array(values.to_numpy(dtype=object), pa.string(), from_pandas=True)

@@ -15,7 +15,7 @@ from ecosystem.entities.lookup import resolve_company
 from ecosystem.errors import InvalidValue
 from ecosystem.lifecycle.evaluation import joint_patents, partnership_start
 from ecosystem.lifecycle.records import load_partnerships
-from ecosystem.lifecycle.status import statuses
+from ecosystem.lifecycle.status import status
 from ecosystem.model import (
     NodeKind,
     RelKind,
@@ -143,14 +143,17 @@ def focus_view(store: Store, company: str, *, hops: int = 1,
                           colours[h], "node", f"hop-{h}") for h in range(hops + 1)]
     if held:
         legend.append(LegendEntry("more, not drawn one by one", GREY, "node", "more"))
-    found = statuses(store, as_of=as_of or today())
-    if alerts is None:
-        alerts = company_alerts(found, split_node_key(focal)[1])
-    panels = {"Open alerts": list(alerts)} if alerts else {}
-    company = split_node_key(focal)[1]
     day = as_of or today()
+    company = split_node_key(focal)[1]
+    partnerships = load_partnerships(store)  # read once: the statuses and the panel
+    found = [status(p, as_of=day) for p in partnerships]
+    if alerts is None:
+        alerts = company_alerts(found, company)
+    panels = {"Open alerts": list(alerts)} if alerts else {}
     records = []
-    for p in load_partnerships(store, company=company):
+    for p in partnerships:
+        if company not in (p.company, p.partner):
+            continue
         records += partnership_lines(p, day)
         start, patents = partnership_start(p), joint_patents(store, p, as_of=day)
         if patents and start is not None:
