@@ -434,6 +434,11 @@ class MethodScoreOut(BaseModel):
     map: float | None
     per_company_recall: dict[str, float]
     per_company_ap: dict[str, float]
+    target_map: float | None = None
+    intervals_95: dict[str, list[float | None]] = Field(
+        default_factory=dict, description="For each view (source, target, pooled), a 95% "
+        "bootstrap interval of this predictor's score: sources or targets resampled, or "
+        "sources' pairs reweighted for the pooled view")
 
 
 class TrainingOut(BaseModel):

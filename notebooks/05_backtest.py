@@ -97,11 +97,34 @@ plt.show()
 gains.pivot(index="cutoff", columns="view", values="gain").round(3)
 
 # %% [markdown]
+# Every predictor's own score comes with an interval too (the same resamples for all of
+# them). For the latest cut-off, each view's scores with their 95% intervals: where the
+# model's bar overlaps a baseline's, the test year does not tell them apart.
+
+# %%
+latest = runs[-1]
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.5))
+for ax, (view, label) in zip(axes, views.items(), strict=True):
+    names = [r.method for r in latest.results]
+    values = [r.view(view) for r in latest.results]
+    low = [v - r.intervals[view][0] for v, r in zip(values, latest.results, strict=True)]
+    high = [r.intervals[view][1] - v for v, r in zip(values, latest.results, strict=True)]
+    ax.errorbar(values, range(len(names)), xerr=[low, high], fmt="o", capsize=3)
+    ax.set_yticks(range(len(names)), names)
+    ax.set_title(f"{label}, cut-off {latest.cutoff}")
+plt.tight_layout()
+plt.show()
+pd.DataFrame({views[v]: {r.method: f"{r.view(v):.3f} ({r.intervals[v][0]:.3f} to "
+                         f"{r.intervals[v][1]:.3f})" for r in latest.results} for v in views})
+
+# %% [markdown]
 # ## Are the scores probabilities?
 #
 # The model's score of a pair is meant as the probability that the tie forms within the
 # horizon: an isotonic regression fitted on the latest training window (scored by a model
-# that had not seen it) maps the raw scores to probabilities. The reliability curve puts the
+# that had not seen it) maps the raw scores to probabilities, and those are moved to the
+# base rate expected now (the recent mean number of new ties over today's candidate pairs;
+# the share of pairs that form a tie falls as companies join). The reliability curve puts the
 # test pairs in ten groups by predicted probability and compares each group's mean
 # prediction with the share that formed a tie; the Brier score and the expected calibration
 # error sum it up (against the base rate, the share of pairs that formed a tie).
@@ -109,7 +132,10 @@ gains.pivot(index="cutoff", columns="view", values="gain").round(3)
 # %%
 calibration = pd.DataFrame([{"cutoff": b.cutoff.year, "Brier": b.calibration["brier"],
                              "calibration error": b.calibration["ece"],
-                             "base rate": b.calibration["base_rate"]} for b in runs])
+                             "base rate": b.calibration["base_rate"],
+                             "mean predicted": sum(c["predicted"] * c["pairs"]
+                                                   for c in b.calibration["curve"])
+                             / b.candidates} for b in runs])
 last = runs[-1].calibration["curve"]
 plt.figure(figsize=(4.5, 4.5))
 top = max(max(c["predicted"], c["observed"]) for c in last) * 1.1

@@ -292,6 +292,9 @@ def test_backtests(client: TestClient, demo_store: Store) -> None:
     low, high = body["map_gain_95"]
     assert low <= body["map_gain"] <= high
     assert {"hits_at_3", "recall_at_3", "per_company_ap"} <= set(body["results"][0])
+    model = body["results"][-1]
+    low, high = model["intervals_95"]["target"]
+    assert low <= model["target_map"] <= high
 
 
 def test_explorer_data_and_its_errors(client: TestClient) -> None:

@@ -25,7 +25,7 @@ which favours the baselines.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,9 @@ class MethodScore:
     target_map: float = float("nan")
     #: Average precision of each target with at least one positive.
     per_target_ap: dict[str, float] = field(repr=False, default_factory=dict)
+    #: For each view, a 95% bootstrap interval of :meth:`view` (sources or targets
+    #: resampled; for the pooled view, sources' pairs reweighted), ``(low, high)``.
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def view(self, name: str) -> float:
         """The score of one of the three views: ``source``, ``target`` or ``pooled``."""
@@ -175,6 +178,8 @@ class Backtest:
             "results": [{"method": r.method, "auc": _round(r.auc),
                          "average_precision": _round(r.average_precision), "map": _round(r.map),
                          "target_map": _round(r.target_map),
+                         "intervals_95": {view: [_round(low), _round(high)]
+                                          for view, (low, high) in r.intervals.items()},
                          f"hits_at_{self.k}": _round(r.hits_at_k),
                          f"recall_at_{self.k}": _round(r.recall_at_k),
                          "per_company_recall": r.per_company_recall,
@@ -193,10 +198,17 @@ class Backtest:
             lines.append(f"{r.method:<26}{r.map:>8.3f}{r.target_map:>8.3f}{r.auc:>8.3f}"
                          f"{r.average_precision:>8.3f}{r.hits_at_k:>9.3f}"
                          f"{r.recall_at_k:>11.3f}")
+        names = {"source": "per source (MAP)", "target": "per target (MAP)",
+                 "pooled": "pooled pairs (AP)"}
+        if any(r.intervals for r in self.results):
+            lines.append("")
+            lines.append(f"{'95% intervals':<26}" + "".join(
+                f"{names[v]:>20}" for v in VIEWS))
+            for r in sorted(self.results, key=lambda r: -r.map):
+                lines.append(f"{r.method:<26}" + "".join(
+                    f"{_span(r.intervals.get(v)):>20}" for v in VIEWS))
         if self.gains:
             lines.append("")
-            names = {"source": "per source (MAP)", "target": "per target (MAP)",
-                     "pooled": "pooled pairs (AP)"}
             for view, (gain, low, high) in self.gains.items():
                 lines.append(f"{names[view]:<20} model vs {self.chosen[view]} (chosen on "
                              f"training): {gain:+.1%} [{low:+.1%}, {high:+.1%}]")
@@ -209,6 +221,12 @@ class Backtest:
             lines.append(f"cold start: {c['companies']} new companies, MAP {c['model_map']:.3f} "
                          f"vs popularity {c['popularity_map']:.3f}")
         return "\n".join(lines)
+
+
+def _span(interval: tuple[float, float] | None) -> str:
+    if interval is None or not all(np.isfinite(interval)):
+        return "-"
+    return f"{interval[0]:.3f} to {interval[1]:.3f}"
 
 
 def _finite(value: float) -> float | None:
@@ -312,10 +330,11 @@ def _backtest(store: Store, relation: RelKind | str, day: dt.date, horizon: str,
     bar.update()
     bar.set_postfix_str("scoring")
     tiebreak = np.random.default_rng(0).permutation(len(y))
-    results = [_score(name, features, features.column(name), y, k, tiebreak)
-               for name in BASELINES]
     probability = scores(trained, features)
-    results.append(_score(MODEL, features, probability, y, k, tiebreak))
+    ranked = {**{name: features.column(name) for name in BASELINES}, MODEL: probability}
+    results = _with_intervals([_score(name, features, score, y, k, tiebreak)
+                               for name, score in ranked.items()], features, ranked, y,
+                              tiebreak)
     # chosen on the latest training window, before the test window is looked at
     chosen = trained.baselines or dict.fromkeys(VIEWS, "preferential_attachment")
     by_name = {r.method: r for r in results}
@@ -323,14 +342,10 @@ def _backtest(store: Store, relation: RelKind | str, day: dt.date, horizon: str,
     for view in VIEWS:
         base = by_name[chosen[view]]
         if view == "pooled":
-            groups = features.rows
-            low, high = _pooled_interval(groups, y, probability,
+            low, high = _pooled_interval(features.rows, y, probability,
                                          features.column(chosen[view]), tiebreak)
         else:
-            ours = by_name[MODEL].per_company_ap if view == "source" else \
-                by_name[MODEL].per_target_ap
-            theirs = base.per_company_ap if view == "source" else base.per_target_ap
-            low, high = _gain_interval(ours, theirs)
+            low, high = _gain_interval(_groups(by_name[MODEL], view), _groups(base, view))
         gains[view] = (_relative(by_name[MODEL].view(view), base.view(view)), low, high)
     cold = cold_start(store, history, day, end)
     bar.update()
@@ -344,21 +359,60 @@ def _relative(ours: float, theirs: float) -> float:
     return ours / theirs - 1.0 if theirs > 0 else float("inf")
 
 
-def _gain_interval(ours: dict[str, float], theirs: dict[str, float], *, draws: int = 2000,
-                   seed: int = 0) -> tuple[float, float]:
+def _groups(result: MethodScore, view: str) -> dict[str, float]:
+    """The average precision of each source (``view="source"``) or target."""
+    return result.per_company_ap if view == "source" else result.per_target_ap
+
+
+#: Bootstrap draws: groups resampled for the per-source and per-target views, and sources'
+#: pairs reweighted for the pooled view (each draw re-ranks nothing but sums again).
+GROUP_DRAWS = 2000
+POOLED_DRAWS = 200
+
+
+def _group_means(values: dict[str, float], names: list[str], *, draws: int = GROUP_DRAWS,
+                 seed: int = 0) -> np.ndarray:
+    """The mean of ``values`` over ``names`` resampled with replacement, once per draw
+    (the same resamples for every predictor with the same names and seed: paired)."""
+    a = np.array([values[n] for n in names])
+    picks = np.random.default_rng(seed).integers(0, len(names), size=(draws, len(names)))
+    return np.asarray(a[picks].mean(axis=1), dtype=float)
+
+
+def _gain_interval(ours: dict[str, float], theirs: dict[str, float], *,
+                   draws: int = GROUP_DRAWS, seed: int = 0) -> tuple[float, float]:
     """A paired bootstrap interval of the relative gain of the mean of ``ours`` over the
     mean of ``theirs``, the groups (sources or targets) resampled with replacement."""
     names = sorted(set(ours) & set(theirs))
     if not names:
         return float("nan"), float("nan")
-    a = np.array([ours[n] for n in names])
-    b = np.array([theirs[n] for n in names])
-    picks = np.random.default_rng(seed).integers(0, len(names), size=(draws, len(names)))
-    total = b[picks].sum(axis=1)
-    gains = np.divide(a[picks].sum(axis=1), total, out=np.full(draws, np.inf),
-                      where=total > 0) - 1.0
+    a = _group_means(ours, names, draws=draws, seed=seed)
+    b = _group_means(theirs, names, draws=draws, seed=seed)
+    gains = np.divide(a, b, out=np.full(draws, np.inf), where=b > 0) - 1.0
     low, high = np.percentile(gains, [2.5, 97.5])
     return float(low), float(high)
+
+
+def _with_intervals(results: list[MethodScore], features: PairFeatures,
+                    ranked: dict[str, np.ndarray], y: np.ndarray, tiebreak: np.ndarray
+                    ) -> list[MethodScore]:
+    """Each result with a 95% bootstrap interval of its score in each view (the same
+    resamples for every predictor)."""
+    out = []
+    for r in results:
+        intervals: dict[str, tuple[float, float]] = {}
+        for view in ("source", "target"):
+            names = sorted(_groups(r, view))
+            if names:
+                low, high = np.percentile(_group_means(_groups(r, view), names), [2.5, 97.5])
+                intervals[view] = (float(low), float(high))
+        if y.sum():
+            # a draw that weights every positive 0 has no average precision
+            low, high = np.nanpercentile(_pooled_draws(features.rows, y, ranked[r.method],
+                                                       tiebreak), [2.5, 97.5])
+            intervals["pooled"] = (float(low), float(high))
+        out.append(replace(r, intervals=intervals))
+    return out
 
 
 def _weighted_ap(y: np.ndarray, w: np.ndarray, score: np.ndarray | None = None) -> float:
@@ -378,21 +432,28 @@ def _weighted_ap(y: np.ndarray, w: np.ndarray, score: np.ndarray | None = None) 
     return float((precision * hits).sum() / total)
 
 
-def _pooled_interval(groups: np.ndarray, y: np.ndarray, ours: np.ndarray,
-                     theirs: np.ndarray, tiebreak: np.ndarray, *, draws: int = 200,
-                     seed: int = 0) -> tuple[float, float]:
-    """A bootstrap interval of the relative gain in pooled average precision, sources
-    resampled (Poisson weights per source, so that pairs of one source move together)."""
-    first = np.lexsort((tiebreak, -ours))
-    second = np.lexsort((tiebreak, -theirs))
+def _pooled_draws(groups: np.ndarray, y: np.ndarray, score: np.ndarray,
+                  tiebreak: np.ndarray, *, draws: int = POOLED_DRAWS, seed: int = 0
+                  ) -> np.ndarray:
+    """Pooled average precision under ``draws`` bootstrap resamples of the sources
+    (Poisson weights per source, so that pairs of one source move together; the same
+    weights for every predictor with the same seed: paired)."""
+    order = np.lexsort((tiebreak, -score))
     rng = np.random.default_rng(seed)
     n_groups = int(groups.max()) + 1 if len(groups) else 0
-    gains = []
-    for _ in range(draws):
-        w = rng.poisson(1.0, n_groups).astype(float)[groups]
-        a = _weighted_ap(y[first], w[first], -ours[first])
-        b = _weighted_ap(y[second], w[second], -theirs[second])
-        gains.append(a / b - 1.0 if b > 0 else np.inf)
+    labels, ranked_groups, ties = y[order], groups[order], -score[order]
+    return np.array([_weighted_ap(labels, rng.poisson(1.0, n_groups).astype(float)
+                                  [ranked_groups], ties) for _ in range(draws)])
+
+
+def _pooled_interval(groups: np.ndarray, y: np.ndarray, ours: np.ndarray,
+                     theirs: np.ndarray, tiebreak: np.ndarray, *, draws: int = POOLED_DRAWS,
+                     seed: int = 0) -> tuple[float, float]:
+    """A bootstrap interval of the relative gain in pooled average precision, sources
+    resampled (:func:`_pooled_draws`, paired)."""
+    a = _pooled_draws(groups, y, ours, tiebreak, draws=draws, seed=seed)
+    b = _pooled_draws(groups, y, theirs, tiebreak, draws=draws, seed=seed)
+    gains = np.divide(a, b, out=np.full(draws, np.inf), where=b > 0) - 1.0
     low, high = np.percentile(gains, [2.5, 97.5])
     return float(low), float(high)
 

@@ -60,7 +60,9 @@ class Trained:
 
     ``calibrator`` maps the model's scores to probabilities: an isotonic regression fitted
     on the latest training window, scored by a model trained on the windows before it (so
-    on pairs it had not seen). ``check`` is the same done one window earlier and measured
+    on pairs it had not seen), its output moved to the base rate expected when scoring
+    (``expected_ties`` over the candidate pairs, :func:`_shifted`). ``check`` is the same
+    done one window earlier and measured
     on the latest window: the reliability of probabilities on unseen data, known before any
     test (:func:`~ecosystem.prediction.backtest.reliability`).
     """
@@ -77,6 +79,9 @@ class Trained:
     #: For each view, the baseline that ranked the latest training window best (what a
     #: back-test compares the model with; empty when no tie formed in that window).
     baselines: dict[str, str] = field(default_factory=dict)
+    #: How many ties are expected to form in a horizon: the mean over the latest
+    #: training windows (:data:`RATE_WINDOWS`); 0 when unknown.
+    expected_ties: float = 0.0
 
     @property
     def calibrated(self) -> bool:
@@ -189,13 +194,14 @@ def train(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, i
 
         held = estimator().fit(np.vstack(X[2:]), np.concatenate(y[2:]))
         raw = _blended(held.predict_proba(X[0])[:, 1], windows_found[0], blend)
-        check = reliability(_probability(earlier, raw), y[0])
+        check = reliability(_shifted(_probability(earlier, raw), _expected_ties(y[1:])),
+                            y[0])
     from ecosystem.prediction.backtest import VIEWS
 
     chosen = {view: max(bases.values(), key=lambda r: np.nan_to_num(r.view(view), nan=-1.0))
               .method for view in VIEWS} if bases else {}
     return Trained(fitted, tuple(used), int(sum(len(t) for t in y)), total, calibrator, check,
-                   blend, chosen)
+                   blend, chosen, _expected_ties(y))
 
 
 def _baseline_scores(window: PairFeatures, labels0: np.ndarray) -> dict[str, Any]:
@@ -256,6 +262,60 @@ def _chosen_blend(found: list[PairFeatures], X: list[np.ndarray], y: list[np.nda
     return max(options, key=value)
 
 
+#: How many of the latest training windows the expected number of new ties is averaged
+#: over (a year and three quarters of one-horizon windows a quarter apart).
+RATE_WINDOWS = 4
+
+
+def _expected_ties(y: list[np.ndarray]) -> float:
+    """The mean number of ties formed in the first :data:`RATE_WINDOWS` of ``y``."""
+    counts = [float(t.sum()) for t in y[:RATE_WINDOWS]]
+    return float(np.mean(counts)) if counts else 0.0
+
+
+def _shifted(probability: np.ndarray, expected_ties: float) -> np.ndarray:
+    """Probabilities moved to a new base rate (a prior-shift adjustment [1]_).
+
+    The isotonic map learns the share of pairs that formed a tie in one training window,
+    but that share moves from window to window: the candidate pairs grow with every
+    company that joins while the number of new ties per horizon stays about level. So the
+    base rate expected now is the recent mean number of new ties over today's candidates,
+    and each probability's odds are scaled by the ratio of that rate's odds to the odds of
+    the rate the probabilities imply (their mean). Ranks do not change.
+
+    References
+    ----------
+    .. [1] Saerens, M., Latinne, P. & Decaestecker, C. (2002). Adjusting the outputs of a
+       classifier to new a priori probabilities: a simple procedure. Neural Computation
+       14(1), 21-41.
+
+    Examples
+    --------
+    >>> p = _shifted(np.array([0.1, 0.3]), 0.1)  # 2 pairs, 0.1 ties expected: rate 0.05
+    >>> bool(p[0] < p[1]), round(float(p.mean()), 2)
+    (True, 0.05)
+    """
+    if not len(probability) or expected_ties <= 0:
+        return probability
+    implied = float(probability.mean())
+    wanted = min(expected_ties / len(probability), 1.0 - 1e-9)
+    if not 0.0 < implied < 1.0:
+        return probability
+    # the odds ratio that brings the mean to the wanted rate (a few bisection steps on
+    # the log scale, since scaling every pair's odds does not scale their mean exactly)
+    low, high = -30.0, 30.0
+    odds = probability / np.maximum(1.0 - probability, 1e-12)
+    for _ in range(60):
+        middle = (low + high) / 2
+        scaled = odds * np.exp(middle)
+        if float((scaled / (1.0 + scaled)).mean()) < wanted:
+            low = middle
+        else:
+            high = middle
+    scaled = odds * np.exp((low + high) / 2)
+    return np.asarray(scaled / (1.0 + scaled), dtype=float)
+
+
 def _calibrator(found: list[PairFeatures], X: list[np.ndarray], y: list[np.ndarray],
                 at: int, blend: tuple[str, float]) -> IsotonicRegression | None:
     """Isotonic regression of window ``at``'s labels on the (blended) scores of a model
@@ -281,7 +341,10 @@ def scores(trained: Trained, features: PairFeatures) -> np.ndarray:
     if not len(features.rows):
         return np.zeros(0)
     raw = np.asarray(trained.estimator.predict_proba(features.X)[:, 1], dtype=float)
-    return _probability(trained.calibrator, _blended(raw, features, trained.blend))
+    probability = _probability(trained.calibrator, _blended(raw, features, trained.blend))
+    if trained.calibrator is None:
+        return probability
+    return _shifted(probability, trained.expected_ties)
 
 
 @dataclass(frozen=True)

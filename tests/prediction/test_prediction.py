@@ -30,6 +30,7 @@ from ecosystem.prediction import (
 from ecosystem.prediction.backtest import Backtest, MethodScore, _score
 from ecosystem.prediction.features import KATZ_BETA
 from ecosystem.prediction.history import add_duration
+from ecosystem.prediction.model import trained_model
 
 BETA = KATZ_BETA
 
@@ -213,7 +214,7 @@ def lf_2024(demo_store: Store) -> object:
     return backtest(demo_store, "member_of", cutoff=dt.date(2024, 1, 1), horizon="1y", k=5)
 
 
-def test_backtest_on_the_lf_memberships(lf_2024: object) -> None:
+def test_backtest_on_the_lf_memberships(lf_2024: object, demo_store: Store) -> None:
     b = lf_2024
     assert [r.method for r in b.results] == [*BASELINES, "model"]  # type: ignore[attr-defined]
     # every tie formed in the window is either a test tie or made by a new node
@@ -245,9 +246,24 @@ def test_backtest_on_the_lf_memberships(lf_2024: object) -> None:
     assert data["views"]["source"]["model"] == data["results"][-1]["map"]
     assert data["views"]["target"]["model"] == data["results"][-1]["target_map"]
     assert data["views"]["pooled"]["model"] == data["results"][-1]["average_precision"]
+    # every method's score in every view with its interval
+    for r in data["results"]:
+        scores = {"source": r["map"], "target": r["target_map"],
+                  "pooled": r["average_precision"]}
+        assert set(r["intervals_95"]) == set(scores)
+        for view, (low, high) in r["intervals_95"].items():
+            assert low <= scores[view] <= high, (r["method"], view)
+    assert "95% intervals" in b.table()  # type: ignore[attr-defined]
     # calibrated: the reliability curve's pairs add up, predictions and rates in [0, 1]
     calibration = data["calibration"]
     assert sum(b["pairs"] for b in calibration["curve"]) == b.candidates  # type: ignore[attr-defined]
+    # moved to the expected base rate: the mean of the latest training windows' new ties
+    # over today's candidates
+    mean = sum(c["predicted"] * c["pairs"] for c in calibration["curve"]) / b.candidates  # type: ignore[attr-defined]
+    trained = trained_model(demo_store, History(demo_store, "member_of"), b.cutoff,  # type: ignore[attr-defined]
+                            (12, 0))
+    assert trained.expected_ties > 0
+    assert mean == pytest.approx(trained.expected_ties / b.candidates, rel=1e-3)  # type: ignore[attr-defined]
     assert 0 <= calibration["brier"] <= 1 and calibration["ece"] >= 0
     # new companies: scored apart, against popularity
     cold = data["cold_start"]

@@ -22,12 +22,13 @@ from ecosystem.prediction.backtest import (
     _gain_interval,
     _score,
     _weighted_ap,
+    _with_intervals,
     reliability,
 )
 from ecosystem.prediction.coldstart import cold_start, cold_start_scores
 from ecosystem.prediction.features import PairFeatures
 from ecosystem.prediction.history import Snapshot
-from ecosystem.prediction.model import Trained, _target, predict_links
+from ecosystem.prediction.model import Trained, _shifted, _target, predict_links
 
 DAY = dt.date(2020, 1, 1)
 
@@ -82,6 +83,37 @@ def test_gain_interval_holds_a_steady_gain() -> None:
     base = {f"t{i}": 0.1 + i / 100 for i in range(30)}
     low, high = _gain_interval({k: 1.2 * v for k, v in base.items()}, base)
     assert low == pytest.approx(0.2) and high == pytest.approx(0.2)
+
+
+def test_every_method_gets_an_interval_in_every_view() -> None:
+    f, score, y = _features()
+    perfect = y + 0.1 * np.arange(6) / 6  # every positive above every unlabelled pair
+    results = _with_intervals([_score("m", f, score, y, 1, np.arange(6)),
+                               _score("perfect", f, perfect, y, 1, np.arange(6))], f,
+                              {"m": score, "perfect": perfect}, y, np.arange(6))
+    m, best = results
+    assert set(m.intervals) == set(best.intervals) == {"source", "target", "pooled"}
+    # a perfect ranking is perfect in every resample
+    assert best.intervals == {"source": (1.0, 1.0), "target": (1.0, 1.0),
+                              "pooled": (1.0, 1.0)}
+    # per source the three companies' APs are 1/2, 1, 1: resampled means lie between
+    low, high = m.intervals["source"]
+    assert 0.5 <= low <= m.map <= high <= 1.0 and low < high
+    low, high = m.intervals["pooled"]
+    assert low <= m.average_precision <= high
+
+
+def test_shifted_probabilities_keep_their_order_and_meet_the_expected_rate() -> None:
+    p = np.array([0.001, 0.01, 0.02, 0.2, 0.5, 0.9])
+    moved = _shifted(p, expected_ties=0.06)  # 6 pairs: a rate of 0.01
+    assert float(moved.mean()) == pytest.approx(0.01, rel=1e-6)
+    assert (np.diff(moved) > 0).all() and (moved < p).all()
+    # odds scaled by one factor: the odds ratio of any two pairs is kept
+    odds = lambda q: q / (1 - q)  # noqa: E731
+    assert odds(moved[4]) / odds(moved[1]) == pytest.approx(odds(p[4]) / odds(p[1]))
+    assert _shifted(p, expected_ties=0.0) is p  # nothing known: unchanged
+    up = _shifted(p, expected_ties=4.0)
+    assert float(up.mean()) == pytest.approx(4 / 6, rel=1e-6) and (up > p).all()
 
 
 def test_reliability_by_hand() -> None:
