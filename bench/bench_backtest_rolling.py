@@ -73,7 +73,8 @@ def main() -> None:
         blend = (f"blended with {b.blend[0]} at {b.blend[1]:.2f}" if b.blend[1]
                  else "model alone")
         print(f"{'':<18} {blend}; Brier {c['brier']:.5f}, ECE {c['ece']:.5f} (base rate "
-              f"{c['base_rate']:.5f}); {cold_text}")
+              f"{c['base_rate']:.5f}); top {c['top']['pairs']}: {c['top']['expected']:.1f} "
+              f"expected, {c['top']['formed']} formed; {cold_text}")
     print()
     print(f"{'view':<10}{'median gain':>12}{'below baseline':>16}{'windows':>9}")
     for view in VIEWS:
@@ -89,6 +90,10 @@ def main() -> None:
     eces = [b.calibration["ece"] / b.calibration["base_rate"] for _, _, b, _ in rows]
     print(f"calibration error / base rate: median {statistics.median(eces):.0%}, worst "
           f"{max(eces):.0%}, at most half in {sum(e <= 0.5 for e in eces)} of {len(eces)}")
+    tops = [b.calibration["top"] for _, _, b, _ in rows]
+    print(f"the {tops[0]['pairs']} most probable pairs of each window: "
+          f"{sum(t['expected'] for t in tops):.1f} ties expected in all, "
+          f"{sum(t['formed'] for t in tops)} formed")
     print(f"time: {sum(t for *_, t in rows):.0f} s for {len(rows)} windows")
     print("target: median gain >= +10% in each view, below the baseline in <= 25% of windows")
 

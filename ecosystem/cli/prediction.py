@@ -67,10 +67,17 @@ def predict(obj: Context, company: str | None, relation: str, as_of: dt.date,
     if not found.predictions:
         click.echo("No candidate pairs: nothing to predict.")
         return
-    click.echo(f"rank  {what}")
-    for rank, p in enumerate(found.predictions, start=1):
-        click.echo(f"{rank:>3}. {p.score:.3f}  {p.source} -> {p.target}")
+    click.echo(f"rank  {what}" + (f" that the {relation} tie forms within {horizon}"
+                                   if found.calibrated else ""))
+    shown = [f"{p.score:.3f}" for p in found.predictions]
+    for rank, (p, score) in enumerate(zip(found.predictions, shown, strict=True), start=1):
+        click.echo(f"{rank:>3}. {score}  {p.source} -> {p.target}")
         click.echo(f"       {p.explain()}")
+    if len(set(shown)) < len(shown):
+        click.echo(f"Pairs of equal {what} are in the order of the model's raw score "
+                   + ("(each probability is learnt from a group of a few hundred training "
+                      "pairs, so close pairs can share one)." if found.calibrated else
+                      "(shown to three decimals)."))
 
 
 def _check_out(path: Path) -> None:

@@ -215,7 +215,10 @@ class Backtest:
         if self.calibration:
             c = self.calibration
             lines.append(f"calibration: Brier {c['brier']:.5f}, expected calibration error "
-                         f"{c['ece']:.5f} (base rate {c['base_rate']:.5f})")
+                         f"{c['ece']:.5f} (base rate {c['base_rate']:.5f}); the "
+                         f"{c['top']['pairs']} most probable pairs: "
+                         f"{c['top']['expected']:.1f} ties expected, "
+                         f"{c['top']['formed']} formed")
         if self.cold_start:
             c = self.cold_start
             lines.append(f"cold start: {c['companies']} new companies, MAP {c['model_map']:.3f} "
@@ -458,16 +461,24 @@ def _pooled_interval(groups: np.ndarray, y: np.ndarray, ours: np.ndarray,
     return float(low), float(high)
 
 
-def reliability(probability: np.ndarray, y: np.ndarray, *, bins: int = 10) -> dict[str, Any]:
+#: The head of a ranking whose calibration is reported on its own (what a user reads).
+TOP_PAIRS = 20
+
+
+def reliability(probability: np.ndarray, y: np.ndarray, *, bins: int = 10,
+                top: int = TOP_PAIRS) -> dict[str, Any]:
     """Brier score, expected calibration error and the reliability curve: the pairs in
     ``bins`` groups of equal size by predicted probability, each with its mean prediction
-    and the share that formed a tie.
+    and the share that formed a tie. ``top``: the ``top`` most probable pairs, the ties
+    their probabilities add up to (``expected``) and the ties that formed (``formed``);
+    equal-sized groups hide the head of the list, where a few pairs decide.
 
     Examples
     --------
-    >>> r = reliability(np.array([0.1, 0.1, 0.9, 0.9]), np.array([0, 0, 1, 1]), bins=2)
-    >>> r["brier"], r["ece"], [b["observed"] for b in r["curve"]]
-    (0.01, 0.1, [0.0, 1.0])
+    >>> r = reliability(np.array([0.1, 0.1, 0.9, 0.9]), np.array([0, 0, 1, 1]), bins=2,
+    ...                 top=3)
+    >>> r["brier"], r["ece"], [b["observed"] for b in r["curve"]], r["top"]
+    (0.01, 0.1, [0.0, 1.0], {'pairs': 3, 'expected': 1.9, 'formed': 2})
     """
     if not len(y):
         return {}
@@ -482,5 +493,8 @@ def reliability(probability: np.ndarray, y: np.ndarray, *, bins: int = 10) -> di
         ece += len(part) / len(y) * abs(predicted - observed)
         curve.append({"predicted": round(predicted, 6), "observed": round(observed, 6),
                       "pairs": len(part)})
+    head = order[::-1][:top]
     return {"brier": round(float(np.mean((probability - y) ** 2)), 6),
-            "ece": round(ece, 6), "base_rate": round(float(y.mean()), 6), "curve": curve}
+            "ece": round(ece, 6), "base_rate": round(float(y.mean()), 6), "curve": curve,
+            "top": {"pairs": len(head), "expected": round(float(probability[head].sum()), 4),
+                    "formed": int(y[head].sum())}}

@@ -325,7 +325,57 @@ def _calibrator(found: list[PairFeatures], X: list[np.ndarray], y: list[np.ndarr
         return None
     held = estimator().fit(np.vstack(X[at + 1:]), rest)
     raw = _blended(held.predict_proba(X[at])[:, 1], found[at], blend)
-    return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, y[at])
+    return isotonic(raw, y[at])
+
+
+def isotonic(raw: np.ndarray, y: np.ndarray) -> IsotonicRegression:
+    """An isotonic regression of ``y`` on ``raw`` whose every step rests on at least one
+    base rate's worth of pairs (``1 / mean(y)``: enough to hold one tie at the base rate),
+    drawn through the steps' centres.
+
+    Plain isotonic regression gives the best-scored pairs the share of them that formed a
+    tie, however few they are: one top pair that formed one makes a step of probability 1.
+    So, from the top down, a step with fewer pairs is merged into the one below it (their
+    pooled share; merging neighbours keeps the steps increasing). Then, as centred isotonic
+    regression does [1]_, the map runs in straight lines between the steps' mean scores
+    (flat beyond the first and the last), so that pairs of one step are not all given the
+    same probability.
+
+    References
+    ----------
+    .. [1] Oron, A. P. & Flournoy, N. (2017). Centered isotonic regression: point and
+       interval estimation for dose-response studies. Statistics in Biopharmaceutical
+       Research 9(3), 258-267.
+
+    Examples
+    --------
+    >>> raw = np.arange(1000) / 1000
+    >>> y = np.zeros(1000); y[[200, 600, 999]] = 1  # a base rate of 3 in 1000
+    >>> float(IsotonicRegression().fit(raw, y).predict([0.999])[0])
+    1.0
+    >>> m = isotonic(raw, y)  # steps of 200, 400 and 400 pairs, the top 400 with 2 ties
+    >>> [round(float(v), 5) for v in m.predict([0.0995, 0.3995, 0.6, 0.7995, 0.999])]
+    [0.0, 0.0025, 0.00375, 0.005, 0.005]
+    """
+    fitted = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, y)
+    rate = float(np.mean(y)) if len(y) else 0.0
+    if not 0.0 < rate < 1.0:
+        return fitted
+    smallest = int(np.ceil(1.0 / rate))
+    order = np.argsort(raw, kind="stable")
+    level = fitted.predict(raw[order])
+    labels = np.asarray(y, dtype=float)[order]
+    starts = [int(i) for i in np.r_[0, np.flatnonzero(np.diff(level)) + 1]]
+    steps = [[a, b] for a, b in zip(starts, [*starts[1:], len(order)], strict=True)]
+    for i in range(len(steps) - 1, 0, -1):  # top down; the lowest step stays as it is
+        if steps[i][1] - steps[i][0] < smallest:
+            steps[i - 1][1] = steps.pop(i)[1]
+    ranked = np.asarray(raw, dtype=float)[order]
+    centres = np.array([ranked[a:b].mean() for a, b in steps])
+    rates = np.array([labels[a:b].mean() for a, b in steps])
+    sizes = np.array([b - a for a, b in steps], dtype=float)
+    return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
+        centres, rates, sample_weight=sizes)
 
 
 def _probability(calibrator: IsotonicRegression | None, raw: np.ndarray) -> np.ndarray:

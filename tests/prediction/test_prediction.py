@@ -335,6 +335,16 @@ def test_cli_predict_and_backtest_json(demo_store: Store) -> None:
     assert len(rows) == 4 and all({"source", "target", "score"} <= set(r) for r in rows)
     companies = demo_store.ids("company")  # type: ignore[arg-type]
     assert all(r["source"] in companies for r in rows)
+    # as text: what the number is, and why several pairs can share one
+    text = runner.invoke(cli, ["--store", location, "predict", "ibm", "--relation",
+                               "member_of", "--as-of", "2025-01-01", "--top", "6"])
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    assert lines[0] == ("rank  probability that the member_of tie forms within 1y"
+                        if rows[0]["calibrated"] else "rank  score")
+    shown = [line.split()[1] for line in lines if line[:4].strip().rstrip(".").isdigit()]
+    assert len(shown) == 6 and "1.000" not in shown  # no step of certainty on a few pairs
+    assert ("Pairs of equal" in text.output) == (len(set(shown)) < len(shown))
     bad = runner.invoke(cli, ["--store", location, "backtest", "--relation", "member_of",
                               "--cutoff", "2024", "--horizon", "a while"])
     assert bad.exit_code == 1 and "1y, 18m or 90d" in bad.output

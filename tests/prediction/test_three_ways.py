@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from click.testing import CliRunner
+from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import average_precision_score
 
 from ecosystem import EmbeddedStore, Store, import_paths
@@ -28,7 +29,7 @@ from ecosystem.prediction.backtest import (
 from ecosystem.prediction.coldstart import cold_start, cold_start_scores
 from ecosystem.prediction.features import PairFeatures
 from ecosystem.prediction.history import Snapshot
-from ecosystem.prediction.model import Trained, _shifted, _target, predict_links
+from ecosystem.prediction.model import Trained, _shifted, _target, isotonic, predict_links
 
 DAY = dt.date(2020, 1, 1)
 
@@ -116,6 +117,25 @@ def test_shifted_probabilities_keep_their_order_and_meet_the_expected_rate() -> 
     assert float(up.mean()) == pytest.approx(4 / 6, rel=1e-6) and (up > p).all()
 
 
+def test_calibration_steps_rest_on_enough_pairs() -> None:
+    raw = np.arange(100) / 100
+    y = np.zeros(100)
+    y[[10, 50, 97, 98, 99]] = 1  # a base rate of 1 in 20
+    # plain isotonic regression: 0 for the first 10 pairs, 2/87 for the next 87, and 1
+    # for the top 3, a step of 3 pairs
+    plain = IsotonicRegression().fit(raw, y).predict(raw)
+    assert plain[-3:].tolist() == [1.0, 1.0, 1.0]
+    # the top 3 merged into the step below: 90 pairs holding 5 ties (scores 0.10 to 0.99,
+    # centred at 0.545); the lowest step (no tie among 10 pairs, centred at 0.045) stays;
+    # in between, a straight line
+    m = isotonic(raw, y)
+    assert m.predict([0.0, 0.045]).tolist() == [0.0, 0.0]
+    assert m.predict([0.295])[0] == pytest.approx(2.5 / 90)
+    assert m.predict([0.545, 0.99])[0] == pytest.approx(5 / 90)
+    fitted = m.predict(raw)
+    assert (np.diff(fitted) >= 0).all() and fitted.max() == pytest.approx(5 / 90)
+
+
 def test_reliability_by_hand() -> None:
     p = np.array([0.0, 0.0, 0.2, 0.2, 0.5, 0.5])
     y = np.array([0, 0, 0, 1, 1, 1])
@@ -124,6 +144,9 @@ def test_reliability_by_hand() -> None:
     assert [b["observed"] for b in r["curve"]] == [0.0, 0.5, 1.0]
     assert r["ece"] == pytest.approx(2 / 6 * 0.3 + 2 / 6 * 0.5, abs=1e-6)
     assert r["base_rate"] == 0.5
+    # the two most probable pairs: 1.0 tie expected, 2 formed
+    assert reliability(p, y, bins=3, top=2)["top"] == {"pairs": 2, "expected": 1.0,
+                                                      "formed": 2}
 
 
 def test_probabilities_only_when_the_check_holds() -> None:
