@@ -60,11 +60,11 @@ class Trained:
 
     ``calibrator`` maps the model's scores to probabilities: an isotonic regression fitted
     on the latest training window, scored by a model trained on the windows before it (so
-    on pairs it had not seen), its output moved to the base rate expected when scoring
-    (``expected_ties`` over the candidate pairs, :func:`_shifted`). ``check`` is the same
-    done one window earlier and measured
-    on the latest window: the reliability of probabilities on unseen data, known before any
-    test (:func:`~ecosystem.prediction.backtest.reliability`).
+    on pairs it had not seen; steps of enough pairs, :func:`isotonic`), its output moved
+    to the base rate expected when scoring (``expected_ties`` over the candidate pairs,
+    :func:`_shifted`). ``check`` is the same done one window earlier and measured on the
+    latest window: the reliability of probabilities on unseen data, known before any test
+    (:func:`~ecosystem.prediction.backtest.reliability`).
     """
 
     estimator: Pipeline
@@ -262,8 +262,8 @@ def _chosen_blend(found: list[PairFeatures], X: list[np.ndarray], y: list[np.nda
     return max(options, key=value)
 
 
-#: How many of the latest training windows the expected number of new ties is averaged
-#: over (a year and three quarters of one-horizon windows a quarter apart).
+#: How many of the latest training windows (one horizon long, ending a quarter of a
+#: horizon apart) the expected number of new ties is averaged over.
 RATE_WINDOWS = 4
 
 
@@ -280,8 +280,8 @@ def _shifted(probability: np.ndarray, expected_ties: float) -> np.ndarray:
     but that share moves from window to window: the candidate pairs grow with every
     company that joins while the number of new ties per horizon stays about level. So the
     base rate expected now is the recent mean number of new ties over today's candidates,
-    and each probability's odds are scaled by the ratio of that rate's odds to the odds of
-    the rate the probabilities imply (their mean). Ranks do not change.
+    and every probability's odds are scaled by one factor, found (by bisection on its
+    logarithm) so that the probabilities' mean is that rate. Ranks do not change.
 
     References
     ----------
