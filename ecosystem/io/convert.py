@@ -217,34 +217,26 @@ def convert_column(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]:
         ``values`` has ``None``/NA where the cell was blank or bad; ``bad`` is True where
         a non-blank cell could not be converted.
     """
+    dtype = _DTYPES.get(fld.type, np.dtype(object))
     blank = blank_mask(cells)
     if not blank.any() and len(cells):  # every cell given: no cell to put back in place
         converted, bad_all = _CONVERTERS[fld.type](cells, fld)
-        values: pd.Series
-        if fld.type is FieldType.INT:
-            values = converted.astype("Int64")
-        elif fld.type is FieldType.FLOAT:
-            values = converted.astype("float64")
-        else:
-            values = pd.Series(converted.to_numpy(dtype=object), index=cells.index,
-                               dtype=object)
+        values = (converted.astype(dtype) if fld.type in _DTYPES else
+                  pd.Series(converted.to_numpy(dtype=object), index=cells.index, dtype=object))
         return values, pd.Series(bad_all.to_numpy(dtype=bool), index=cells.index)
-    present = cells[~blank]
-    values = pd.Series(None, index=cells.index, dtype="object")
+    values = pd.Series(None, index=cells.index, dtype=dtype)
     bad = pd.Series(False, index=cells.index)
+    present = cells[~blank]
     if len(present):
         converted, bad_present = _CONVERTERS[fld.type](present, fld)
-        if fld.type is FieldType.INT:
-            values = values.astype("Int64")
-        elif fld.type is FieldType.FLOAT:
-            values = values.astype("float64")
         values.loc[present.index] = converted
         bad.loc[present.index] = bad_present.to_numpy(dtype=bool)
-    elif fld.type is FieldType.INT:
-        values = values.astype("Int64")
-    elif fld.type is FieldType.FLOAT:
-        values = values.astype("float64")
     return values, bad
+
+
+#: The pandas type of a converted column (missing values: NA, NaN or None).
+_DTYPES: dict[FieldType, Any] = {FieldType.INT: pd.Int64Dtype(),
+                                 FieldType.FLOAT: np.dtype("float64")}
 
 
 def expectation(fld: Field) -> str:

@@ -137,18 +137,8 @@ class Backtest:
         With a hundred or so companies a gain of a few percent is within the interval's
         width; read a gain as real only when the interval excludes zero.
         """
-        model, base = self.model.per_company_ap, self.best_baseline.per_company_ap
-        companies = sorted(model)
-        ours = np.array([model[c] for c in companies])
-        theirs = np.array([base[c] for c in companies])
-        picks = np.random.default_rng(seed).integers(0, len(companies),
-                                                      size=(draws, len(companies)))
-        total = theirs[picks].sum(axis=1)
-        gains = np.divide(ours[picks].sum(axis=1), total, out=np.full(draws, np.inf),
-                          where=total > 0) - 1.0
-        tail = (1.0 - level) / 2 * 100
-        low, high = np.percentile(gains, [tail, 100 - tail])
-        return float(low), float(high)
+        return _gain_interval(self.model.per_company_ap, self.best_baseline.per_company_ap,
+                              level=level, draws=draws, seed=seed)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -383,7 +373,8 @@ def _group_means(values: dict[str, float], names: list[str], *, draws: int = GRO
 
 
 def _gain_interval(ours: dict[str, float], theirs: dict[str, float], *,
-                   draws: int = GROUP_DRAWS, seed: int = 0) -> tuple[float, float]:
+                   level: float = 0.95, draws: int = GROUP_DRAWS, seed: int = 0
+                   ) -> tuple[float, float]:
     """A paired bootstrap interval of the relative gain of the mean of ``ours`` over the
     mean of ``theirs``, the groups (sources or targets) resampled with replacement."""
     names = sorted(set(ours) & set(theirs))
@@ -392,7 +383,8 @@ def _gain_interval(ours: dict[str, float], theirs: dict[str, float], *,
     a = _group_means(ours, names, draws=draws, seed=seed)
     b = _group_means(theirs, names, draws=draws, seed=seed)
     gains = np.divide(a, b, out=np.full(draws, np.inf), where=b > 0) - 1.0
-    low, high = np.percentile(gains, [2.5, 97.5])
+    tail = (1.0 - level) / 2 * 100
+    low, high = np.percentile(gains, [tail, 100 - tail])
     return float(low), float(high)
 
 
