@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
 from ecosystem.errors import ImportRefused, InvalidValue, Problem
@@ -66,6 +65,8 @@ def _attributes(values: dict[str, Any], where: str) -> dict[str, Any]:
 def write_graphml(nodes: Iterable[Node], relationships: Iterable[Relationship],
                   path: Path) -> None:
     """Write the nodes and relationships to a GraphML file (replacing it once written)."""
+    import networkx as nx  # here: every import of data loads this module
+
     G = nx.MultiDiGraph()
     for node in nodes:
         G.add_node(node.key, **_attributes({**node.properties, "kind": node.kind.value,
@@ -97,6 +98,8 @@ def _from_attributes(values: dict[str, Any]) -> dict[str, Any]:
 
 def read_graphml(path: Path) -> Iterator[RawTable]:
     """Read a GraphML file written by :func:`write_graphml` into raw tables."""
+    import networkx as nx
+
     try:
         G = nx.read_graphml(path, force_multigraph=True)
     except Exception as exc:  # networkx raises ElementTree, KeyError and its own errors

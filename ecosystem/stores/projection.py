@@ -11,12 +11,10 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from ecosystem.model import (
     RELATIONSHIP_SCHEMAS,
@@ -27,6 +25,10 @@ from ecosystem.model import (
     node_key,
 )
 from ecosystem.stores.memory import DiskCache, note, tracking
+
+if TYPE_CHECKING:  # imported where used: an import of data needs neither
+    import networkx as nx
+    import scipy.sparse as sp
 
 __all__ = [
     "DERIVED_EDGE_KINDS",
@@ -107,6 +109,8 @@ def build_graph(nodes: Iterable[Node], relationships: Iterable[Relationship]) ->
     edges: ``part_of`` (child -> parent), ``in_industry`` (company -> industry) and ``runs``
     (owner company -> programme).
     """
+    import networkx as nx
+
     G = nx.MultiDiGraph()
     derived: list[tuple[str, str, str]] = []
     for node in nodes:
@@ -152,6 +156,8 @@ def build_matrix(
     Rows and columns are every id given, sorted. Use :func:`weighted_edges` to make the
     triples from relationships.
     """
+    import scipy.sparse as sp
+
     rows = tuple(sorted(source_ids))
     columns = tuple(sorted(target_ids))
     frame = pd.DataFrame(list(edges), columns=["source", "target", "weight"])
