@@ -298,3 +298,39 @@ def test_the_neo4j_store_takes_a_streamed_table_whole(
     store = make_store()
     import_paths(store, [folder])
     assert _contents(store) == want
+
+
+@pytest.mark.parametrize("count", [0, 1, 99, 100, 101, 250])
+def test_rows_inserted_many_to_a_statement_match_rows_inserted_one_by_one(count: int) -> None:
+    """insert_rows puts ROWS_PER_STATEMENT rows in one statement, and the rest in a shorter
+    one; a conflict clause applies to each row in turn, also against a row of the same
+    statement (the later one's fields are patched in)."""
+    import sqlite3
+
+    def table() -> sqlite3.Connection:
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        db.execute("CREATE TABLE t (id TEXT PRIMARY KEY, props TEXT NOT NULL)")
+        db.execute("INSERT INTO t VALUES ('x3', '{\"a\": 0, \"b\": 0}')")
+        return db
+
+    conflict = "ON CONFLICT (id) DO UPDATE SET props = json_patch(t.props, excluded.props)"
+    # every fifth row repeats an earlier id; 'x3' is stored already
+    ids = [f"x{i // 5 * 5 if i % 5 == 4 else i}" for i in range(count)]
+    props = [f'{{"a": {i}}}' for i in range(count)]
+    many, one = table(), table()
+    staging.insert_rows(many, "INSERT INTO t (id, props)", conflict,
+                        staging.object_rows(ids, props))
+    for row in zip(ids, props, strict=True):
+        one.execute(f"INSERT INTO t (id, props) VALUES (?, ?) {conflict}", row)
+    rows = many.execute("SELECT * FROM t ORDER BY id").fetchall()
+    assert rows == one.execute("SELECT * FROM t ORDER BY id").fetchall()
+    assert len(rows) == len(set(ids) | {"x3"})
+    if count > 4:
+        assert dict(rows)["x0"] == '{"a":4}'  # row 4 repeats row 0's id: its value wins
+    if count > 3:
+        assert dict(rows)["x3"] == '{"a":3,"b":0}'  # the stored 'b' is kept
+
+
+def test_object_rows_repeats_a_single_value_on_every_row() -> None:
+    rows = staging.object_rows("kind", ["a", "b"], None, [1, 2])
+    assert rows.tolist() == [["kind", "a", None, 1], ["kind", "b", None, 2]]

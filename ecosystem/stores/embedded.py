@@ -19,10 +19,11 @@ import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice, repeat
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
 
 from ecosystem.dates import AsOf, Window, checked, iso, parse_day
 from ecosystem.errors import (
@@ -68,7 +69,17 @@ from ecosystem.stores.projection import (
     build_matrix,
     weight_field,
 )
-from ecosystem.stores.staging import StagedRelationships, props_json, texts
+from ecosystem.stores.staging import (
+    INSERT_RELATIONSHIPS,
+    ON_STORED_RELATIONSHIP,
+    ON_STORED_RELATIONSHIP_UNTIL,
+    REOPEN,
+    StagedRelationships,
+    insert_rows,
+    object_rows,
+    props_json,
+    texts,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -105,20 +116,9 @@ CREATE TABLE IF NOT EXISTS relationships (
 ) WITHOUT ROWID;
 """
 _TARGET_INDEX = "CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships (target, kind)"
-_NODE_UPSERT = """
-INSERT INTO nodes (kind, id, props) VALUES (?, ?, ?)
-ON CONFLICT (kind, id) DO UPDATE SET props = json_patch(nodes.props, excluded.props)
-"""
-_REL_UPSERT = """
-INSERT INTO relationships (kind, source, target, since, key, until, props)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (kind, source, target, since, key)
-DO UPDATE SET props = json_patch(relationships.props, excluded.props)
-"""
-# An empty 'until' keeps the stored one; clearing it (reopening) is a separate UPDATE.
-_REL_UPSERT_WITH_UNTIL = _REL_UPSERT + ", until = coalesce(excluded.until, until)"
-_REOPEN = ("UPDATE relationships SET until = NULL WHERE kind = ? AND source = ? AND target = ? "
-           "AND since = ? AND key = ?")
+_NODE_INSERT = "INSERT INTO nodes (kind, id, props)"
+_ON_STORED_NODE = ("ON CONFLICT (kind, id) DO UPDATE SET "
+                   "props = json_patch(nodes.props, excluded.props)")
 _ACTIVE = "(since = '' OR since <= :day) AND (until IS NULL OR :day < until)"
 _OVERLAPS = ("(since = '' OR :w_until IS NULL OR since < :w_until) "
              "AND (until IS NULL OR :w_since IS NULL OR until > :w_since)")
@@ -460,8 +460,8 @@ class EmbeddedStore:
     def _write_batch(self, batch: GraphBatch, summary: WriteSummary, bar: tqdm[Any]) -> None:
         for kind, frame in batch.nodes.items():
             props = props_json(frame.drop(columns=["id"]), GraphBatch.cleared(frame))
-            rows = zip(repeat(kind.value), texts(frame, "id"), props)
-            self._execute_chunks(_NODE_UPSERT, rows, len(frame), bar)
+            rows = object_rows(kind.value, texts(frame, "id"), props)
+            self._insert_chunks(_NODE_INSERT, _ON_STORED_NODE, rows, bar)
             summary.nodes_written[kind.value] = (summary.nodes_written.get(kind.value, 0)
                                                  + len(frame))
         for rkind, frame in batch.relationships.items():
@@ -469,32 +469,27 @@ class EmbeddedStore:
             frame = frame.sort_values(["source", "target", "since", "key"])
             has_until = "until" in frame.columns
             until = (frame["until"].astype(object).where(frame["until"].notna(), None)
-                     .tolist() if has_until else repeat(None))
+                     .tolist() if has_until else None)
             cleared = GraphBatch.cleared(frame)
             props = props_json(frame.drop(columns=[c for c in _REL_IDENTITY
                                                     if c in frame.columns]), cleared)
             identity = [texts(frame, c) for c in ("source", "target", "since", "key")]
-            rows = zip(repeat(rkind.value), *identity, until, props)
-            sql = _REL_UPSERT_WITH_UNTIL if has_until else _REL_UPSERT
-            self._execute_chunks(sql, rows, len(frame), bar)
+            rows = object_rows(rkind.value, *identity, until, props)
+            conflict = ON_STORED_RELATIONSHIP_UNTIL if has_until else ON_STORED_RELATIONSHIP
+            self._insert_chunks(INSERT_RELATIONSHIPS, conflict, rows, bar)
             if CLEARED in frame.columns:
                 reopened = [(rkind.value, *key) for *key, fields in zip(
                     *identity, cleared, strict=True) if "until" in fields]
-                self._writer.executemany(_REOPEN, reopened)
+                self._writer.executemany(REOPEN, reopened)
             summary.relationships_written[rkind.value] = (
                 summary.relationships_written.get(rkind.value, 0) + len(frame))
 
-    def _execute_chunks(
-        self, sql: str, rows: Iterator[tuple[Any, ...]], count: int, bar: tqdm[Any]
-    ) -> None:
-        done = 0
-        while done < count:
-            chunk = list(islice(rows, _CHUNK))
-            self._writer.executemany(sql, chunk)
-            done += len(chunk)
+    def _insert_chunks(self, insert: str, conflict: str, rows: np.ndarray,
+                       bar: tqdm[Any]) -> None:
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start:start + _CHUNK]
+            insert_rows(self._writer, insert, conflict, chunk)
             bar.update(len(chunk))
-            if not chunk:
-                break
 
     def delete_node(self, kind: NodeKind, id: str, *, cascade: bool = False) -> int:
         return self.delete_nodes([(kind, id)], cascade=cascade)
