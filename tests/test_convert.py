@@ -37,3 +37,27 @@ def test_bad_numbers_among_blanks_are_flagged(dtype: object) -> None:
     assert values.dtype == "float64"
     assert [None if pd.isna(v) else v for v in values] == [1.5, None, None, None, None, 2.0]
     assert list(bad) == [False, False, False, True, True, False]
+
+
+NUMBERS = ["1", " 2.5 ", "1e3", "-0", "+5", ".5", "007", "inf", "nan", "1e400",
+           "0.1234567890123456789", "-4"]
+
+
+@pytest.mark.parametrize("kind", [FieldType.FLOAT, FieldType.INT])
+def test_numbers_in_arrow_text_convert_as_python_text_does(kind: FieldType) -> None:
+    """Arrow's parser reads a column of numbers held in Arrow (every CSV read) only when
+    every cell is a number; what it reads must equal what pandas reads from Python text,
+    including infinities and NaN (flagged bad) and a negative zero (stored as 0)."""
+    fld = Field("weight", kind, minimum=-10)
+    results = [convert_column(pd.Series(NUMBERS, dtype=dtype), fld)  # type: ignore[call-overload]
+               for dtype in (object, "string[pyarrow]")]
+    (python_values, python_bad), (arrow_values, arrow_bad) = results
+    assert list(arrow_bad) == list(python_bad)
+    assert [None if pd.isna(v) else v for v in arrow_values] == \
+        [None if pd.isna(v) else v for v in python_values]
+    whole = kind is FieldType.INT
+    expected_bad = [False, whole, False, False, False, whole, False, True, True, True, whole,
+                    False]
+    assert list(arrow_bad) == expected_bad
+    zero = arrow_values.iloc[3]
+    assert zero == 0 and str(zero) in ("0", "0.0")  # not -0.0
