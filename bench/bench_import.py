@@ -7,14 +7,18 @@ does not grow with the file). Each side runs as its own process (``ecosystem imp
 the command line, a Python script for DuckDB), timed from start to exit, its peak resident
 memory read from the kernel (``wait4``).
 
-Run: ``.venv/bin/python bench/bench_import.py [--rows 1000000] [--large 5000000]``
-(``--large 0`` skips the second size). Prints figures; asserts nothing about time.
+Run: ``.venv/bin/python bench/bench_import.py [--rows 1000000] [--large 5000000]
+[--repeat 3]`` (``--large 0`` skips the second size). At the first size each side runs
+``--repeat`` times, taking turns, and the medians are compared: on a shared machine one
+run of either side can be a third slower than the next. Prints figures; asserts nothing
+about time.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,27 +93,44 @@ def measured(command: list[str]) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
-def run(folder: Path, companies: int, rows: int) -> dict[str, float]:
+def run(folder: Path, companies: int, rows: int, repeat: int) -> dict[str, float]:
+    """Import the data ``repeat`` times each way, the two sides taking turns (so a slow
+    spell of a shared machine falls on both), and print the medians."""
     data = folder / f"data-{rows}"
     subprocess.run([sys.executable, __file__, "--make-data", str(data), "--rows", str(rows),
                     "--companies", str(companies)], check=True)
     path = data / "relationships" / "partners_with.csv"
     print(f"\n{rows:,} relationship rows ({path.stat().st_size / 1e6:.0f} MB CSV), "
-          f"{companies:,} companies")
-    ours = measured([*ECOSYSTEM, "--no-progress", "--store", str(folder / f"ours-{rows}.db"),
-                     "import", str(data)])
-    duck = measured([sys.executable, "-c", DUCKDB_SCRIPT, str(data),
-                     str(folder / f"duck-{rows}.duckdb")])
-    print(f"{'':<34}{'wall s':>10}{'peak MB':>10}")
-    print(f"{'ecosystem import (embedded store)':<34}{ours[0]:>10.2f}{ours[1]:>10.0f}")
-    print(f"{'DuckDB, same files, primary keys':<34}{duck[0]:>10.2f}{duck[1]:>10.0f}")
+          f"{companies:,} companies; median of {repeat} runs each, taking turns")
+    ours: list[tuple[float, float]] = []
+    duck: list[tuple[float, float]] = []
+    store = folder / f"ours-{rows}.db"
+    for _ in range(repeat):
+        for extra in ("", "-wal", "-shm"):
+            Path(f"{store}{extra}").unlink(missing_ok=True)
+        ours.append(measured([*ECOSYSTEM, "--no-progress", "--store", str(store), "import",
+                              str(data)]))
+        duck_file = folder / f"duck-{rows}.duckdb"
+        duck_file.unlink(missing_ok=True)
+        duck.append(measured([sys.executable, "-c", DUCKDB_SCRIPT, str(data),
+                              str(duck_file)]))
+    (o_time, o_peak), (d_time, d_peak) = _median(ours), _median(duck)
+    print(f"{'':<34}{'wall s':>10}{'peak MB':>10}   runs (s)")
+    print(f"{'ecosystem import (embedded store)':<34}{o_time:>10.2f}{o_peak:>10.0f}   "
+          + " ".join(f"{t:.2f}" for t, _ in ours))
+    print(f"{'DuckDB, same files, primary keys':<34}{d_time:>10.2f}{d_peak:>10.0f}   "
+          + " ".join(f"{t:.2f}" for t, _ in duck))
     print(f"{'ratio (targets: time <= 2.0, memory <= 1.5)':<44}"
-          f"{ours[0] / duck[0]:>6.2f}x{ours[1] / duck[1]:>9.2f}x")
-    print(f"{'rows per second':<34}{rows / ours[0]:>10,.0f}")
-    again = measured([*ECOSYSTEM, "--no-progress", "--store", str(folder / f"ours-{rows}.db"),
+          f"{o_time / d_time:>6.2f}x{o_peak / d_peak:>9.2f}x")
+    print(f"{'rows per second':<34}{rows / o_time:>10,.0f}")
+    again = measured([*ECOSYSTEM, "--no-progress", "--store", str(store),
                       "import", str(data / "relationships")])
     print(f"{'import again (every row updated)':<34}{again[0]:>10.2f}{again[1]:>10.0f}")
-    return {"seconds": ours[0], "peak": ours[1]}
+    return {"seconds": o_time, "peak": o_peak}
+
+
+def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return (statistics.median(t for t, _ in runs), statistics.median(m for _, m in runs))
 
 
 def main() -> None:
@@ -118,6 +139,8 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=5_000_000,
                         help="a second, larger size to show memory stays flat (0: skip)")
     parser.add_argument("--companies", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each side at the first size (medians are printed)")
     parser.add_argument("--make-data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.make_data:
@@ -125,9 +148,9 @@ def main() -> None:
         return
     print(f"machine: {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
-        base = run(Path(tmp), args.companies, args.rows)
+        base = run(Path(tmp), args.companies, args.rows, args.repeat)
         if args.large:
-            large = run(Path(tmp), args.companies, args.large)
+            large = run(Path(tmp), args.companies, args.large, 1)
             print(f"\npeak memory at {args.large:,} rows / at {args.rows:,} rows "
                   f"(target <= 1.10): {large['peak'] / base['peak']:.2f}x; "
                   f"time {large['seconds'] / base['seconds']:.2f}x for "
