@@ -334,3 +334,20 @@ def test_rows_inserted_many_to_a_statement_match_rows_inserted_one_by_one(count:
 def test_object_rows_repeats_a_single_value_on_every_row() -> None:
     rows = staging.object_rows("kind", ["a", "b"], None, [1, 2])
     assert rows.tolist() == [["kind", "a", None, 1], ["kind", "b", None, 2]]
+
+
+def test_a_streamed_import_shows_its_writing_as_a_bar_of_rows(
+        folder: Path, tmp_path: Path, small_chunks: None) -> None:
+    """The key-order write of a streamed import counts its rows against their total (the
+    bar is redrawn at most ten times a second, so a small import shows its first frame)."""
+    from click.testing import CliRunner
+
+    from ecosystem.cli import cli
+
+    shown = CliRunner().invoke(cli, ["--store", str(tmp_path / "s.db"), "--progress",
+                                     "import", str(folder)])
+    assert shown.exit_code == 0, shown.output
+    frames = shown.stderr.replace("\r", "\n").splitlines()
+    writing = [f for f in frames if f.startswith("writing in key order")]
+    assert writing, shown.stderr
+    assert all("/150 [" in f and "row/s" in f for f in writing), writing

@@ -423,10 +423,11 @@ class EmbeddedStore:
                 self._stage_rest(streamed, staged, problems, bar,
                                  also_known=[] if batch is not None else tables)
             if not problems.total:
-                with tqdm(total=1, desc="writing in key order", disable=not progress,
-                          leave=False, bar_format="{desc}: {elapsed}") as bar:
+                with tqdm(total=sum(staged.written.values()), desc="writing in key order",
+                          unit="row", unit_scale=True, disable=not progress,
+                          leave=False) as bar:
                     fresh = not set(staged.written) & set(before["relationships"])
-                    staged.write(fresh=fresh, problems=problems)
+                    staged.write(fresh=fresh, problems=problems, done=bar.update)
                     summary.relationships_written.update(staged.written)
                     if fresh:  # plain inserts, each of a key met once: every row is new
                         summary.relationships_created.update(staged.written)

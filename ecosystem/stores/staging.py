@@ -20,7 +20,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,11 +201,13 @@ class StagedRelationships:
             ranges.buckets.append(_Bucket(self._folder / f"{self._made:06d}.arrow"))
         return ranges
 
-    def write(self, *, fresh: bool, problems: Problems) -> None:
+    def write(self, *, fresh: bool, problems: Problems,
+              done: Callable[[int], object] = lambda rows: None) -> None:
         """Write the staged rows, kind by kind and bucket by bucket in key order;
         ``fresh``: the store holds no relationship of their kinds, so a plain insert does.
         A key met twice is reported (every such row, up to the cap) and nothing more is
-        written; the caller rolls the transaction back."""
+        written; the caller rolls the transaction back. ``done`` is told how many rows
+        each bucket held once it is through (for a progress bar)."""
         duplicates = _Duplicates(room=max(problems.cap - len(problems.items), 1))
         conflict = "" if fresh else ON_STORED_RELATIONSHIP_UNTIL
         for kind in sorted(self._ranges):
@@ -215,6 +217,7 @@ class StagedRelationships:
                     duplicates.add(kind, table, repeats, firsts)
                 if not duplicates.total:
                     self._insert(conflict, kind, table)
+                done(table.num_rows)
         files = list(self._files)
         for _, kind, source, file, row, first_file, first_row in duplicates.found:
             where = f"row {first_row}" + ("" if first_file == file else
