@@ -58,7 +58,7 @@ ON_STORED_RELATIONSHIP = ("ON CONFLICT (kind, source, target, since, key) "
 ON_STORED_RELATIONSHIP_UNTIL = (ON_STORED_RELATIONSHIP
                                 + ", until = coalesce(excluded.until, until)")
 #: Rows per INSERT statement. Many rows to a statement halve the cost per row (1M
-#: relationships: 1.6 s instead of 3 s), since SQLite prepares, steps and resets a
+#: relationships: 1.8 s instead of 3 s), since SQLite prepares, steps and resets a
 #: statement, and Python loops over parameters, once for all of them.
 ROWS_PER_STATEMENT = 100
 #: Clears the 'until' of one relationship (kind, source, target, since, key).
