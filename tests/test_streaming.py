@@ -351,3 +351,28 @@ def test_a_streamed_import_shows_its_writing_as_a_bar_of_rows(
     writing = [f for f in frames if f.startswith("writing in key order")]
     assert writing, shown.stderr
     assert all("/150 [" in f and "row/s" in f for f in writing), writing
+
+
+def test_props_json_writes_every_number_exactly_and_leaves_text_alone() -> None:
+    """Numbers of every size read back equal (pandas' JSON writer alone rounds to ten
+    decimals: 1e-12 would be 0.0); a text cell that looks like a spelled number, or like
+    the member being unquoted, stays text; empty cells are left out; cleared are null."""
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    numbers = np.concatenate([rng.random(200) * 10.0 ** rng.integers(-300, 300, 200),
+                              rng.integers(0, 2**40, 50) / 1024, [np.nan, 0.0, 5.0]])
+    text = [f'","weight":"{i}' if i % 3 else str(n) for i, n in enumerate(numbers)]
+    frame = pd.DataFrame({"weight": numbers, "note": text, "count": range(len(numbers))})
+    cleared = [("note",) if i == 1 else () for i in range(len(numbers))]
+    rows = [json.loads(line) for line in staging.props_json(frame, cleared)]
+    for i, (row, number) in enumerate(zip(rows, numbers, strict=True)):
+        if np.isnan(number):
+            assert "weight" not in row
+        else:
+            assert row["weight"] == number and isinstance(row["weight"], float)
+        assert row["note"] == (None if i == 1 else text[i])
+        assert row["count"] == i

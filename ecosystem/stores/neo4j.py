@@ -31,7 +31,7 @@ from ecosystem.errors import (
     RelationshipNotFound,
     StoreUnavailable,
 )
-from ecosystem.io.batch import CLEARED, GraphBatch, RawTable
+from ecosystem.io.batch import GraphBatch, RawTable
 from ecosystem.io.validate import validate_tables
 from ecosystem.model import (
     RELATIONSHIP_SCHEMAS,
@@ -69,6 +69,7 @@ from ecosystem.stores.projection import (
     build_matrix,
     weighted_edges,
 )
+from ecosystem.stores.staging import props_json
 
 try:  # the driver is an optional dependency: pip install 'ecosystem[neo4j]'
     import neo4j
@@ -472,12 +473,9 @@ class Neo4jStore:
 def _records(frame: Any) -> Iterable[dict[str, Any]]:
     """Rows of a validated frame as dicts of plain Python values: the values given, and a
     None (which ``SET +=`` removes) for each field the row clears; empty cells left out."""
-    cleared = GraphBatch.cleared(frame)
-    # JSON gives plain Python values (no numpy scalars, which the driver refuses).
-    records: list[dict[str, Any]] = json.loads(
-        frame.drop(columns=[CLEARED], errors="ignore").to_json(orient="records"))
-    return [{k: v for k, v in record.items() if v is not None} | dict.fromkeys(fields)
-            for record, fields in zip(records, cleared, strict=True)]
+    # JSON gives plain Python values (no numpy scalars, which the driver refuses), and
+    # every number exactly as given
+    return [json.loads(line) for line in props_json(frame, GraphBatch.cleared(frame))]
 
 
 def _node(props: dict[str, Any]) -> Node:

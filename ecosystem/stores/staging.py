@@ -378,7 +378,10 @@ def props_json(frame: pd.DataFrame, cleared: Sequence[tuple[str, ...]]) -> list[
     if frame.shape[1] == 0:
         lines = ["{}"] * len(frame)
     else:
+        frame, spelled = _spelled_floats(frame)
         text = frame.to_json(orient="records", lines=True, force_ascii=False)
+        if spelled:
+            text = _unquoted(text, spelled)
         if frame.isna().to_numpy().any():
             text = _drop_nulls(text, [str(c) for c in frame.columns])
         lines = text.split("\n")
@@ -389,6 +392,38 @@ def props_json(frame: pd.DataFrame, cleared: Sequence[tuple[str, ...]]) -> list[
             lines[i] = json.dumps(json.loads(lines[i]) | dict.fromkeys(fields),
                                   ensure_ascii=False)
     return lines
+
+
+def _spelled_floats(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` with each column of numbers that pandas' JSON writer would round (it
+    writes at most 10 decimals and no exponent: 1e-12 as 0.0) spelled out as Python
+    writes them, exactly, as text; and the names of those columns. Whole numbers and
+    multiples of 1/1024 below 2**53 are written exactly, so most columns are left alone."""
+    spelled: dict[str, pd.Series] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype.kind != "f":
+            continue
+        values = column.to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(over="ignore", invalid="ignore"):  # (huge values: not exact)
+            scaled = values * 1024
+            exact = np.isnan(values) | ((np.abs(values) < 2.0**53)
+                                        & (scaled == np.floor(scaled)))
+        if not exact.all():
+            spelled[str(name)] = pd.Series(
+                [None if v != v else repr(v) for v in values.tolist()],
+                index=frame.index, dtype=object)
+    if not spelled:
+        return frame, []
+    return frame.assign(**spelled), list(spelled)
+
+
+def _unquoted(text: str, keys: list[str]) -> str:
+    """``text`` (JSON objects) with the string values of the members ``keys`` unquoted:
+    they hold numbers spelled by :func:`_spelled_floats`. Safe for the reason given in
+    :func:`_drop_nulls`; a spelled number holds no quote or backslash."""
+    names = "|".join(re.escape(json.dumps(k, ensure_ascii=False)) for k in keys)
+    return re.sub(rf'(?<=[{{,])({names}):"([^"\\]*)"', r"\1:\2", text)
 
 
 def _drop_nulls(text: str, keys: list[str]) -> str:

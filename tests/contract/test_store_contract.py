@@ -425,3 +425,33 @@ def test_as_of_is_a_day_not_text(small_store: Store) -> None:
         small_store.relationships(RelKind.MEMBER_OF, as_of="2020-01-01")  # type: ignore[arg-type]
     with pytest.raises(InvalidValue, match=r"datetime\.date"):
         small_store.matrix(RelKind.MEMBER_OF, as_of="2020")  # type: ignore[arg-type]
+
+
+#: Numbers a JSON writer that rounds (to 10 decimals, no exponent) would change, and two
+#: it writes exactly; all between 0 and 100 (a company's strategy horizon).
+EXACT_NUMBERS = [1e-12, 0.123456789012345, 1 / 3, 2.5e-300, 99.99999999999999, 0.1, 3.0]
+
+
+def test_numbers_are_stored_exactly(store: Store) -> None:
+    """A weight or horizon given with many digits, or a tiny one, reads back unchanged
+    from CSV text and from typed cells, on nodes and relationships."""
+    large = [1.7976931348623157e308, 123456789.12345679, 4e15 + 0.5]
+    store.write([
+        table("companies", [{"id": f"c{i}", "name": f"C{i}", "strategy_horizon_years": value}
+                            for i, value in enumerate(EXACT_NUMBERS)]),
+        table("partners_with", [{"source": f"c{i}", "target": "c0", "since": "2020",
+                                 "weight": repr(value) if i % 2 else value}
+                                for i, value in enumerate(EXACT_NUMBERS + large) if i
+                                and i < len(EXACT_NUMBERS)] + [
+            {"source": "c0", "target": f"c{i}", "since": "2021", "weight": value}
+            for i, value in enumerate(large, start=1)]),
+    ])
+    for i, value in enumerate(EXACT_NUMBERS):
+        assert store.node(NodeKind.COMPANY, f"c{i}").properties[
+            "strategy_horizon_years"] == value
+    weights = {(r.source, r.target): r.properties["weight"]
+               for r in store.relationships(RelKind.PARTNERS_WITH)}
+    assert weights == {**{(f"c{i}", "c0"): value for i, value in enumerate(EXACT_NUMBERS)
+                          if i},
+                       **{("c0", f"c{i}"): value for i, value in enumerate(large, start=1)}}
+    assert all(isinstance(w, float) for w in weights.values())
