@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -376,3 +377,118 @@ def test_props_json_writes_every_number_exactly_and_leaves_text_alone() -> None:
             assert row["weight"] == number and isinstance(row["weight"], float)
         assert row["note"] == (None if i == 1 else text[i])
         assert row["count"] == i
+
+
+#: Clean tables of several kinds, in the shapes users write: padded cells, months and
+#: years for days, empty optional cells, text with quotes, slashes and other scripts.
+CLEAN_TABLES = {
+    "partners_with": (["source", "target", "since", "until", "weight", "scope", "note"], [
+        [f" c{i % 20:02d}", f"c{(i + 1 + i % 3) % 20:02d} ",
+         "" if i == 5 else [f"{1900 + i}", f"{1900 + i}-03", f" {1900 + i}-02-28 "][i % 3],
+         ["", "2060", "2061-07-31"][i % 3],
+         ["", "1", " 2.5", "0.1", "1e-12", "3.0000000001"][i % 6],
+         ["", "cloud", 'He said "hi" / \\ ü 日本'][i % 3], ["", " spaced "][i % 2]]
+        for i in range(150)]),
+    "member_of": (["source", "target", "since", "key", "tier"], [
+        [f"c{i % 20:02d}", f"p{i % 3}", f"20{10 + i // 20:02d}", ["", "a", " b "][i % 3],
+         ["", "gold"][i % 2]] for i in range(150)]),
+    "owns": (["source", "target", "share", "since"], [
+        [f"c{i % 20:02d}", f"c{(i + 1) % 20:02d}", ["0", "1", "0.25", ""][i % 4],
+         f"{1990 + i}-01"] for i in range(150)]),
+    "in_sector": (["source", "target", "provenance", "confidence", "since"], [
+        [f"c{i % 20:02d}", f"s{i % 5}", f"source {i}", ["", "0.75"][i % 2], f"{1900 + i}"]
+        for i in range(150)]),
+}
+
+
+def _known(folder: Path) -> None:
+    _write(folder / "programmes.csv", ["id", "name"], [[f"p{i}", f"P{i}"] for i in range(3)])
+    _write(folder / "industries.csv", ["id", "name"], [[f"s{i}", f"S{i}"] for i in range(5)])
+
+
+def _relationship_rows(path: Path) -> list[tuple[object, ...]]:
+    """The stored rows as SQLite holds them (properties as their JSON text)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT * FROM relationships ORDER BY kind, source, target, "
+                          "since, key").fetchall()
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN_TABLES))
+def test_clean_chunks_checked_in_arrow_are_stored_as_the_general_way_stores_them(
+        name: str, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check of clean chunks in Arrow (the common case of a streamed import) stores
+    the very rows, values and property text that validation through pandas stores."""
+    from ecosystem.stores import embedded
+
+    header, rows = CLEAN_TABLES[name]
+    (folder / "partners_with.csv").unlink()
+    _write(folder / f"{name}.csv", header, rows)
+    _known(folder)
+    monkeypatch.setattr(tabular, "CHUNK_BYTES", CHUNK)
+    taken: list[bool] = []
+    check = embedded.clean_relationships
+
+    def spied(*args: Any) -> Any:
+        clean = check(*args)
+        taken.append(clean is not None)
+        return clean
+
+    monkeypatch.setattr(embedded, "clean_relationships", spied)
+    with EmbeddedStore(tmp_path / "arrow.db") as store:
+        summary = import_paths(store, [folder])
+    assert len(taken) > 5 and all(taken), "every chunk after the first is clean"
+    monkeypatch.setattr(embedded, "clean_relationships", lambda *args: None)
+    with EmbeddedStore(tmp_path / "pandas.db") as store:
+        assert import_paths(store, [folder]) == summary
+    fast = _relationship_rows(tmp_path / "arrow.db")
+    assert _relationship_rows(tmp_path / "pandas.db") == fast
+    assert len(fast) == len(rows)
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("weight", "-1"), ("weight", "heavy"), ("weight", "nan"), ("weight", "inf"),
+    ("since", "2024-02-30"), ("since", "24-01-01"), ("until", "2000-01-01"),
+    ("target", "nobody"), ("source", " "), ("weight", "#clear"), ("note", " #CLEAR "),
+    ("note", "nul\x00byte"),
+])
+def test_a_chunk_with_a_cell_to_report_or_clear_goes_the_general_way(
+        column: str, value: str, tmp_path: Path) -> None:
+    """One such cell anywhere in a chunk and the Arrow check declines it; validation
+    through pandas then reports the problem (or clears the field)."""
+    from ecosystem.io.batch import RawTable
+    from ecosystem.io.validate import FrozenIds, clean_relationships
+    from ecosystem.model import NodeKind
+
+    header = ["source", "target", "since", "until", "weight", "note"]
+    rows = [["c01", "c02", "2010", "2020", "1", "x"] for _ in range(30)]
+    path = _write(tmp_path / "partners_with.csv", header, rows)
+    known = {kind: FrozenIds({"c01", "c02"} if kind is NodeKind.COMPANY else ())
+             for kind in NodeKind}
+    (chunk,) = read_csv_chunks(path)
+    table = RawTable("partners_with", str(path), chunk)
+    assert clean_relationships(table, known.__getitem__) is not None
+    chunk.loc[17, column] = value
+    assert clean_relationships(table, known.__getitem__) is None
+
+
+def test_a_chunk_of_a_kind_with_a_derived_key_or_a_renamed_column_goes_the_general_way(
+        tmp_path: Path) -> None:
+    from ecosystem.io.batch import RawTable
+    from ecosystem.io.validate import FrozenIds, clean_relationships
+    from ecosystem.model import NodeKind
+
+    known = {kind: FrozenIds({"c01", "t1", "c02"}) for kind in NodeKind}
+    patents = _write(tmp_path / "holds_patents_in.csv", ["source", "target", "count"],
+                     [["c01", "t1", "3"]])
+    (chunk,) = read_csv_chunks(patents)
+    assert clean_relationships(RawTable("holds_patents_in", "p", chunk),
+                               known.__getitem__) is None
+    partners = _write(tmp_path / "partners_with.csv", ["source", "target"], [["c01", "c02"]])
+    (chunk,) = read_csv_chunks(partners)
+    assert clean_relationships(RawTable("partners_with", "p", chunk), known.__getitem__)
+    assert clean_relationships(RawTable("partners_with", "p", chunk, {"source": "from"}),
+                               known.__getitem__) is None
+    assert clean_relationships(RawTable("relationships", "p", chunk),
+                               known.__getitem__) is None

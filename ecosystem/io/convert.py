@@ -12,15 +12,18 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ecosystem.model import Field, FieldType
 
-__all__ = ["CLEAR", "blank_mask", "clear_mask", "convert_column", "expectation",
-           "invalid_text_mask", "is_arrow_text"]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["CLEAR", "arrow_dates", "arrow_numbers", "blank_mask", "clear_mask",
+           "convert_column", "expectation", "invalid_text_mask", "is_arrow_text"]
 
 #: The cell text that clears a stored value (an empty cell leaves it alone).
 CLEAR = "#clear"
@@ -122,15 +125,26 @@ def _numbers_arrow(cells: pd.Series) -> pd.Series | None:
     if not is_arrow_text(cells):
         return None
     import pyarrow as pa
+
+    numbers = arrow_numbers(pa.array(cells, pa.string(), from_pandas=True))
+    if numbers is None:
+        return None
+    return pd.Series(numbers, index=cells.index, dtype="float64")
+
+
+def arrow_numbers(text: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
+    """Arrow text as float64 numbers (a null stays NaN, -0 is 0 as pandas reads it); None
+    when a cell is not a number. Shared by :func:`convert_column` and the check of clean
+    chunks (:func:`ecosystem.io.validate.clean_relationships`)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.utf8_trim_whitespace(pa.array(cells, pa.string(), from_pandas=True))
     try:
-        numbers = pc.cast(text, pa.float64())
+        numbers = pc.cast(pc.utf8_trim_whitespace(text), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    values = numbers.to_numpy(zero_copy_only=False) + 0.0  # -0 is 0, as pandas reads it
-    return pd.Series(values, index=cells.index, dtype="float64")
+    values: np.ndarray = numbers.to_numpy(zero_copy_only=False) + 0.0
+    return values
 
 
 def _date_text(value: object) -> object:
@@ -144,9 +158,20 @@ def _date_text(value: object) -> object:
 def _convert_date_arrow(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """:func:`_convert_date` for text held in Arrow (every CSV read), in Arrow's kernels."""
     import pyarrow as pa
+
+    values, bad = arrow_dates(pa.array(cells, pa.string(), from_pandas=True))
+    return (pd.Series(values.to_numpy(zero_copy_only=False), index=cells.index,
+                      dtype=object),
+            pd.Series(bad.to_numpy(zero_copy_only=False), index=cells.index))
+
+
+def arrow_dates(text: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """Non-blank Arrow text as days (YYYY-MM-DD text; a year or a month is its first
+    day), and where a cell is not a day (its value is then null)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.utf8_trim_whitespace(pa.array(cells, pa.string(), from_pandas=True))
+    text = pc.utf8_trim_whitespace(text)
     length = pc.utf8_length(text)
     year, month_only = pc.equal(length, 4), pc.equal(length, 7)
     padded = text
@@ -167,9 +192,7 @@ def _convert_date_arrow(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     bad = pc.or_(pc.invert(shaped), pc.invert(real))
     values = padded if not pc.any(bad).as_py() else pc.if_else(
         bad, pa.scalar(None, pa.string()), padded)
-    return (pd.Series(values.to_numpy(zero_copy_only=False), index=cells.index,
-                      dtype=object),
-            pd.Series(bad.to_numpy(zero_copy_only=False), index=cells.index))
+    return values, bad
 
 
 #: A day written YYYY-MM-DD in ASCII digits (other digits would not sort as dates do).

@@ -23,11 +23,15 @@ if TYPE_CHECKING:
 from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch, RawTable
 from ecosystem.io.convert import (
+    CLEAR,
+    arrow_dates,
+    arrow_numbers,
     blank_mask,
     clear_mask,
     convert_column,
     expectation,
     invalid_text_mask,
+    is_arrow_text,
 )
 from ecosystem.io.lifecycle_checks import StoredNodes, check_lifecycle
 from ecosystem.model import (
@@ -40,8 +44,8 @@ from ecosystem.model import (
     RelKind,
 )
 
-__all__ = ["DEFAULT_PROBLEM_CAP", "GENERIC_RELATIONSHIPS_TABLE", "SOURCE", "FrozenIds", "Problems",
-           "validate_tables"]
+__all__ = ["DEFAULT_PROBLEM_CAP", "GENERIC_RELATIONSHIPS_TABLE", "SOURCE", "CleanRelationships",
+           "FrozenIds", "Problems", "clean_relationships", "validate_tables"]
 
 DEFAULT_PROBLEM_CAP = 50
 #: A table with a ``kind`` column that may hold relationships of every kind.
@@ -503,3 +507,124 @@ def _check_reference_column(
         fix=f"Add it to {target.table} (in this import or an earlier one), or correct it.",
     )
 
+
+
+@dataclass
+class CleanRelationships:
+    """A chunk of one relationship kind's table that passed every check, held in Arrow:
+    the values :func:`validate_tables` gives its rows, without a round trip through
+    pandas (:func:`clean_relationships`)."""
+
+    kind: RelKind
+    source: str  # the file, as in messages
+    ends: dict[str, pa.Array | pa.ChunkedArray]  # source, target, since, key; until if given
+    props: pd.DataFrame  # the other fields given, typed as validate_tables types them
+    rows: np.ndarray  # the spreadsheet row numbers
+
+
+#: The field types :func:`clean_relationships` converts; a chunk with another goes the
+#: general way.
+_CLEAN_TYPES = frozenset({FieldType.STR, FieldType.DATE, FieldType.INT, FieldType.FLOAT})
+
+
+def clean_relationships(table: RawTable, known_ids: KnownIds) -> CleanRelationships | None:
+    """Check and convert ``table`` (one chunk of a streamed relationship file, text held
+    in Arrow) in Arrow's kernels, when it is clean: no problem to report, no cell that
+    clears a field, only text, day and number fields, no derived key, and the ids it
+    names held as :class:`FrozenIds`. Otherwise None, and :func:`validate_tables` does
+    the work and finds what is wrong: the result and the error report are the same either
+    way, and the common case, a clean chunk, costs a fraction of the general way's time.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rel = _REL_TABLES.get(table.name.strip().lower())
+    frame = table.frame
+    if rel is None or table.columns or rel.kind in DERIVED_KEY_FIELDS or not len(frame):
+        return None
+    columns = [c for c in frame.columns if c not in (ROW, _SOURCE)]
+    if (len(set(columns)) < len(columns) or not set(columns) <= set(rel.field_names)
+            or any(f.required and f.name not in columns for f in rel.all_fields)):
+        return None
+    values: dict[str, pa.Array | pa.ChunkedArray | np.ndarray] = {}
+    for fld in rel.all_fields:
+        if fld.name not in columns:
+            continue
+        cells = frame[fld.name]
+        if fld.type not in _CLEAN_TYPES or not is_arrow_text(cells):
+            return None
+        raw = pa.array(cells.array, pa.string(), from_pandas=True)
+        text = pc.utf8_trim_whitespace(raw)
+        blank = pc.fill_null(pc.equal(text, ""), True)
+        if (pc.any(pc.match_substring(raw, "\x00")).as_py()
+                or pc.any(pc.equal(pc.utf8_lower(text), CLEAR)).as_py()
+                or (fld.required and pc.any(blank).as_py())):
+            return None
+        present = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+        if fld.type is FieldType.STR:
+            values[fld.name] = present
+        elif fld.type is FieldType.DATE:
+            days, bad = arrow_dates(present)
+            if pc.any(pc.and_(bad, pc.invert(blank))).as_py():
+                return None
+            values[fld.name] = days
+        else:
+            numbers = _clean_numbers(present, blank.to_numpy(zero_copy_only=False), fld)
+            if numbers is None:
+                return None
+            values[fld.name] = numbers
+    ends: dict[str, pa.Array | pa.ChunkedArray] = {}
+    for name in ("source", "target", "since", "key", "until"):
+        value = values.pop(name, None)
+        if name in ("since", "key"):
+            value = (pa.array([""] * len(frame), pa.string()) if value is None
+                     else pc.fill_null(value, ""))
+        if value is not None:
+            ends[name] = cast("pa.Array", value)
+    if "until" in ends and pc.any(pc.and_(pc.not_equal(ends["since"], ""), pc.less_equal(
+            ends["until"], ends["since"]))).as_py():
+        return None
+    known = [known_ids(rel.source), known_ids(rel.target)]
+    if not all(isinstance(ids, FrozenIds) for ids in known):
+        return None
+    if rel.source is rel.target:
+        lookups = [(pa.chunked_array([*_chunks(ends["source"]), *_chunks(ends["target"])]),
+                    known[0])]
+    else:
+        lookups = [(ends["source"], known[0]), (ends["target"], known[1])]
+    if not all(pc.all(pc.is_in(ids, value_set=cast(FrozenIds, found).arrow)).as_py()
+               for ids, found in lookups):
+        return None
+    props = pd.DataFrame({name: (value if isinstance(value, np.ndarray)
+                                 else value.to_numpy(zero_copy_only=False))
+                          for name, value in values.items()}, index=range(len(frame)))
+    for name in values:
+        if rel.field(name).type is FieldType.INT:
+            props[name] = props[name].astype("Int64")
+    return CleanRelationships(rel.kind, table.source, ends, props,
+                              frame[ROW].to_numpy(dtype=np.int64))
+
+
+def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    """The arrays of ``values`` (pyarrow would read a chunked array given as a chunk one
+    value at a time)."""
+    import pyarrow as pa
+
+    return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def _clean_numbers(present: pa.Array, blank: np.ndarray, fld: Field) -> np.ndarray | None:
+    """The numbers of a clean chunk's column (NaN where blank), or None when a cell is not
+    a valid number of ``fld``."""
+    numbers = arrow_numbers(present)
+    if numbers is None:
+        return None
+    given = numbers[~blank]
+    bad = ~np.isfinite(given)
+    if fld.type is FieldType.INT:
+        bad |= given % 1 != 0
+    if fld.minimum is not None:
+        bad |= given < fld.minimum
+    if fld.maximum is not None:
+        bad |= given > fld.maximum
+    return None if bad.any() else numbers

@@ -35,7 +35,13 @@ from ecosystem.errors import (
     StoreUnavailable,
 )
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch, RawTable
-from ecosystem.io.validate import SOURCE, FrozenIds, Problems, validate_tables
+from ecosystem.io.validate import (
+    SOURCE,
+    FrozenIds,
+    Problems,
+    clean_relationships,
+    validate_tables,
+)
 from ecosystem.model import (
     NODE_SCHEMAS,
     RELATIONSHIP_SCHEMAS,
@@ -451,6 +457,12 @@ class EmbeddedStore:
         for table in streamed:
             for chunk in table.rest or ():
                 part = RawTable(table.name, table.source, chunk, table.columns)
+                clean = clean_relationships(part, frozen.__getitem__)
+                if clean is not None:  # the common case, checked in Arrow
+                    if not problems.total:
+                        staged.add_clean(clean)
+                    bar.update(len(chunk))
+                    continue
                 try:
                     batch = validate_tables([part], frozen.__getitem__, keep_rows=True,
                                             allow_empty=True)

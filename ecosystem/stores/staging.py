@@ -31,7 +31,7 @@ import pandas as pd
 from ecosystem.errors import Problem
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch
 from ecosystem.io.convert import is_arrow_text
-from ecosystem.io.validate import SOURCE, Problems
+from ecosystem.io.validate import SOURCE, CleanRelationships, Problems
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -153,30 +153,45 @@ class StagedRelationships:
                 self._add(kind.value, self._table(frame))
                 self.written[kind.value] = self.written.get(kind.value, 0) + len(frame)
 
-    def _table(self, frame: pd.DataFrame) -> pa.Table:
-        import pyarrow as pa
-        import pyarrow.compute as pc
+    def add_clean(self, clean: CleanRelationships) -> None:
+        """Append the rows of a chunk that passed the check of clean chunks in Arrow."""
+        count = len(clean.rows)
+        file = self._files.setdefault(clean.source, len(self._files))
+        self._add(clean.kind.value, self._staged(
+            clean.ends, props_json(clean.props, [()] * count),
+            np.full(count, file, dtype=np.int32), clean.rows, np.zeros(count, dtype=bool)))
+        self.written[clean.kind.value] = self.written.get(clean.kind.value, 0) + count
 
+    def _table(self, frame: pd.DataFrame) -> pa.Table:
         cleared = GraphBatch.cleared(frame)
         props = props_json(frame.drop(columns=[c for c in (*_IDENTITY, "until", ROW, SOURCE)
                                                if c in frame]), cleared)
-        columns = {c: _strings(frame[c]) for c in _IDENTITY}
-        until = (_strings(frame["until"]) if "until" in frame.columns
-                 else pa.nulls(len(frame), pa.string()))
+        ends = {c: _strings(frame[c]) for c in (*_IDENTITY, "until") if c in frame.columns}
         codes, names = pd.factorize(frame[SOURCE].astype(str))
         ids = np.array([self._files.setdefault(str(n), len(self._files)) for n in names],
                        dtype=np.int32)
         reopen = (np.fromiter(("until" in fields for fields in cleared), dtype=bool,
                               count=len(frame)) if CLEARED in frame.columns
                   else np.zeros(len(frame), dtype=bool))
+        return self._staged(ends, props, ids[codes], frame[ROW].to_numpy(dtype=np.int64),
+                            reopen)
+
+    def _staged(self, ends: dict[str, pa.Array | pa.ChunkedArray], props: list[str],
+                files: np.ndarray, rows: np.ndarray, reopen: np.ndarray) -> pa.Table:
+        """The staged form of validated rows: their key as one text, the stored columns,
+        and where each row came from."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        count = len(rows)
         # one text whose order is the key's order: no id holds a NUL (validation refuses it)
-        order = pc.binary_join_element_wise(*columns.values(), "\x00")
+        order = pc.binary_join_element_wise(*(ends[c] for c in _IDENTITY), "\x00")
         return pa.table({
-            "order": order, **columns,
-            "until": until, "props": pa.array(props, pa.string()),
-            "reopen": pa.array(reopen), "file": pa.array(ids[codes]),
-            "row": pa.array(frame[ROW].to_numpy(dtype=np.int64)),
-            "seq": pa.array(np.arange(self._seq, self._seq + len(frame), dtype=np.int64)),
+            "order": order, **{c: ends[c] for c in _IDENTITY},
+            "until": ends.get("until", pa.nulls(count, pa.string())),
+            "props": pa.array(props, pa.string()), "reopen": pa.array(reopen),
+            "file": pa.array(files), "row": pa.array(rows),
+            "seq": pa.array(np.arange(self._seq, self._seq + count, dtype=np.int64)),
         })
 
     def _add(self, kind: str, table: pa.Table) -> None:
