@@ -61,3 +61,30 @@ def test_numbers_in_arrow_text_convert_as_python_text_does(kind: FieldType) -> N
     assert list(arrow_bad) == expected_bad
     zero = arrow_values.iloc[3]
     assert zero == 0 and str(zero) in ("0", "0.0")  # not -0.0
+
+
+def test_arrow_dates_accept_exactly_the_days_of_the_calendar() -> None:
+    """Every month 00-13 and day 00-32 of years around the leap rules: a cell is a day
+    when Python's calendar has it (year 0 too, a leap year as Arrow's parser has it)."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from ecosystem.io.convert import arrow_dates
+
+    years = [1, 4, 100, 400, 1582, 1900, 2000, 2023, 2024, 2100, 9999]
+    texts = [f"{y:04d}-{m:02d}-{d:02d}" for y in [0, *years] for m in range(14)
+             for d in range(33)]
+
+    def real(text: str) -> bool:
+        if text.startswith("0000"):
+            text = "2000" + text[4:]  # year 0 is a leap year, as 2000 is
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            return False
+        return True
+
+    values, bad = arrow_dates(pa.array(texts))
+    assert bad.to_pylist() == [not real(t) for t in texts]
+    assert values.to_pylist() == [t if real(t) else None for t in texts]

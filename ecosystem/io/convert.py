@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -180,19 +180,40 @@ def arrow_dates(text: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
                             pc.if_else(month_only,
                                        pc.binary_join_element_wise(text, "01", "-"), text))
     shaped = pc.fill_null(pc.match_substring_regex(padded, _DAY_SHAPE), False)
-    every = pc.all(shaped).as_py()
-    safe = padded if every else pc.if_else(shaped, padded, "2000-01-01")  # numeric below
-    parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
-    # Arrow rolls a day past the month's end over (2024-02-30 into March): a real day
-    # keeps the month and day written
-    month = pc.cast(pc.utf8_slice_codeunits(safe, 5, 7), pa.int64())
-    day = pc.cast(pc.utf8_slice_codeunits(safe, 8, 10), pa.int64())
-    real = pc.fill_null(pc.and_(pc.equal(pc.month(parsed), month),
-                                pc.equal(pc.day(parsed), day)), False)
-    bad = pc.or_(pc.invert(shaped), pc.invert(real))
-    values = padded if not pc.any(bad).as_py() else pc.if_else(
-        bad, pa.scalar(None, pa.string()), padded)
+    real = np.zeros(len(padded), dtype=bool)
+    where = shaped.to_numpy(zero_copy_only=False)
+    real[where] = _real_days(pc.filter(padded, shaped))
+    bad = pa.array(~real)
+    values = padded if real.all() else pc.if_else(bad, pa.scalar(None, pa.string()), padded)
     return values, bad
+
+
+def _real_days(days: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Whether each of ``days`` (text of the shape YYYY-MM-DD, ASCII digits) is a day of
+    the proleptic Gregorian calendar (year 0 included, as Arrow's parser has it), read
+    from the text's bytes: no parse, no rollover of 2024-02-30 into March."""
+    import pyarrow as pa
+
+    if isinstance(days, pa.ChunkedArray):
+        days = days.combine_chunks()
+    if not len(days):
+        return np.zeros(0, dtype=bool)
+    days = cast("pa.StringArray", days)
+    _, offsets, text = days.buffers()
+    first = int(np.frombuffer(offsets, dtype=np.int32, count=days.offset + 1)[-1])
+    data = np.frombuffer(text, dtype=np.uint8, count=first + 10 * len(days))
+    digits = data[first:].reshape(-1, 10).astype(np.int32) - ord("0")
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    month = digits[:, 5] * 10 + digits[:, 6]
+    day = digits[:, 8] * 10 + digits[:, 9]
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    length = _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    real: np.ndarray = (month >= 1) & (month <= 12) & (day >= 1) & (day <= length)
+    return real
+
+
+#: Days in each month of a common year (index 0: no month).
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
 #: A day written YYYY-MM-DD in ASCII digits (other digits would not sort as dates do).
