@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BUCKET_ROWS", "INSERT_RELATIONSHIPS", "ON_STORED_RELATIONSHIP",
            "ON_STORED_RELATIONSHIP_UNTIL", "REOPEN", "StagedRelationships", "insert_rows",
-           "object_rows", "props_json", "texts"]
+           "object_rows", "props_column", "props_json", "texts"]
 
 #: The most rows a bucket holds when it is read to be sorted and written.
 BUCKET_ROWS = 100_000
@@ -158,14 +158,14 @@ class StagedRelationships:
         count = len(clean.rows)
         file = self._files.setdefault(clean.source, len(self._files))
         self._add(clean.kind.value, self._staged(
-            clean.ends, props_json(clean.props, [()] * count),
+            clean.ends, props_column(clean.props, [()] * count),
             np.full(count, file, dtype=np.int32), clean.rows, np.zeros(count, dtype=bool)))
         self.written[clean.kind.value] = self.written.get(clean.kind.value, 0) + count
 
     def _table(self, frame: pd.DataFrame) -> pa.Table:
         cleared = GraphBatch.cleared(frame)
-        props = props_json(frame.drop(columns=[c for c in (*_IDENTITY, "until", ROW, SOURCE)
-                                               if c in frame]), cleared)
+        kept = [c for c in (*_IDENTITY, "until", ROW, SOURCE) if c in frame]
+        props = props_column(frame.drop(columns=kept), cleared)
         ends = {c: _strings(frame[c]) for c in (*_IDENTITY, "until") if c in frame.columns}
         codes, names = pd.factorize(frame[SOURCE].astype(str))
         ids = np.array([self._files.setdefault(str(n), len(self._files)) for n in names],
@@ -176,7 +176,7 @@ class StagedRelationships:
         return self._staged(ends, props, ids[codes], frame[ROW].to_numpy(dtype=np.int64),
                             reopen)
 
-    def _staged(self, ends: dict[str, pa.Array | pa.ChunkedArray], props: list[str],
+    def _staged(self, ends: dict[str, pa.Array | pa.ChunkedArray], props: pa.Array,
                 files: np.ndarray, rows: np.ndarray, reopen: np.ndarray) -> pa.Table:
         """The staged form of validated rows: their key as one text, the stored columns,
         and where each row came from."""
@@ -189,7 +189,7 @@ class StagedRelationships:
         return pa.table({
             "order": order, **{c: ends[c] for c in _IDENTITY},
             "until": ends.get("until", pa.nulls(count, pa.string())),
-            "props": pa.array(props, pa.string()), "reopen": pa.array(reopen),
+            "props": props, "reopen": pa.array(reopen),
             "file": pa.array(files), "row": pa.array(rows),
             "seq": pa.array(np.arange(self._seq, self._seq + count, dtype=np.int64)),
         })
@@ -392,6 +392,8 @@ def props_json(frame: pd.DataFrame, cleared: Sequence[tuple[str, ...]]) -> list[
     frame = frame.drop(columns=[CLEARED], errors="ignore").dropna(axis=1, how="all")
     if frame.shape[1] == 0:
         lines = ["{}"] * len(frame)
+    elif _only_numbers(frame):
+        lines = _number_objects(frame).to_pylist()
     else:
         frame, spelled = _spelled_floats(frame)
         text = frame.to_json(orient="records", lines=True, force_ascii=False)
@@ -407,6 +409,42 @@ def props_json(frame: pd.DataFrame, cleared: Sequence[tuple[str, ...]]) -> list[
             lines[i] = json.dumps(json.loads(lines[i]) | dict.fromkeys(fields),
                                   ensure_ascii=False)
     return lines
+
+
+def props_column(frame: pd.DataFrame, cleared: Sequence[tuple[str, ...]]) -> pa.Array:
+    """:func:`props_json` as an Arrow column, made in Arrow when every field is a
+    number and no row clears one (a staged chunk of weighted ties, say)."""
+    import pyarrow as pa
+
+    numbers = frame.drop(columns=[CLEARED], errors="ignore").dropna(axis=1, how="all")
+    if numbers.shape[1] and _only_numbers(numbers) and not any(cleared):
+        return _number_objects(numbers)
+    return pa.array(props_json(frame, cleared), pa.string())
+
+
+def _only_numbers(frame: pd.DataFrame) -> bool:
+    return all(dtype.kind == "f" for dtype in frame.dtypes)
+
+
+def _number_objects(frame: pd.DataFrame) -> pa.Array:
+    """Rows of float columns as JSON objects, each number written by Arrow: the shortest
+    text that reads back as the same number, exactly ('.0' added to a whole number, so
+    that it reads back as a float); a missing number is left out."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    members = []
+    for name in frame.columns:
+        values = frame[name].to_numpy(dtype="float64", na_value=np.nan)
+        text = pc.cast(pa.array(values, from_pandas=True), pa.string())
+        whole = pc.match_substring_regex(text, r"^-?[0-9]+$")
+        text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+        member = pc.binary_join_element_wise(
+            json.dumps(str(name), ensure_ascii=False) + ":", text, ",", "")
+        members.append(pc.fill_null(member, ""))
+    # (joined without nulls: pyarrow 26 drops a last row of nulls when it skips them)
+    inside = pc.utf8_rtrim(pc.binary_join_element_wise(*members, ""), characters=",")
+    return pc.binary_join_element_wise("{", inside, "}", "")
 
 
 def _spelled_floats(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
