@@ -508,7 +508,6 @@ def _check_reference_column(
     )
 
 
-
 @dataclass
 class CleanRelationships:
     """A chunk of one relationship kind's table that passed every check, held in Arrow:

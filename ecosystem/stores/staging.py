@@ -427,18 +427,13 @@ def _only_numbers(frame: pd.DataFrame) -> bool:
 
 
 def _number_objects(frame: pd.DataFrame) -> pa.Array:
-    """Rows of float columns as JSON objects, each number written by Arrow: the shortest
-    text that reads back as the same number, exactly ('.0' added to a whole number, so
-    that it reads back as a float); a missing number is left out."""
-    import pyarrow as pa
+    """Rows of float columns as JSON objects (each number as :func:`_number_texts`
+    writes it); a missing number is left out."""
     import pyarrow.compute as pc
 
     members = []
     for name in frame.columns:
-        values = frame[name].to_numpy(dtype="float64", na_value=np.nan)
-        text = pc.cast(pa.array(values, from_pandas=True), pa.string())
-        whole = pc.match_substring_regex(text, r"^-?[0-9]+$")
-        text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+        text = _number_texts(frame[name].to_numpy(dtype="float64", na_value=np.nan))
         member = pc.binary_join_element_wise(
             json.dumps(str(name), ensure_ascii=False) + ":", text, ",", "")
         members.append(pc.fill_null(member, ""))
@@ -447,10 +442,22 @@ def _number_objects(frame: pd.DataFrame) -> pa.Array:
     return pc.binary_join_element_wise("{", inside, "}", "")
 
 
+def _number_texts(values: np.ndarray) -> pa.Array:
+    """Numbers as JSON text, written by Arrow: the shortest text that reads back as the
+    same number ('.0' added to a whole number, so that it reads back as a float); NaN is
+    null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.cast(pa.array(values, from_pandas=True), pa.string())
+    whole = pc.match_substring_regex(text, r"^-?[0-9]+$")
+    return pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+
+
 def _spelled_floats(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """``frame`` with each column of numbers that pandas' JSON writer would round (it
-    writes at most 10 decimals and no exponent: 1e-12 as 0.0) spelled out as Python
-    writes them, exactly, as text; and the names of those columns. Whole numbers and
+    writes at most 10 decimals and no exponent: 1e-12 as 0.0) spelled out exactly, as
+    text (:func:`_number_texts`); and the names of those columns. Whole numbers and
     multiples of 1/1024 below 2**53 are written exactly, so most columns are left alone."""
     spelled: dict[str, pd.Series] = {}
     for name in frame.columns:
@@ -464,8 +471,8 @@ def _spelled_floats(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                                         & (scaled == np.floor(scaled)))
         if not exact.all():
             spelled[str(name)] = pd.Series(
-                [None if v != v else repr(v) for v in values.tolist()],
-                index=frame.index, dtype=object)
+                _number_texts(values).to_numpy(zero_copy_only=False), index=frame.index,
+                dtype=object)
     if not spelled:
         return frame, []
     return frame.assign(**spelled), list(spelled)
