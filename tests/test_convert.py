@@ -88,3 +88,18 @@ def test_arrow_dates_accept_exactly_the_days_of_the_calendar() -> None:
     values, bad = arrow_dates(pa.array(texts))
     assert bad.to_pylist() == [not real(t) for t in texts]
     assert values.to_pylist() == [t if real(t) else None for t in texts]
+
+
+@pytest.mark.parametrize("dtype", [object, "string[pyarrow]"])
+def test_a_whole_number_too_large_to_keep_exactly_is_refused_not_rounded(dtype: object) -> None:
+    """Numbers are read as doubles: 2**53 + 1 would be stored as 2**53. The largest whole
+    number a double holds with every one below it is accepted; any larger one is bad."""
+    from ecosystem.io.convert import WHOLE_LIMIT, expectation
+
+    count = Field("count", FieldType.INT, minimum=0)
+    cells = pd.Series([str(WHOLE_LIMIT), str(WHOLE_LIMIT + 1), "12345678901234567", "12"],
+                      dtype=dtype)  # type: ignore[call-overload]
+    values, bad = convert_column(cells, count)
+    assert list(bad) == [False, True, True, False]
+    assert values[0] == WHOLE_LIMIT and values[3] == 12
+    assert expectation(count) == "expected a whole number between 0 and 9,007,199,254,740,991"

@@ -22,11 +22,14 @@ from ecosystem.model import Field, FieldType
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["CLEAR", "arrow_dates", "arrow_numbers", "blank_mask", "clear_mask",
+__all__ = ["CLEAR", "WHOLE_LIMIT", "arrow_dates", "arrow_numbers", "blank_mask", "clear_mask",
            "convert_column", "expectation", "invalid_text_mask", "is_arrow_text"]
 
 #: The cell text that clears a stored value (an empty cell leaves it alone).
 CLEAR = "#clear"
+#: The largest whole number read exactly: numbers are read as doubles, which hold every
+#: whole number below 2**53 and round some of the larger ones.
+WHOLE_LIMIT = 2**53 - 1
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -109,7 +112,8 @@ def _convert_number(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]
             numbers = numbers.astype("float64")
     bad = numbers.isna() | ~np.isfinite(numbers.fillna(0))
     if fld.type is FieldType.INT:
-        bad |= numbers.notna() & (numbers.fillna(0) % 1 != 0)
+        bad |= numbers.notna() & ((numbers.fillna(0) % 1 != 0)
+                                  | (numbers.fillna(0).abs() > WHOLE_LIMIT))
     if fld.minimum is not None:
         bad |= numbers < fld.minimum
     if fld.maximum is not None:
@@ -305,10 +309,14 @@ _DTYPES: dict[FieldType, Any] = {FieldType.INT: pd.Int64Dtype(),
 def expectation(fld: Field) -> str:
     """What a valid value of ``fld`` looks like, for error messages."""
     bounds = ""
-    if fld.minimum is not None and fld.maximum is not None:
-        bounds = f" between {fld.minimum:g} and {fld.maximum:g}"
+    highest = (f"{fld.maximum:g}" if fld.maximum is not None
+               else f"{WHOLE_LIMIT:,}" if fld.type is FieldType.INT else None)
+    if fld.minimum is not None and highest is not None:
+        bounds = f" between {fld.minimum:g} and {highest}"
     elif fld.minimum is not None:
         bounds = f" of at least {fld.minimum:g}"
+    elif highest is not None:
+        bounds = f" of at most {highest}"
     if fld.type is FieldType.INT:
         example = f" such as {fld.example}" if fld.example else ""
         return f"expected a whole number{bounds}{example}"

@@ -24,6 +24,7 @@ from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch, RawTable
 from ecosystem.io.convert import (
     CLEAR,
+    WHOLE_LIMIT,
     arrow_dates,
     arrow_numbers,
     blank_mask,
@@ -621,7 +622,7 @@ def _clean_numbers(present: pa.Array, blank: np.ndarray, fld: Field) -> np.ndarr
     given = numbers[~blank]
     bad = ~np.isfinite(given)
     if fld.type is FieldType.INT:
-        bad |= given % 1 != 0
+        bad |= (given % 1 != 0) | (np.abs(given) > WHOLE_LIMIT)
     if fld.minimum is not None:
         bad |= given < fld.minimum
     if fld.maximum is not None:
