@@ -475,15 +475,11 @@ def _member(columns: Sequence[pd.Series], known: set[str] | frozenset[str]
             ) -> list[np.ndarray]:
     """``column.isin(known)`` for each of ``columns``, by lookups in the set itself (pandas
     would build a hash table of ``known`` on every call), or for :class:`FrozenIds` in its
-    Arrow form, all columns in one lookup (Arrow builds its table of ``known`` once per
-    call: for 100,000 ids that costs more than looking up a chunk's rows)."""
+    Arrow form, all columns in one lookup (:func:`_inside`)."""
     if isinstance(known, FrozenIds):
         import pyarrow as pa
-        import pyarrow.compute as pc
 
-        values = pa.chunked_array([pa.array(c, pa.string(), from_pandas=True)
-                                   for c in columns], pa.string())
-        inside = pc.is_in(values, value_set=known.arrow).to_numpy(zero_copy_only=False)
+        inside = _inside([pa.array(c, pa.string(), from_pandas=True) for c in columns], known)
         return np.split(inside, np.cumsum([len(c) for c in columns])[:-1])
     return [np.fromiter((v in known for v in c.to_numpy(dtype=object)), dtype=bool,
                         count=len(c)) for c in columns]
@@ -587,13 +583,11 @@ def clean_relationships(table: RawTable, known_ids: KnownIds) -> CleanRelationsh
     known = [known_ids(rel.source), known_ids(rel.target)]
     if not all(isinstance(ids, FrozenIds) for ids in known):
         return None
-    if rel.source is rel.target:
-        lookups = [(pa.chunked_array([*_chunks(ends["source"]), *_chunks(ends["target"])]),
-                    known[0])]
+    if rel.source is rel.target:  # both ends looked up at once, as _check_references does
+        lookups = [([ends["source"], ends["target"]], known[0])]
     else:
-        lookups = [(ends["source"], known[0]), (ends["target"], known[1])]
-    if not all(pc.all(pc.is_in(ids, value_set=cast(FrozenIds, found).arrow)).as_py()
-               for ids, found in lookups):
+        lookups = [([ends["source"]], known[0]), ([ends["target"]], known[1])]
+    if not all(_inside(arrays, cast(FrozenIds, ids)).all() for arrays, ids in lookups):
         return None
     props = pd.DataFrame({name: (value if isinstance(value, np.ndarray)
                                  else value.to_numpy(zero_copy_only=False))
@@ -605,12 +599,20 @@ def clean_relationships(table: RawTable, known_ids: KnownIds) -> CleanRelationsh
                               frame[ROW].to_numpy(dtype=np.int64))
 
 
-def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
-    """The arrays of ``values`` (pyarrow would read a chunked array given as a chunk one
-    value at a time)."""
+def _inside(arrays: Sequence[pa.Array | pa.ChunkedArray], known: FrozenIds) -> np.ndarray:
+    """Whether each value of ``arrays``, one after the other, is in ``known``: one Arrow
+    set lookup for all of them (Arrow builds its table of ``known`` once per call: for
+    100,000 ids that costs more than looking up a chunk's rows). The chunks are passed as
+    arrays: pyarrow would read a chunked array given as a chunk one value at a time."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
+    chunks = [c for a in arrays
+              for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
+    values = pa.chunked_array(chunks, pa.string())
+    inside: np.ndarray = pc.is_in(values, value_set=known.arrow).to_numpy(
+        zero_copy_only=False)
+    return inside
 
 
 def _clean_numbers(present: pa.Array, blank: np.ndarray, fld: Field) -> np.ndarray | None:

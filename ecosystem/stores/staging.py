@@ -389,7 +389,7 @@ def texts(frame: pd.DataFrame, column: str) -> list[Any]:
 def props_json(frame: pd.DataFrame, cleared: Sequence[tuple[str, ...]]) -> list[str]:
     """One JSON object per row, at C speed, holding the values given; a field the row
     clears is a null (which ``json_patch`` removes), an empty cell is left out (kept)."""
-    frame = frame.drop(columns=[CLEARED], errors="ignore").dropna(axis=1, how="all")
+    frame = _given(frame)
     if frame.shape[1] == 0:
         lines = ["{}"] * len(frame)
     elif _only_numbers(frame):
@@ -416,10 +416,15 @@ def props_column(frame: pd.DataFrame, cleared: Sequence[tuple[str, ...]]) -> pa.
     number and no row clears one (a staged chunk of weighted ties, say)."""
     import pyarrow as pa
 
-    numbers = frame.drop(columns=[CLEARED], errors="ignore").dropna(axis=1, how="all")
-    if numbers.shape[1] and _only_numbers(numbers) and not any(cleared):
-        return _number_objects(numbers)
+    given = _given(frame)
+    if given.shape[1] and _only_numbers(given) and not any(cleared):
+        return _number_objects(given)
     return pa.array(props_json(frame, cleared), pa.string())
+
+
+def _given(frame: pd.DataFrame) -> pd.DataFrame:
+    """The property columns of ``frame`` that hold a value in some row."""
+    return frame.drop(columns=[CLEARED], errors="ignore").dropna(axis=1, how="all")
 
 
 def _only_numbers(frame: pd.DataFrame) -> bool:
