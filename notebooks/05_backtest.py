@@ -22,7 +22,10 @@
 # allocation, preferential attachment, Katz; for this bipartite relation along paths of
 # length three) are compared with a learned model (a regularised logistic regression on
 # those scores plus capability, patent, influence, industry, activity and programme-affinity
-# features), trained on eight one-year windows a quarter apart, all ending by *T*.
+# features, and two that ask whether a surge reaches a company: which programmes its own
+# programmes' members joined in the last year, and which ones organisations of its type
+# joined in the last two), trained on eight one-year windows a quarter apart, all ending by
+# *T*.
 #
 # Pairs without a tie in the test year are *unlabelled*, not certain negatives: AUC and
 # average precision count them as negatives (lower bounds); MAP, Hits@k and recall are

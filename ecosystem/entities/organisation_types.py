@@ -41,6 +41,7 @@ in the README (``tests/data/labels/organisations.csv``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -167,13 +168,16 @@ def _classify(node: Node, tiers: list[tuple[str, str]], products: list[str],
     return OrgType(COMPANY, "default", "no rule for another type applies", 0.5)
 
 
-def _build(store: Store) -> dict[str, OrgType]:
+def _build(store: Store, before: str | None = None) -> dict[str, OrgType]:
     tiers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    members = set()
     for rel in store.relationships(RelKind.MEMBER_OF):
+        if before is not None and (rel.since or "") >= before:
+            continue  # an undated membership counts as known from the start
+        members.add(rel.source)
         tier = rel.properties.get("tier")
         if tier:
             tiers[rel.source].append((rel.target, str(tier)))
-    members = {r.source for r in store.relationships(RelKind.MEMBER_OF)}
     products: dict[str, list[str]] = defaultdict(list)  # open-source products' names
     counts: dict[str, set[str]] = defaultdict(set)
     for rel in store.relationships(RelKind.HAS_CAPABILITY):
@@ -188,9 +192,15 @@ def _build(store: Store) -> dict[str, OrgType]:
             for node in store.nodes(NodeKind.COMPANY)}
 
 
-def organisation_types(store: Store) -> dict[str, OrgType]:
-    """The type of every company node, with its evidence (cached until the data change)."""
-    return store.cached("organisation-types", lambda: _build(store))
+def organisation_types(store: Store, *, before: dt.date | None = None) -> dict[str, OrgType]:
+    """The type of every company node, with its evidence (cached until the data change).
+
+    ``before``: as known before that day, for a prediction that must not look ahead: only
+    memberships that started before it count (their tiers, and whether the company is a
+    member anywhere). Names, web domains, industries and products are taken as they are.
+    """
+    day = None if before is None else before.isoformat()
+    return store.cached(("organisation-types", day), lambda: _build(store, day))
 
 
 def parse_org_types(text: str | None) -> frozenset[str]:

@@ -28,6 +28,25 @@ ties whose other end is also tied to the target ``p``, summed over ``q``:
 programmes feed ``p`` (item-to-item conditional frequency, as in recommender systems); for
 a one-mode relation, the same with neighbours in place of programmes.
 
+Who is moving where now, seen from the source's side. Popularity moves in surges (RISC-V
+drew a third of 2023's joins), but a surge draws some companies and not others, so two
+features ask whether it reaches this source:
+
+- Peer momentum: for each target ``q`` the source is tied to, the share of ``q``'s members
+  that formed a tie with ``p`` in the last 12 months, averaged over the source's targets
+  (``E D^-1 (E^T R)`` over the source's degree, ``R`` the recent ties, ``q = p`` left
+  out); and its ratio to ``p``'s share of all sources that tied with it in those months
+  (``peer_momentum_lift``: above 1 when the source's own circles move to ``p`` faster than
+  everyone does).
+- Popularity within the source's organisation type (company, non-profit, academic,
+  government, project: :mod:`ecosystem.entities.organisation_types`, as known before the
+  day): the share of the ties formed in the last 24 months by sources of that type that
+  went to ``p``, shrunk to the share of all of them with the weight of 20 ties, as the
+  cold start does with sectors; and its ratio to that overall share (``type_lift``). The
+  types are read from names, web domains, industries and the tiers of memberships that
+  started before the day (a tier is the one the data record last, the LF data having no
+  tier history).
+
 References
 ----------
 .. [1] Liben-Nowell, D. & Kleinberg, J. (2007). The link-prediction problem for social
@@ -62,8 +81,13 @@ FEATURES = (*BASELINES, "source_degree", "target_degree", "capability_similarity
             "capability_complement", "technology_proximity", "source_pagerank",
             "target_pagerank", "industry_distance", "source_recent", "target_recent",
             "source_tenure_years", "target_tenure_years", "affinity", "target_recent_3m",
-            "target_recent_24m")
+            "target_recent_24m", "peer_momentum", "peer_momentum_lift", "type_popularity",
+            "type_lift")
 KATZ_BETA = 0.05
+#: Ties of popularity that the ties of an organisation type must outweigh (as in cold start).
+TYPE_ALPHA = 20.0
+#: The months of ties that the popularity within an organisation type is counted over.
+TYPE_MONTHS = 24
 _DENSE_LIMIT = 20_000_000  # candidate pairs scored densely up to this many
 
 
@@ -131,16 +155,72 @@ def _topology(snap: Snapshot) -> tuple[dict[str, sp.csr_array | np.ndarray], np.
     return scores, size_u, size_t
 
 
-def _affinity(snap: Snapshot) -> sp.csr_array:
-    """``E D^-1 E^T E`` with the diagonal of ``E^T E`` removed, ``E`` the ties ever made
-    (see the module notes)."""
-    E = snap.ever
-    co = sp.csr_array(E.T @ E)
+def _through_targets(E: sp.csr_array, M: sp.csr_array) -> sp.csr_array:
+    """``E D^-1 (E^T M)`` with the diagonal of ``E^T M`` removed: for each source and
+    target ``p``, summed over the source's targets ``q != p``, the share of ``q``'s ties
+    (``D`` their counts) whose other end has an ``M`` tie with ``p``."""
+    co = sp.csr_array(E.T @ M)
     co.setdiag(0)
     co.eliminate_zeros()
     size = np.asarray(E.sum(axis=0)).ravel()
     share = sp.diags_array(np.divide(1.0, size, out=np.zeros_like(size), where=size > 0))
     return sp.csr_array(E @ sp.csr_array(share @ co))
+
+
+def _affinity(snap: Snapshot) -> sp.csr_array:
+    """``E D^-1 E^T E`` with the diagonal of ``E^T E`` removed, ``E`` the ties ever made
+    (see the module notes)."""
+    return _through_targets(snap.ever, snap.ever)
+
+
+def _peer_momentum(history: History, snap: Snapshot, months: int
+                   ) -> tuple[sp.csr_array, np.ndarray]:
+    """:func:`_through_targets` of the ties ``R`` formed in the ``months`` before the
+    snapshot, over the source's number of targets; and each target's share of the sources
+    that formed one of them (see the module notes)."""
+    start = add_duration(snap.day, months, sign=-1)
+    s_index, t_index = snap.source_index, snap.target_index
+    pairs = [(s_index[a], t_index[b]) for a, b in history.formed(start, snap.day)
+             if a in s_index and b in t_index]
+    if snap.one_mode:
+        pairs += [(j, i) for i, j in pairs]
+    ends = np.array(pairs, dtype=int).reshape(-1, 2)
+    R = sp.csr_array((np.ones(len(ends)), (ends[:, 0], ends[:, 1])), shape=snap.ever.shape)
+    R.data = np.ones_like(R.data)
+    degree = np.asarray(snap.ever.sum(axis=1)).ravel()
+    per = sp.diags_array(np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0))
+    recent = np.asarray(R.sum(axis=0)).ravel() / max(R.shape[0], 1)
+    return sp.csr_array(per @ _through_targets(snap.ever, R)), recent
+
+
+def _type_popularity(store: Store, history: History, snap: Snapshot, months: int
+                     ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Sources x targets: the share of the ties formed in the ``months`` before the
+    snapshot by sources of each source's organisation type that went to each target, shrunk
+    to the share of all of them (:data:`TYPE_ALPHA`); None when the sources are not
+    companies or no tie formed. Also each target's share of all of them."""
+    from ecosystem.entities.organisation_types import organisation_types
+
+    if history.source_kind is not NodeKind.COMPANY:
+        return None
+    types = organisation_types(store, before=snap.day)
+    kind_of = [types[s].type if s in types else "" for s in snap.sources]
+    names = sorted(set(kind_of))
+    group = np.array([names.index(k) for k in kind_of], dtype=int)
+    start = add_duration(snap.day, months, sign=-1)
+    s_index, t_index = snap.source_index, snap.target_index
+    counts = np.zeros((len(names), len(snap.targets)))
+    for a, b in history.formed(start, snap.day):
+        for u, p in ((a, b), (b, a)) if snap.one_mode else ((a, b),):
+            if u in s_index and p in t_index:
+                counts[group[s_index[u]], t_index[p]] += 1
+    total = counts.sum()
+    if not total:
+        return None
+    overall = counts.sum(axis=0) / total
+    n = counts.sum(axis=1, keepdims=True)
+    shares = (counts + TYPE_ALPHA * overall) / (n + TYPE_ALPHA)
+    return np.asarray(shares[group], dtype=float), overall
 
 
 def _candidates(snap: Snapshot, cn: sp.csr_array) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -306,6 +386,10 @@ def pair_features(store: Store, history: History, day: dt.date, *,
         counts = np.array([found.get(t, 0) for t in snap.targets], dtype=float)
         return np.asarray(counts[cols], dtype=float)
 
+    momentum, recent_share = _peer_momentum(history, snap, recent_months)
+    unknown = np.full(len(rows), np.nan)
+    by_type = _type_popularity(store, history, snap, TYPE_MONTHS)
+    type_share, overall = by_type if by_type is not None else (None, None)
     columns = {
         "common_neighbours": cn,
         "jaccard": np.divide(cn, union, out=np.zeros_like(cn), where=union > 0),
@@ -330,6 +414,14 @@ def pair_features(store: Store, history: History, day: dt.date, *,
         "affinity": _at(_affinity(snap), rows, cols),
         "target_recent_3m": target_recent(3),
         "target_recent_24m": target_recent(24),
+        "peer_momentum": _at(momentum, rows, cols),
+        "peer_momentum_lift": np.divide(_at(momentum, rows, cols), recent_share[cols],
+                                        out=np.full(len(rows), np.nan),
+                                        where=recent_share[cols] > 0),
+        "type_popularity": unknown if type_share is None else type_share[rows, cols],
+        "type_lift": unknown if type_share is None or overall is None else np.divide(
+            type_share[rows, cols], overall[cols], out=np.full(len(rows), np.nan),
+            where=overall[cols] > 0),
     }
     X = np.column_stack([columns[name] for name in FEATURES])
     return PairFeatures(snap, rows, cols, X, complete)

@@ -52,6 +52,10 @@ _LOG1P = [FEATURES.index(name) for name in (
 #: Small positive scores where "none at all" matters, taken as log(x + 1e-6).
 _LOG = [FEATURES.index(name) for name in ("katz", "source_pagerank", "target_pagerank")]
 _JACCARD = FEATURES.index("jaccard")
+#: Shares and their ratios to a base rate, where small differences near 0 matter:
+#: log(x + offset), the offset well below a typical value.
+_LOG_SHARES = {FEATURES.index("peer_momentum"): 1e-3, FEATURES.index("peer_momentum_lift"): 1e-3,
+               FEATURES.index("type_popularity"): 1e-4, FEATURES.index("type_lift"): 1e-4}
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,8 @@ def _scale(X: np.ndarray) -> np.ndarray:
     X[:, _LOG1P] = np.log1p(np.maximum(X[:, _LOG1P], 0.0))
     X[:, _LOG] = np.log(np.maximum(X[:, _LOG], 0.0) + 1e-6)
     X[:, _JACCARD] = np.log1p(10.0 * X[:, _JACCARD])
+    for column, offset in _LOG_SHARES.items():
+        X[:, column] = np.log(np.maximum(X[:, column], 0.0) + offset)
     return X
 
 

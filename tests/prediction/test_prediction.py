@@ -87,6 +87,42 @@ def test_bipartite_scores_count_paths_of_length_three(tmp_path: Path) -> None:
     store.close()
 
 
+def test_peer_momentum_and_popularity_within_an_organisation_type(tmp_path: Path) -> None:
+    store = _store(tmp_path, {
+        "companies": [["id", "name"], ["a", "Alpha Inc"], ["b", "Beta University"],
+                      ["c", "Gamma University"], ["d", "Delta Corp"]],
+        "programmes": [["id", "name"], *[[p, p.upper()] for p in "pqr"]],
+        "member_of": [["source", "target", "since", "tier"], ["a", "p", "2018-01", ""],
+                      ["b", "p", "2018-01", ""], ["c", "p", "2018-01", ""],
+                      ["d", "q", "2019-01", ""], ["b", "q", "2020-03", ""],
+                      ["c", "r", "2020-04", ""],
+                      # after the cut-off: must not make a a non-profit
+                      ["a", "r", "2020-07", "Associate"]],
+    })
+    f = pair_features(store, History(store, "member_of"), dt.date(2020, 6, 1))
+    assert sorted(f.pairs()) == [("a", "q"), ("a", "r"), ("b", "r"), ("c", "q"), ("d", "p"),
+                                 ("d", "r")]
+    # in the 12 months before June 2020 b joined q and c joined r; both are in p, a's one
+    # programme of three members: a third of p moved to each
+    assert _value(f, ("a", "q"), "peer_momentum") == pytest.approx(1 / 3)
+    assert _value(f, ("a", "r"), "peer_momentum") == pytest.approx(1 / 3)
+    # b is in p and q; only p's members moved to r: (1/3 + 0) / 2
+    assert _value(f, ("b", "r"), "peer_momentum") == pytest.approx(1 / 6)
+    assert _value(f, ("d", "p"), "peer_momentum") == 0  # nobody from q moved to p
+    # q drew one of the 4 known companies in those months: 1/3 against 1/4
+    assert _value(f, ("a", "q"), "peer_momentum_lift") == pytest.approx(4 / 3)
+    assert math.isnan(_value(f, ("d", "p"), "peer_momentum_lift"))  # p drew nobody
+    # the 24 months' joins: the universities b and c went to q and r, the company d to q
+    # (2/3 of all to q); a company's shares shrunk to those with 20 joins' weight
+    assert _value(f, ("a", "q"), "type_popularity") == pytest.approx((1 + 20 * 2 / 3) / 21)
+    assert _value(f, ("a", "r"), "type_popularity") == pytest.approx((20 / 3) / 21)
+    assert _value(f, ("b", "r"), "type_popularity") == pytest.approx((1 + 20 / 3) / 22)
+    assert _value(f, ("a", "r"), "type_lift") == pytest.approx((20 / 3) / 21 * 3)
+    assert _value(f, ("d", "p"), "type_popularity") == 0
+    assert math.isnan(_value(f, ("d", "p"), "type_lift"))
+    store.close()
+
+
 def test_one_mode_scores(tmp_path: Path) -> None:
     store = _store(tmp_path, {
         "companies": [["id", "name"], *[[c, c.upper()] for c in "abcd"]],
@@ -128,8 +164,10 @@ def test_no_information_from_after_the_cutoff(tmp_path_factory: pytest.TempPathF
     def features(rows: list[tuple[int, int, str]]) -> dict[tuple[str, str], list[float]]:
         folder = tmp_path_factory.mktemp("leak")
         store = _store(folder, tables | {"member_of": [
-            ["source", "target", "since", "key"],
-            *[[f"c{c}", f"p{p}", d, str(k)] for k, (c, p, d) in enumerate(rows)]]})
+            ["source", "target", "since", "key", "tier"],
+            # a tier only after the cut-off: it must not change a company's type
+            *[[f"c{c}", f"p{p}", d, str(k), "Associate" if d >= cutoff else ""]
+              for k, (c, p, d) in enumerate(rows)]]})
         try:
             f = pair_features(store, History(store, "member_of"), dt.date(2020, 1, 1))
             return {pair: [round(v, 9) for v in row] for pair, row in zip(f.pairs(), f.X.tolist(),
