@@ -427,7 +427,9 @@ class Prediction:
                 f"{num('adamic_adar')}), degrees {num('source_degree')} and "
                 f"{num('target_degree')}, recent ties {num('source_recent')} and "
                 f"{num('target_recent')}, affinity {num('affinity')}, capability "
-                f"similarity {num('capability_similarity')}")
+                f"similarity {num('capability_similarity')}; co-members tying with it "
+                f"{num('peer_momentum_lift')}x as often as everyone lately, "
+                f"{num('type_lift')}x as popular with this type of organisation")
 
 
 def _evidence(features: PairFeatures, k: int) -> dict[str, float | None]:
