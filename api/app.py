@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,19 +36,24 @@ __all__ = ["create_app"]
 _REDACT = RedactSecrets()
 
 
-async def _deliver_alerts(app: FastAPI, minutes: int) -> None:
+async def _deliver_alerts(app: FastAPI, minutes: int, stopping: threading.Event) -> None:
     """Every ``minutes``, send the alerts not sent before (as `ecosystem alerts --notify`);
-    a failure is logged (without secrets) and tried again the next time."""
+    a failure is logged (without secrets) and tried again the next time. Once ``stopping``
+    is set, the delivery in progress is finished and recorded, and the loop ends (within a
+    second when it is waiting): cancelling it instead would leave the round running in its
+    thread while the store closes, so that an alert already sent went unrecorded and was
+    sent again after the restart."""
     from starlette.concurrency import run_in_threadpool
 
     from ecosystem.lifecycle.delivery import Channels, notify
 
     log = logging.getLogger("ecosystem.alerts")
     channels = Channels.from_environment()
-    while True:
+    loop = asyncio.get_running_loop()
+    while not stopping.is_set():
         try:
             report = await run_in_threadpool(lambda: notify(
-                app.state.store, as_of=today(), channels=channels))
+                app.state.store, as_of=today(), channels=channels, stop=stopping.is_set))
             log.info("alerts: sent %d, already sent %d, failed %d", len(report.sent),
                      report.already, len(report.failed))
             for item in report.failed:
@@ -55,7 +61,9 @@ async def _deliver_alerts(app: FastAPI, minutes: int) -> None:
                             item["channel"], item["error"])
         except Exception as error:
             log.warning("alert delivery failed: %s", type(error).__name__)
-        await asyncio.sleep(60 * minutes)
+        wake = loop.time() + 60 * minutes
+        while not stopping.is_set() and loop.time() < wake:
+            await asyncio.sleep(min(1.0, wake - loop.time()))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -71,13 +79,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # collector, whose full passes over it stalled every request for ~100 ms.
         gc.collect()
         gc.freeze()
-        delivering = (asyncio.create_task(_deliver_alerts(app, chosen.notify_minutes))
+        stopping = threading.Event()
+        delivering = (asyncio.create_task(_deliver_alerts(app, chosen.notify_minutes,
+                                                          stopping))
                       if chosen.notify_minutes else None)
         try:
             yield
         finally:
+            stopping.set()
             if delivering is not None:
-                delivering.cancel()
+                await delivering  # the delivery in progress, recorded before the store closes
             app.state.store.close()
 
     app = FastAPI(

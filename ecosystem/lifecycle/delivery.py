@@ -169,11 +169,14 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 def notify(store: Store, *, as_of: dt.date, channels: Channels,
            config: RuleConfig | None = None, partnerships: Sequence[Partnership] | None = None,
            now: Callable[[], dt.datetime] | None = None,
-           sleep: Callable[[float], None] = time.sleep) -> DeliveryReport:
+           sleep: Callable[[float], None] = time.sleep,
+           stop: Callable[[], bool] | None = None) -> DeliveryReport:
     """Send every open alert on ``as_of`` that a configured channel has not accepted yet.
 
     Each accepted delivery is recorded in the store at once (so a crash later in the run
     loses none); a failed one is reported in ``failed`` and left for the next run.
+    ``stop``: asked before each delivery; once it says True the rest are left for the next
+    run (a server shutting down finishes, and records, only the delivery in progress).
     """
     if not channels.names:
         raise InvalidValue("no alert channel is configured: set ECOSYSTEM_WEBHOOK_URL and/or "
@@ -191,6 +194,8 @@ def notify(store: Store, *, as_of: dt.date, channels: Channels,
     for alert in alerts:
         key = alert_key(alert)
         for channel, send in senders.items():
+            if stop is not None and stop():
+                return report
             if (key, channel) in done:
                 report.already += 1
                 continue
