@@ -147,7 +147,7 @@ def _classify(node: Node, tiers: list[tuple[str, str]], products: list[str],
     hit = _NON_PROFIT.search(name)
     if hit:
         return OrgType("non_profit", "name", f"its name says {hit.group(0)!r}", 0.85)
-    key = _PROJECT_WORDS.sub("", normalise(name))
+    key = "" if has_members else _PROJECT_WORDS.sub("", normalise(name))
     firm_like = _FIRM.search(name) is not None
     if not has_members and key and key in products and product_count <= 2 and not firm_like:
         return OrgType("project", "project", "a landscape vendor of an open-source product "
@@ -168,17 +168,21 @@ def _classify(node: Node, tiers: list[tuple[str, str]], products: list[str],
     return OrgType(COMPANY, "default", "no rule for another type applies", 0.5)
 
 
-def _build(store: Store, before: str | None = None) -> dict[str, OrgType]:
-    tiers: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    members = set()
-    for rel in store.relationships(RelKind.MEMBER_OF):
-        if before is not None and (rel.since or "") >= before:
-            continue  # an undated membership counts as known from the start
-        members.add(rel.source)
-        tier = rel.properties.get("tier")
-        if tier:
-            tiers[rel.source].append((rel.target, str(tier)))
-    products: dict[str, list[str]] = defaultdict(list)  # open-source products' names
+@dataclass(frozen=True)
+class _Inputs:
+    """What the rules read from the store, whatever the day."""
+
+    nodes: list[Node]
+    #: (company, programme, since or "", tier or "") of every membership
+    memberships: list[tuple[str, str, str, str]]
+    products: dict[str, list[str]]  # open-source products' names
+    counts: dict[str, int]  # products of any licence
+
+
+def _inputs(store: Store) -> _Inputs:
+    memberships = [(r.source, r.target, r.since or "", str(r.properties.get("tier") or ""))
+                   for r in store.relationships(RelKind.MEMBER_OF)]
+    products: dict[str, list[str]] = defaultdict(list)
     counts: dict[str, set[str]] = defaultdict(set)
     for rel in store.relationships(RelKind.HAS_CAPABILITY):
         evidence = rel.properties.get("evidence")
@@ -187,9 +191,24 @@ def _build(store: Store, before: str | None = None) -> dict[str, OrgType]:
             counts[rel.source].update(normalise(p.removesuffix(OPEN_SOURCE)) for p in parts)
             products[rel.source] += [normalise(part.removesuffix(OPEN_SOURCE))
                                      for part in parts if part.endswith(OPEN_SOURCE)]
-    return {node.id: _classify(node, sorted(tiers.get(node.id, [])), products[node.id],
-                               len(counts[node.id]), node.id in members)
-            for node in store.nodes(NodeKind.COMPANY)}
+    return _Inputs(list(store.nodes(NodeKind.COMPANY)), memberships, dict(products),
+                   {c: len(v) for c, v in counts.items()})
+
+
+def _build(store: Store, before: str | None = None) -> dict[str, OrgType]:
+    found = store.cached("organisation-type-inputs", lambda: _inputs(store))
+    tiers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    members = set()
+    for company, programme, since, tier in found.memberships:
+        if before is not None and since >= before:
+            continue  # an undated membership counts as known from the start
+        members.add(company)
+        if tier:
+            tiers[company].append((programme, tier))
+    return {node.id: _classify(node, sorted(tiers.get(node.id, [])),
+                               found.products.get(node.id, []), found.counts.get(node.id, 0),
+                               node.id in members)
+            for node in found.nodes}
 
 
 def organisation_types(store: Store, *, before: dt.date | None = None) -> dict[str, OrgType]:
