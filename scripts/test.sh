@@ -30,4 +30,6 @@ echo "== import-linter (one-way layers, declared in pyproject.toml)"
 .venv/bin/lint-imports --no-cache
 echo "== pytest"
 # Two workers (pytest-xdist): the five-minute soak test runs beside the rest of the suite.
-.venv/bin/python -m pytest -n "${ECOSYSTEM_TEST_WORKERS:-2}" "$@"
+# --dist loadgroup: the tests of one xdist_group (the README's quickstart, a fresh virtual
+# environment and demo) run on one worker, so that it is built once, not once per worker.
+.venv/bin/python -m pytest -n "${ECOSYSTEM_TEST_WORKERS:-2}" --dist loadgroup "$@"

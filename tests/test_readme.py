@@ -37,7 +37,8 @@ def test_ci_runs_the_readme_test_command_exactly() -> None:
 
 @pytest.fixture(scope="module")
 def quickstart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """A fresh copy of the checkout in which the README's first command has run."""
+    """A fresh copy of the checkout in which the README's first command has run (built once:
+    the tests that use it are one xdist group, run by one worker under --dist loadgroup)."""
     checkout = tmp_path_factory.mktemp("checkout")
     copy_checkout(checkout)
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "ECOSYSTEM_STORE"}}
@@ -52,6 +53,7 @@ def quickstart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("quickstart")
 def test_quickstart_builds_the_demo(quickstart: tuple[Path, str]) -> None:
     checkout, output = quickstart
     assert "Demo ecosystem built in ecosystem.db" in output
@@ -60,6 +62,7 @@ def test_quickstart_builds_the_demo(quickstart: tuple[Path, str]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("quickstart")
 def test_usage_commands_run_as_written(quickstart: tuple[Path, str]) -> None:
     checkout, _ = quickstart
     env = {**os.environ, "PATH": f"{checkout / '.venv' / 'bin'}{os.pathsep}"
@@ -75,6 +78,7 @@ def test_usage_commands_run_as_written(quickstart: tuple[Path, str]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("quickstart")
 def test_python_example_runs(quickstart: tuple[Path, str]) -> None:
     checkout, _ = quickstart
     done = subprocess.run([str(checkout / ".venv" / "bin" / "python"), "-c", PYTHON[0]],
