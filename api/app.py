@@ -39,8 +39,8 @@ _REDACT = RedactSecrets()
 async def _deliver_alerts(app: FastAPI, minutes: int, stopping: threading.Event) -> None:
     """Every ``minutes``, send the alerts not sent before (as `ecosystem alerts --notify`);
     a failure is logged (without secrets) and tried again the next time. Once ``stopping``
-    is set, the delivery in progress is finished and recorded, and the loop ends (within a
-    second when it is waiting): cancelling it instead would leave the round running in its
+    is set, the delivery in progress is finished and recorded, and the loop ends (at once
+    when it is waiting): cancelling it instead would leave the round running in its
     thread while the store closes, so that an alert already sent went unrecorded and was
     sent again after the restart."""
     from starlette.concurrency import run_in_threadpool
@@ -49,7 +49,6 @@ async def _deliver_alerts(app: FastAPI, minutes: int, stopping: threading.Event)
 
     log = logging.getLogger("ecosystem.alerts")
     channels = Channels.from_environment()
-    loop = asyncio.get_running_loop()
     while not stopping.is_set():
         try:
             report = await run_in_threadpool(lambda: notify(
@@ -61,9 +60,7 @@ async def _deliver_alerts(app: FastAPI, minutes: int, stopping: threading.Event)
                             item["channel"], item["error"])
         except Exception as error:
             log.warning("alert delivery failed: %s", type(error).__name__)
-        wake = loop.time() + 60 * minutes
-        while not stopping.is_set() and loop.time() < wake:
-            await asyncio.sleep(min(1.0, wake - loop.time()))
+        await asyncio.to_thread(stopping.wait, 60 * minutes)  # ends early once it is set
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

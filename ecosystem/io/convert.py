@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = ["CLEAR", "WHOLE_LIMIT", "arrow_dates", "arrow_numbers", "blank_mask", "clear_mask",
-           "convert_column", "expectation", "invalid_text_mask", "is_arrow_text"]
+           "convert_column", "expectation", "invalid_numbers", "invalid_text_mask",
+           "is_arrow_text"]
 
 #: The cell text that clears a stored value (an empty cell leaves it alone).
 CLEAR = "#clear"
@@ -110,17 +111,25 @@ def _convert_number(cells: pd.Series, fld: Field) -> tuple[pd.Series, pd.Series]
         if isinstance(numbers.dtype, pd.api.extensions.ExtensionDtype):
             # nullable Float64 (from text held in Arrow): NA as NaN, like every other input
             numbers = numbers.astype("float64")
-    bad = numbers.isna() | ~np.isfinite(numbers.fillna(0))
-    if fld.type is FieldType.INT:
-        bad |= numbers.notna() & ((numbers.fillna(0) % 1 != 0)
-                                  | (numbers.fillna(0).abs() > WHOLE_LIMIT))
-    if fld.minimum is not None:
-        bad |= numbers < fld.minimum
-    if fld.maximum is not None:
-        bad |= numbers > fld.maximum
+    bad = pd.Series(invalid_numbers(numbers.to_numpy(dtype="float64"), fld),
+                    index=cells.index)
     if fld.type is FieldType.INT:
         return numbers.where(~bad).astype("Int64"), bad
     return numbers.where(~bad), bad
+
+
+def invalid_numbers(numbers: np.ndarray, fld: Field) -> np.ndarray:
+    """Where ``numbers`` are not values of ``fld``: missing or not finite, outside its
+    bounds, or for a whole-number field with a fraction or beyond :data:`WHOLE_LIMIT`."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(numbers)
+        if fld.type is FieldType.INT:
+            bad |= (numbers % 1 != 0) | (np.abs(numbers) > WHOLE_LIMIT)
+        if fld.minimum is not None:
+            bad |= numbers < fld.minimum
+        if fld.maximum is not None:
+            bad |= numbers > fld.maximum
+    return np.asarray(bad, dtype=bool)
 
 
 def _numbers_arrow(cells: pd.Series) -> pd.Series | None:

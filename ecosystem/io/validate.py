@@ -24,13 +24,13 @@ from ecosystem.errors import ImportRefused, Problem
 from ecosystem.io.batch import CLEARED, ROW, GraphBatch, RawTable
 from ecosystem.io.convert import (
     CLEAR,
-    WHOLE_LIMIT,
     arrow_dates,
     arrow_numbers,
     blank_mask,
     clear_mask,
     convert_column,
     expectation,
+    invalid_numbers,
     invalid_text_mask,
     is_arrow_text,
 )
@@ -621,12 +621,4 @@ def _clean_numbers(present: pa.Array, blank: np.ndarray, fld: Field) -> np.ndarr
     numbers = arrow_numbers(present)
     if numbers is None:
         return None
-    given = numbers[~blank]
-    bad = ~np.isfinite(given)
-    if fld.type is FieldType.INT:
-        bad |= (given % 1 != 0) | (np.abs(given) > WHOLE_LIMIT)
-    if fld.minimum is not None:
-        bad |= given < fld.minimum
-    if fld.maximum is not None:
-        bad |= given > fld.maximum
-    return None if bad.any() else numbers
+    return None if invalid_numbers(numbers[~blank], fld).any() else numbers

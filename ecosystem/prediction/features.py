@@ -387,9 +387,14 @@ def pair_features(store: Store, history: History, day: dt.date, *,
         return np.asarray(counts[cols], dtype=float)
 
     momentum, recent_share = _peer_momentum(history, snap, recent_months)
-    unknown = np.full(len(rows), np.nan)
     by_type = _type_popularity(store, history, snap, TYPE_MONTHS)
-    type_share, overall = by_type if by_type is not None else (None, None)
+    if by_type is None:
+        type_share = type_lift = np.full(len(rows), np.nan)
+    else:
+        shares, overall = by_type
+        type_share = shares[rows, cols]
+        type_lift = np.divide(type_share, overall[cols], out=np.full(len(rows), np.nan),
+                              where=overall[cols] > 0)
     columns = {
         "common_neighbours": cn,
         "jaccard": np.divide(cn, union, out=np.zeros_like(cn), where=union > 0),
@@ -418,10 +423,8 @@ def pair_features(store: Store, history: History, day: dt.date, *,
         "peer_momentum_lift": np.divide(_at(momentum, rows, cols), recent_share[cols],
                                         out=np.full(len(rows), np.nan),
                                         where=recent_share[cols] > 0),
-        "type_popularity": unknown if type_share is None else type_share[rows, cols],
-        "type_lift": unknown if type_share is None or overall is None else np.divide(
-            type_share[rows, cols], overall[cols], out=np.full(len(rows), np.nan),
-            where=overall[cols] > 0),
+        "type_popularity": type_share,
+        "type_lift": type_lift,
     }
     X = np.column_stack([columns[name] for name in FEATURES])
     return PairFeatures(snap, rows, cols, X, complete)
