@@ -44,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ecosystem.io.lf_landscape import OPEN_SOURCE
 from ecosystem.io.names import domain, normalise
@@ -177,6 +177,10 @@ class _Inputs:
     memberships: list[tuple[str, str, str, str]]
     products: dict[str, list[str]]  # open-source products' names
     counts: dict[str, int]  # products of any licence
+    #: types already found, by (company, its tiers, member anywhere): most companies'
+    #: inputs are the same on every day a back-test asks about
+    found: dict[tuple[str, tuple[tuple[str, str], ...], bool], OrgType] = field(
+        default_factory=dict)
 
 
 def _inputs(store: Store) -> _Inputs:
@@ -205,10 +209,14 @@ def _build(store: Store, before: str | None = None) -> dict[str, OrgType]:
         members.add(company)
         if tier:
             tiers[company].append((programme, tier))
-    return {node.id: _classify(node, sorted(tiers.get(node.id, [])),
-                               found.products.get(node.id, []), found.counts.get(node.id, 0),
-                               node.id in members)
-            for node in found.nodes}
+    out = {}
+    for node in found.nodes:
+        key = (node.id, tuple(sorted(tiers.get(node.id, []))), node.id in members)
+        if key not in found.found:
+            found.found[key] = _classify(node, list(key[1]), found.products.get(node.id, []),
+                                         found.counts.get(node.id, 0), key[2])
+        out[node.id] = found.found[key]
+    return out
 
 
 def organisation_types(store: Store, *, before: dt.date | None = None) -> dict[str, OrgType]:

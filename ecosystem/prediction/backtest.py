@@ -37,6 +37,7 @@ from ecosystem.model import RelKind
 from ecosystem.prediction.coldstart import cold_start
 from ecosystem.prediction.features import BASELINES, PairFeatures, pair_features
 from ecosystem.prediction.history import History, add_duration, parse_horizon
+from ecosystem.prediction.metrics import group_average_precision
 from ecosystem.prediction.model import labels, scores, trained_model
 from ecosystem.progress import steps
 from ecosystem.stores.base import Store
@@ -243,20 +244,19 @@ def _per_group(groups: np.ndarray, names: tuple[str, ...], s: np.ndarray, label:
                brk: np.ndarray, k: int) -> tuple[dict[str, float], list[float],
                                                  dict[str, float]]:
     """Average precision, hit@k and recall@k of each group (a source or a target) that
-    has at least one positive, its candidates ranked best first (ties in a fixed order)."""
+    has at least one positive, its candidates ranked best first (ties in a fixed order
+    for hit@k and recall@k)."""
+    ids, ap = group_average_precision(groups, s, label)
     order = np.lexsort((brk, -s, groups))
-    aps, hits, recalls = {}, [], {}
-    bounds = np.flatnonzero(np.diff(groups[order])) + 1
-    for group in np.split(order, bounds):
-        positives = int(label[group].sum())
-        if positives == 0:
-            continue
-        node = names[groups[group[0]]]
-        aps[node] = float(average_precision_score(label[group], s[group])
-                          if positives < len(group) else 1.0)
-        found = int(label[group][:k].sum())
-        hits.append(float(found > 0))
-        recalls[node] = round(found / positives, 4)
+    g = groups[order]
+    starts = np.r_[True, g[1:] != g[:-1]] if len(g) else np.zeros(0, dtype=bool)
+    first = np.flatnonzero(starts)
+    rank = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)]))
+    top = np.bincount(g, weights=label[order] * (rank < k), minlength=len(names))
+    positives = np.bincount(groups, weights=label, minlength=len(names))
+    aps = {names[i]: float(a) for i, a in zip(ids.tolist(), ap.tolist(), strict=True)}
+    hits = [float(top[i] > 0) for i in ids.tolist()]
+    recalls = {names[i]: round(float(top[i] / positives[i]), 4) for i in ids.tolist()}
     return aps, hits, recalls
 
 

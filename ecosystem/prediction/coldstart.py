@@ -26,10 +26,10 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import average_precision_score
 
 from ecosystem.model import NodeKind, RelKind
 from ecosystem.prediction.history import History, add_duration
+from ecosystem.prediction.metrics import group_average_precision
 from ecosystem.stores.base import Store
 
 __all__ = ["ALPHA", "cold_start", "cold_start_scores"]
@@ -114,15 +114,18 @@ def cold_start(store: Store, history: History, day: dt.date, end: dt.date) -> di
     companies = sorted(firsts)
     names, cold, pop = cold_start_scores(store, history, day, companies)
     rank_break = np.random.default_rng(0).random(len(names)) * 1e-12
-    ours, theirs = [], []
+    column = {name: j for j, name in enumerate(names)}
+    y = np.zeros((len(companies), len(names)), dtype=int)
     for i, company in enumerate(companies):
-        y = np.array([t in firsts[company] for t in names], dtype=int)
-        if y.all():
-            continue
-        ours.append(average_precision_score(y, cold[i] + rank_break))
-        theirs.append(average_precision_score(y, pop[i] + rank_break))
-    if not ours:
+        y[i, [column[t] for t in firsts[company]]] = 1
+    scored = ~y.all(axis=1)
+    if not scored.any():
         return {}
+    groups = np.repeat(np.arange(int(scored.sum())), len(names))
+    _, ours = group_average_precision(groups, (cold[scored] + rank_break).ravel(),
+                                      y[scored].ravel())
+    _, theirs = group_average_precision(groups, (pop[scored] + rank_break).ravel(),
+                                        y[scored].ravel())
     model_map, popularity_map = float(np.mean(ours)), float(np.mean(theirs))
     return {"companies": len(ours), "ties": sum(len(v) for v in firsts.values()),
             "model_map": round(model_map, 4), "popularity_map": round(popularity_map, 4),

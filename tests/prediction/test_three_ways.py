@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import average_precision_score
 
@@ -29,6 +31,7 @@ from ecosystem.prediction.backtest import (
 from ecosystem.prediction.coldstart import cold_start, cold_start_scores
 from ecosystem.prediction.features import PairFeatures
 from ecosystem.prediction.history import Snapshot
+from ecosystem.prediction.metrics import group_average_precision
 from ecosystem.prediction.model import Trained, _shifted, _target, isotonic, predict_links
 
 DAY = dt.date(2020, 1, 1)
@@ -60,6 +63,20 @@ def test_three_views_by_hand() -> None:
     assert r.average_precision == pytest.approx((1 / 2 + 2 / 4 + 3 / 5) / 3)
     assert (r.view("source"), r.view("target"), r.view("pooled")) == (
         r.map, r.target_map, r.average_precision)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3), st.booleans()),
+                min_size=1, max_size=40))
+def test_group_average_precision_is_scikit_learns(pairs: list[tuple[int, int, bool]]
+                                                  ) -> None:
+    # groups, scores with many ties, labels: each group's figure is scikit-learn's
+    groups, score, label = (np.array(c) for c in zip(*pairs, strict=True))
+    ids, ap = group_average_precision(groups, score.astype(float), label.astype(int))
+    expected = {g: average_precision_score(label[groups == g], score[groups == g])
+                for g in sorted(set(groups[label].tolist()))}
+    assert ids.tolist() == list(expected)
+    assert ap == pytest.approx(list(expected.values()))
 
 
 def test_weighted_average_precision() -> None:
