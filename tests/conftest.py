@@ -26,6 +26,13 @@ STORE_KINDS = ["embedded", "neo4j"]
 BOLT_DATABASES = ("neo4j", "eco2", "eco3")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``first`` (minutes each) run before the rest, so that with two workers
+    each starts on one of them and the short tests fill in around them, instead of one
+    worker running the soak test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("first") is None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The disk cache of Neo4j stores goes under a temporary home, not ~/.cache."""

@@ -44,6 +44,7 @@ def test_the_stored_run_matches_its_source_and_shows_pictures(source: Path) -> N
                 if str(o.get("data", {}).get("text/html", "")).startswith("<iframe")]
 
 
+@pytest.mark.first
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_notebook_runs(source: Path, tmp_path: Path) -> None:
     notebook = jupytext.read(source)

@@ -35,10 +35,12 @@ def test_ci_runs_the_readme_test_command_exactly() -> None:
     assert commands(SH[1])[0] in [line.strip() for line in ci.splitlines()]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def quickstart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """A fresh copy of the checkout in which the README's first command has run (built once:
-    the tests that use it are one xdist group, run by one worker under --dist loadgroup)."""
+    the tests that use it are one xdist group, run by one worker under --dist loadgroup,
+    and the fixture lives for the session, since a module's fixtures are torn down
+    whenever the worker runs a test of another module in between)."""
     checkout = tmp_path_factory.mktemp("checkout")
     copy_checkout(checkout)
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "ECOSYSTEM_STORE"}}
@@ -53,6 +55,7 @@ def quickstart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
 
 
 @pytest.mark.slow
+@pytest.mark.first
 @pytest.mark.xdist_group("quickstart")
 def test_quickstart_builds_the_demo(quickstart: tuple[Path, str]) -> None:
     checkout, output = quickstart
@@ -62,6 +65,7 @@ def test_quickstart_builds_the_demo(quickstart: tuple[Path, str]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.first
 @pytest.mark.xdist_group("quickstart")
 def test_usage_commands_run_as_written(quickstart: tuple[Path, str]) -> None:
     checkout, _ = quickstart
@@ -78,6 +82,7 @@ def test_usage_commands_run_as_written(quickstart: tuple[Path, str]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.first
 @pytest.mark.xdist_group("quickstart")
 def test_python_example_runs(quickstart: tuple[Path, str]) -> None:
     checkout, _ = quickstart

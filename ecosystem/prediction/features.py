@@ -311,11 +311,16 @@ def _pagerank(store: Store, day: dt.date, kind: NodeKind, ids: tuple[str, ...]) 
 
 
 def _industries(store: Store) -> tuple[dict[str, set[str]], dict[str, str]]:
-    companies = {n.id: set(n.properties.get("industries") or [])
-                 for n in store.nodes(NodeKind.COMPANY)}
-    parents = {n.id: str(n.properties["parent"]) for n in store.nodes(NodeKind.INDUSTRY)
-               if n.properties.get("parent")}
-    return companies, parents
+    """Each company's industries and each industry's parent (read once per store state:
+    every training window of a model asks)."""
+    def read() -> tuple[dict[str, set[str]], dict[str, str]]:
+        companies = {n.id: set(n.properties.get("industries") or [])
+                     for n in store.nodes(NodeKind.COMPANY)}
+        parents = {n.id: str(n.properties["parent"]) for n in store.nodes(NodeKind.INDUSTRY)
+                   if n.properties.get("parent")}
+        return companies, parents
+
+    return store.cached("prediction-industries", read)
 
 
 def _industry_distance(store: Store, snap: Snapshot, target_kind: NodeKind,
