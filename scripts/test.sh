@@ -30,6 +30,7 @@ echo "== import-linter (one-way layers, declared in pyproject.toml)"
 .venv/bin/lint-imports --no-cache
 echo "== pytest"
 # Two workers (pytest-xdist): the five-minute soak test runs beside the rest of the suite.
-# --dist loadgroup: the tests of one xdist_group (the README's quickstart, a fresh virtual
-# environment and demo) run on one worker, so that it is built once, not once per worker.
+# --dist loadgroup hands out one test at a time (no test is in a group, so each is its own
+# unit), in collection order, where the tests of minutes come first (tests/conftest.py):
+# plain --dist load would give the first worker a block of consecutive tests, all of them.
 .venv/bin/python -m pytest -n "${ECOSYSTEM_TEST_WORKERS:-2}" --dist loadgroup "$@"

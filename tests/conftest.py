@@ -26,11 +26,17 @@ STORE_KINDS = ["embedded", "neo4j"]
 BOLT_DATABASES = ("neo4j", "eco2", "eco3")
 
 
+def _minutes(item: pytest.Item) -> float:
+    mark = item.get_closest_marker("first")
+    return float(mark.kwargs.get("minutes", 1)) if mark is not None else 0.0
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked ``first`` (minutes each) run before the rest, so that with two workers
-    each starts on one of them and the short tests fill in around them, instead of one
-    worker running the soak test alone at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("first") is None)
+    """Tests marked ``first(minutes=...)`` run before the rest, longest first: the workers
+    take one test at a time in this order (scripts/test.sh), so each starts on one of the
+    longest and the short tests fill in around them, instead of one worker running the
+    soak test alone at the end."""
+    items.sort(key=lambda item: -_minutes(item))
 
 
 @pytest.fixture(scope="session", autouse=True)

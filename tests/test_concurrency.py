@@ -121,7 +121,7 @@ def _bulk_folder(folder: Path, marker: str, rows: int) -> Path:
     return folder
 
 
-@pytest.mark.first
+@pytest.mark.first(minutes=5)
 def test_soak_readers_writers_imports_and_kills(tmp_path: Path) -> None:
     """Five minutes (ECOSYSTEM_SOAK_SECONDS) on loopback: HTTP writers and readers, library
     readers, writer processes killed with SIGKILL at random, bulk imports some of which

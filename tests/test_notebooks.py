@@ -44,8 +44,12 @@ def test_the_stored_run_matches_its_source_and_shows_pictures(source: Path) -> N
                 if str(o.get("data", {}).get("text/html", "")).startswith("<iframe")]
 
 
-@pytest.mark.first
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+#: Minutes a notebook takes to run, roughly (tests/conftest.py starts the longest first).
+MINUTES = {"05_backtest": 2.5}
+
+
+@pytest.mark.parametrize("source", [pytest.param(s, marks=pytest.mark.first(
+    minutes=MINUTES.get(s.stem, 0.3))) for s in SOURCES], ids=lambda p: p.stem)
 def test_notebook_runs(source: Path, tmp_path: Path) -> None:
     notebook = jupytext.read(source)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3",
