@@ -191,15 +191,15 @@ def train(store: Store, history: History, cutoff: dt.date, horizon: tuple[int, i
     log.info("trained on %d windows, %d pairs, %d positives", len(used),
              sum(len(t) for t in y), total)
     bases = _baseline_scores(windows_found[0], y[0])
-    blend = _chosen_blend(windows_found, X, y, bases)
-    calibrator = _calibrator(windows_found, X, y, 0, blend)
+    held = _Held(X, y)
+    blend = _chosen_blend(windows_found, X, y, bases, held)
+    calibrator = _calibrator(windows_found, X, y, 0, blend, held)
     check: dict[str, Any] = {}
-    earlier = _calibrator(windows_found, X, y, 1, blend)
+    earlier = _calibrator(windows_found, X, y, 1, blend, held)
     if earlier is not None:
         from ecosystem.prediction.backtest import reliability
 
-        held = estimator().fit(np.vstack(X[2:]), np.concatenate(y[2:]))
-        raw = _blended(held.predict_proba(X[0])[:, 1], windows_found[0], blend)
+        raw = _blended(held(2).predict_proba(X[0])[:, 1], windows_found[0], blend)
         check = reliability(_shifted(_probability(earlier, raw), _expected_ties(y[1:])),
                             y[0])
     from ecosystem.prediction.backtest import VIEWS
@@ -239,8 +239,24 @@ def _blended(raw: np.ndarray, features: PairFeatures, blend: tuple[str, float]) 
                       dtype=float)
 
 
+class _Held:
+    """Models fitted on the training windows from the ``k``-th on (``X[0]`` is the latest
+    window), each fitted once: the blend, both calibrators and their check ask for the
+    same two."""
+
+    def __init__(self, X: list[np.ndarray], y: list[np.ndarray]) -> None:
+        self._X, self._y = X, y
+        self._fitted: dict[int, Pipeline] = {}
+
+    def __call__(self, k: int) -> Pipeline:
+        if k not in self._fitted:
+            self._fitted[k] = estimator().fit(np.vstack(self._X[k:]),
+                                              np.concatenate(self._y[k:]))
+        return self._fitted[k]
+
+
 def _chosen_blend(found: list[PairFeatures], X: list[np.ndarray], y: list[np.ndarray],
-                  bases: dict[str, Any]) -> tuple[str, float]:
+                  bases: dict[str, Any], held: _Held) -> tuple[str, float]:
     """The baseline and weight to blend into the model, chosen on the latest training
     window with a model trained on the windows before it: the blend whose per-source,
     per-target and pooled scores are highest relative to the best baseline of each (their
@@ -250,8 +266,7 @@ def _chosen_blend(found: list[PairFeatures], X: list[np.ndarray], y: list[np.nda
         return ("", 0.0)
     from ecosystem.prediction.backtest import VIEWS, _score
 
-    held = estimator().fit(np.vstack(X[1:]), rest)
-    raw = held.predict_proba(X[0])[:, 1]
+    raw = held(1).predict_proba(X[0])[:, 1]
     window, labels0 = found[0], y[0]
     tiebreak = np.random.default_rng(0).permutation(len(labels0))
     best = {v: max(np.nan_to_num(b.view(v), nan=0.0) for b in bases.values()) for v in VIEWS}
@@ -323,14 +338,13 @@ def _shifted(probability: np.ndarray, expected_ties: float) -> np.ndarray:
 
 
 def _calibrator(found: list[PairFeatures], X: list[np.ndarray], y: list[np.ndarray],
-                at: int, blend: tuple[str, float]) -> IsotonicRegression | None:
+                at: int, blend: tuple[str, float], held: _Held) -> IsotonicRegression | None:
     """Isotonic regression of window ``at``'s labels on the (blended) scores of a model
     trained on the windows before it (None when there are too few windows or labels)."""
     rest = np.concatenate(y[at + 1:]) if len(y) > at + 1 else np.zeros(0)
     if len(y) <= at + 1 or not rest.sum() or rest.all() or not y[at].sum() or y[at].all():
         return None
-    held = estimator().fit(np.vstack(X[at + 1:]), rest)
-    raw = _blended(held.predict_proba(X[at])[:, 1], found[at], blend)
+    raw = _blended(held(at + 1).predict_proba(X[at])[:, 1], found[at], blend)
     return isotonic(raw, y[at])
 
 
