@@ -37,7 +37,7 @@ from ecosystem.model import RelKind
 from ecosystem.prediction.coldstart import cold_start
 from ecosystem.prediction.features import BASELINES, PairFeatures, pair_features
 from ecosystem.prediction.history import History, add_duration, parse_horizon
-from ecosystem.prediction.metrics import group_average_precision
+from ecosystem.prediction.metrics import group_average_precision, weighted_average_precision
 from ecosystem.prediction.model import labels, scores, trained_model
 from ecosystem.progress import steps
 from ecosystem.stores.base import Store
@@ -410,23 +410,6 @@ def _with_intervals(results: list[MethodScore], features: PairFeatures,
     return out
 
 
-def _weighted_ap(y: np.ndarray, w: np.ndarray, score: np.ndarray | None = None) -> float:
-    """Average precision of labels ``y`` already in ranked order (best first), each pair
-    weighted; with ``score`` (in the same order), pairs of equal score share the precision
-    at the end of their block, as scikit-learn's average precision counts ties."""
-    hits = w * y
-    total = hits.sum()
-    if total <= 0:
-        return float("nan")
-    found, seen = np.cumsum(hits), np.cumsum(w)
-    if score is not None and len(score):
-        ends = np.r_[np.flatnonzero(np.diff(score) != 0), len(score) - 1]
-        block = np.r_[0, np.cumsum(np.diff(score) != 0)]
-        found, seen = found[ends[block]], seen[ends[block]]
-    precision = np.divide(found, seen, out=np.zeros_like(seen), where=seen > 0)
-    return float((precision * hits).sum() / total)
-
-
 def _pooled_draws(groups: np.ndarray, y: np.ndarray, score: np.ndarray,
                   tiebreak: np.ndarray, *, draws: int = POOLED_DRAWS, seed: int = 0
                   ) -> np.ndarray:
@@ -437,7 +420,7 @@ def _pooled_draws(groups: np.ndarray, y: np.ndarray, score: np.ndarray,
     rng = np.random.default_rng(seed)
     n_groups = int(groups.max()) + 1 if len(groups) else 0
     labels, ranked_groups, ties = y[order], groups[order], -score[order]
-    return np.array([_weighted_ap(labels, rng.poisson(1.0, n_groups).astype(float)
+    return np.array([weighted_average_precision(labels, rng.poisson(1.0, n_groups).astype(float)
                                   [ranked_groups], ties) for _ in range(draws)])
 
 

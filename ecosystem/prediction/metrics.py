@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["group_average_precision"]
+__all__ = ["group_average_precision", "weighted_average_precision"]
+
+
+def _end_of_block(last: np.ndarray) -> np.ndarray:
+    """For each position, the position that ends its block, where ``last`` marks the last
+    position of every block (the final position must be marked)."""
+    ends = np.flatnonzero(last)
+    return ends[np.r_[0, np.cumsum(last[:-1])]]
 
 
 def group_average_precision(groups: np.ndarray, score: np.ndarray, label: np.ndarray
@@ -36,12 +43,27 @@ def group_average_precision(groups: np.ndarray, score: np.ndarray, label: np.nda
     found -= before
     seen = np.arange(len(g)) - start_at + 1.0
     # the precision of a pair is the one at the end of its block of equal scores
-    ends = np.r_[(g[1:] != g[:-1]) | (s[1:] != s[:-1]), True]
-    end_of = np.flip(np.minimum.accumulate(np.flip(np.where(ends, np.arange(len(g)),
-                                                             len(g)))))
+    end_of = _end_of_block(np.r_[(g[1:] != g[:-1]) | (s[1:] != s[:-1]), True])
     precision = found[end_of] / seen[end_of]
     ids, first = np.unique(g, return_index=True)
     hits = np.add.reduceat(y, first)
     sums = np.add.reduceat(precision * y, first)
     keep = hits > 0
     return ids[keep], sums[keep] / hits[keep]
+
+
+def weighted_average_precision(y: np.ndarray, w: np.ndarray, score: np.ndarray | None = None
+                               ) -> float:
+    """Average precision of labels ``y`` already in ranked order (best first), each pair
+    weighted; with ``score`` (in the same order), pairs of equal score share the precision
+    at the end of their block, as scikit-learn's average precision counts ties."""
+    hits = w * y
+    total = hits.sum()
+    if total <= 0:
+        return float("nan")
+    found, seen = np.cumsum(hits), np.cumsum(w)
+    if score is not None and len(score):
+        end_of = _end_of_block(np.r_[score[1:] != score[:-1], True])
+        found, seen = found[end_of], seen[end_of]
+    precision = np.divide(found, seen, out=np.zeros_like(seen), where=seen > 0)
+    return float((precision * hits).sum() / total)

@@ -24,14 +24,13 @@ from ecosystem.prediction import FEATURES, History
 from ecosystem.prediction.backtest import (
     _gain_interval,
     _score,
-    _weighted_ap,
     _with_intervals,
     reliability,
 )
 from ecosystem.prediction.coldstart import cold_start, cold_start_scores
 from ecosystem.prediction.features import PairFeatures
 from ecosystem.prediction.history import Snapshot
-from ecosystem.prediction.metrics import group_average_precision
+from ecosystem.prediction.metrics import group_average_precision, weighted_average_precision
 from ecosystem.prediction.model import Trained, _shifted, _target, isotonic, predict_links
 
 DAY = dt.date(2020, 1, 1)
@@ -82,18 +81,18 @@ def test_group_average_precision_is_scikit_learns(pairs: list[tuple[int, int, bo
 def test_weighted_average_precision() -> None:
     _, score, y = _features()
     order = np.argsort(-score)
-    assert _weighted_ap(y[order], np.ones(6)) == pytest.approx(
+    assert weighted_average_precision(y[order], np.ones(6)) == pytest.approx(
         average_precision_score(y, score))
     # a source weighted 0 is left out, one weighted 2 counts twice
     w = np.array([0.0, 1, 1, 0, 1, 1])
     keep = w > 0
-    assert _weighted_ap(y[order], w[order]) == pytest.approx(
+    assert weighted_average_precision(y[order], w[order]) == pytest.approx(
         average_precision_score(y[keep], score[keep]))
-    assert np.isnan(_weighted_ap(np.zeros(3), np.ones(3)))
+    assert np.isnan(weighted_average_precision(np.zeros(3), np.ones(3)))
     # tied scores share the precision at the end of their block, as scikit-learn counts
     tied = np.array([0.5, 0.5, 0.5, 0.1])
     labels = np.array([0, 1, 0, 1])
-    assert _weighted_ap(labels, np.ones(4), -tied) == pytest.approx(
+    assert weighted_average_precision(labels, np.ones(4), -tied) == pytest.approx(
         average_precision_score(labels, tied))
 
 
